@@ -1,0 +1,18 @@
+// The CLI's subcommands. Each registers itself on the CLI11 app and runs after parsing; errors are thrown as
+// fitcheck::Error and mapped to exit codes in main.cpp.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace fitcheck::cli {
+
+/// Common output switches.
+struct OutputFlags {
+  bool json = false;
+};
+
+/// Adds `info` to `app`; `run` is set to the action to execute when it was chosen.
+void add_info_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
+
+}  // namespace fitcheck::cli

@@ -1,0 +1,56 @@
+// fitcheck command-line interface. Exit codes (ARCHITECTURE.md "Interfaces"): 0 ok, 2 usage, 3 unreadable input,
+// 4 input readable but not usable, 5 internal failure. Errors go to stderr; with --json also as a JSON object on
+// stdout so a kiosk can parse every outcome.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+namespace {
+
+int report(const fitcheck::Error& e, bool json) {
+  std::cerr << "fitcheck: error [" << fitcheck::error_code_name(e.code()) << "]: " << e.what() << "\n";
+  if (json) {
+    nlohmann::json j = {{"error", {{"code", fitcheck::error_code_name(e.code())},
+                                   {"exit_code", fitcheck::exit_code(e.code())},
+                                   {"stage", e.stage()},
+                                   {"message", e.what()}}}};
+    std::cout << j.dump(2) << "\n";
+  }
+  return fitcheck::exit_code(e.code());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fitcheck: footwear and sock fit checker (foot scans, lasts, nerve-compression hotspots)"};
+  app.require_subcommand(1);
+  fitcheck::cli::OutputFlags out;
+  app.add_flag("--json", out.json, "Print JSON to stdout");
+  std::function<int()> run;
+  fitcheck::cli::add_info_command(app, run, out);
+  // --json is also accepted after the subcommand.
+  for (CLI::App* sub : app.get_subcommands({})) sub->add_flag("--json", out.json, "Print JSON to stdout");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : fitcheck::exit_code(fitcheck::ErrorCode::usage);
+  }
+  try {
+    return run ? run() : fitcheck::exit_code(fitcheck::ErrorCode::usage);
+  } catch (const fitcheck::Error& e) {
+    return report(e, out.json);
+  } catch (const std::exception& e) {
+    return report(fitcheck::Error(fitcheck::ErrorCode::internal, "cli", std::string("unexpected: ") + e.what()),
+                  out.json);
+  } catch (...) {
+    return report(fitcheck::Error(fitcheck::ErrorCode::internal, "cli", "unexpected non-standard exception"),
+                  out.json);
+  }
+}

@@ -1,0 +1,208 @@
+#include "core/geometry.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <unordered_map>
+
+namespace fitcheck {
+
+BoundingBox bounding_box(const std::vector<Eigen::Vector3d>& points) {
+  BoundingBox box;
+  if (points.empty()) return box;
+  box.min = box.max = points.front();
+  for (const auto& p : points) {
+    box.min = box.min.cwiseMin(p);
+    box.max = box.max.cwiseMax(p);
+  }
+  return box;
+}
+
+bool all_finite(const std::vector<Eigen::Vector3d>& points, std::size_t* first_bad) {
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (!points[i].allFinite()) {
+      if (first_bad) *first_bad = i;
+      return false;
+    }
+  }
+  return true;
+}
+
+Spread classify_spread(const std::vector<Eigen::Vector3d>& points, double rel_tol) {
+  if (points.size() < 2) return Spread::identical;
+  Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+  for (const auto& p : points) mean += p;
+  mean /= static_cast<double>(points.size());
+  Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
+  for (const auto& p : points) cov += (p - mean) * (p - mean).transpose();
+  cov /= static_cast<double>(points.size());
+  Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
+  // Eigenvalues ascending; compare standard deviations (sqrt) so the tolerance is a length ratio.
+  Eigen::Vector3d sd = eig.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+  const double largest = sd(2);
+  const double scale_ref = std::max(mean.cwiseAbs().maxCoeff(), largest);
+  if (largest <= 1e-12 * std::max(scale_ref, 1e-300)) return Spread::identical;
+  if (sd(1) < rel_tol * largest) return Spread::collinear;
+  if (sd(0) < rel_tol * largest) return Spread::coplanar;
+  return Spread::volumetric;
+}
+
+const char* spread_name(Spread s) noexcept {
+  switch (s) {
+    case Spread::identical: return "all points identical";
+    case Spread::collinear: return "all points on one line";
+    case Spread::coplanar: return "all points in one plane";
+    case Spread::volumetric: return "volumetric";
+  }
+  return "?";
+}
+
+namespace {
+struct EdgeKey {
+  int a, b;  // a < b
+  bool operator==(const EdgeKey& o) const { return a == o.a && b == o.b; }
+};
+struct EdgeHash {
+  std::size_t operator()(const EdgeKey& e) const noexcept {
+    return std::hash<long long>()((static_cast<long long>(e.a) << 32) ^ static_cast<unsigned>(e.b));
+  }
+};
+struct EdgeUse {
+  int faces = 0;
+  int forward = 0;  // uses as a->b
+};
+
+int find_root(std::vector<int>& parent, int x) {
+  while (parent[x] != x) x = parent[x] = parent[parent[x]];
+  return x;
+}
+}  // namespace
+
+Topology analyze_topology(const Geometry& mesh) {
+  Topology t;
+  const int n = static_cast<int>(mesh.vertices.size());
+  std::unordered_map<EdgeKey, EdgeUse, EdgeHash> edges;
+  edges.reserve(mesh.faces.size() * 2);
+  std::vector<char> used(mesh.vertices.size(), 0);
+  for (const auto& f : mesh.faces) {
+    if (f[0] == f[1] || f[1] == f[2] || f[0] == f[2]) {
+      ++t.degenerate_faces;
+      continue;
+    }
+    for (int k = 0; k < 3; ++k) {
+      const int u = f[k], v = f[(k + 1) % 3];
+      used[u] = 1;
+      auto& e = edges[EdgeKey{std::min(u, v), std::max(u, v)}];
+      ++e.faces;
+      if (u < v) ++e.forward;
+    }
+  }
+  t.unreferenced_vertices = static_cast<std::size_t>(std::count(used.begin(), used.end(), 0));
+
+  std::vector<int> parent(n);
+  std::iota(parent.begin(), parent.end(), 0);
+  std::vector<char> on_boundary(n, 0);
+  bool oriented = true;
+  for (const auto& [key, use] : edges) {
+    if (use.faces == 1) {
+      ++t.boundary_edges;
+      on_boundary[key.a] = on_boundary[key.b] = 1;
+      const int ra = find_root(parent, key.a), rb = find_root(parent, key.b);
+      if (ra != rb) parent[ra] = rb;
+    } else if (use.faces == 2) {
+      if (use.forward != 1) oriented = false;
+    } else {
+      ++t.non_manifold_edges;
+      oriented = false;
+    }
+  }
+  for (int v = 0; v < n; ++v)
+    if (on_boundary[v] && find_root(parent, v) == v) ++t.holes;
+
+  // Vertex manifoldness: the faces around a vertex must form a single fan, i.e. their edges opposite... joined
+  // through shared edges incident to the vertex. Union the incident faces across shared spokes.
+  std::vector<std::vector<int>> incident(n);
+  for (int fi = 0; fi < static_cast<int>(mesh.faces.size()); ++fi) {
+    const auto& f = mesh.faces[fi];
+    if (f[0] == f[1] || f[1] == f[2] || f[0] == f[2]) continue;
+    for (int k = 0; k < 3; ++k) incident[f[k]].push_back(fi);
+  }
+  for (int v = 0; v < n; ++v) {
+    const auto& fs = incident[v];
+    if (fs.size() < 2) continue;
+    // Each incident face contributes two spokes (edges v-w). Faces sharing a spoke are in the same fan.
+    std::unordered_map<int, int> spoke_owner;
+    std::vector<int> fan(fs.size());
+    std::iota(fan.begin(), fan.end(), 0);
+    for (int i = 0; i < static_cast<int>(fs.size()); ++i) {
+      const auto& f = mesh.faces[fs[i]];
+      for (int k = 0; k < 3; ++k) {
+        if (f[k] == v) continue;
+        auto [it, inserted] = spoke_owner.emplace(f[k], i);
+        if (!inserted) {
+          const int ra = find_root(fan, i), rb = find_root(fan, it->second);
+          if (ra != rb) fan[ra] = rb;
+        }
+      }
+    }
+    int fans = 0;
+    for (int i = 0; i < static_cast<int>(fs.size()); ++i)
+      if (find_root(fan, i) == i) ++fans;
+    if (fans > 1) ++t.non_manifold_vertices;
+  }
+
+  t.edge_manifold = t.non_manifold_edges == 0;
+  t.vertex_manifold = t.non_manifold_vertices == 0;
+  t.oriented = oriented && t.edge_manifold;
+  t.closed = !mesh.faces.empty() && t.boundary_edges == 0 && t.edge_manifold;
+  return t;
+}
+
+namespace {
+struct PointKeyHash {
+  std::size_t operator()(const Eigen::Vector3d& p) const noexcept {
+    std::size_t h = 0;
+    for (int i = 0; i < 3; ++i) {
+      double d = p[i] == 0.0 ? 0.0 : p[i];  // +0 and -0 hash alike
+      std::uint64_t bits;
+      std::memcpy(&bits, &d, sizeof bits);
+      h ^= std::hash<std::uint64_t>()(bits) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    }
+    return h;
+  }
+};
+struct PointKeyEq {
+  bool operator()(const Eigen::Vector3d& a, const Eigen::Vector3d& b) const noexcept { return a == b; }
+};
+}  // namespace
+
+std::size_t weld_identical_vertices(Geometry& mesh) {
+  std::unordered_map<Eigen::Vector3d, int, PointKeyHash, PointKeyEq> index;
+  index.reserve(mesh.vertices.size());
+  std::vector<int> remap(mesh.vertices.size());
+  std::vector<Eigen::Vector3d> welded;
+  welded.reserve(mesh.vertices.size() / 4 + 16);
+  for (std::size_t i = 0; i < mesh.vertices.size(); ++i) {
+    auto [it, inserted] = index.emplace(mesh.vertices[i], static_cast<int>(welded.size()));
+    if (inserted) welded.push_back(mesh.vertices[i]);
+    remap[i] = it->second;
+  }
+  std::vector<Eigen::Vector3i> faces;
+  faces.reserve(mesh.faces.size());
+  for (const auto& f : mesh.faces) {
+    Eigen::Vector3i g(remap[f[0]], remap[f[1]], remap[f[2]]);
+    if (g[0] != g[1] && g[1] != g[2] && g[0] != g[2]) faces.push_back(g);
+  }
+  const std::size_t removed = mesh.vertices.size() - welded.size();
+  mesh.vertices = std::move(welded);
+  mesh.faces = std::move(faces);
+  return removed;
+}
+
+void scale(Geometry& g, double factor) {
+  for (auto& p : g.vertices) p *= factor;
+}
+
+}  // namespace fitcheck

@@ -1,0 +1,69 @@
+// Core value types shared by every stage: a triangle mesh or point cloud in millimetres, and small geometric
+// queries on it (bounding box, spread/degeneracy, topology, welding). No third-party types beyond Eigen.
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/Geometry>
+#include <array>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace fitcheck {
+
+/// A mesh (faces non-empty) or a point cloud (faces empty). Positions in millimetres inside the program.
+struct Geometry {
+  std::vector<Eigen::Vector3d> vertices;  ///< positions, mm
+  std::vector<Eigen::Vector3i> faces;     ///< triangles, 0-based indices into vertices, counter-clockwise outward
+  bool is_mesh() const noexcept { return !faces.empty(); }
+};
+
+/// Per-vertex scalar field (e.g. pressure in kPa); values.size() == vertices.size().
+struct VertexField {
+  std::string name;           ///< attribute name as written to files, e.g. "pressure_kpa"
+  std::vector<double> values;
+};
+
+struct BoundingBox {
+  Eigen::Vector3d min = Eigen::Vector3d::Zero();
+  Eigen::Vector3d max = Eigen::Vector3d::Zero();
+  Eigen::Vector3d extent() const { return max - min; }
+};
+
+/// Axis-aligned bounding box; zero box for an empty set.
+BoundingBox bounding_box(const std::vector<Eigen::Vector3d>& points);
+
+/// True when every coordinate is finite; `first_bad` gets the index of the first non-finite vertex.
+bool all_finite(const std::vector<Eigen::Vector3d>& points, std::size_t* first_bad = nullptr);
+
+/// How many independent directions a point set spans (principal axes of its covariance).
+enum class Spread { identical, collinear, coplanar, volumetric };
+/// `rel_tol`: a principal standard deviation below rel_tol x the largest one counts as zero (dimensionless).
+Spread classify_spread(const std::vector<Eigen::Vector3d>& points, double rel_tol = 1e-4);
+const char* spread_name(Spread s) noexcept;
+
+/// Edge-based topology of a triangle mesh.
+struct Topology {
+  bool closed = false;                    ///< no boundary edges and edge-manifold
+  bool edge_manifold = false;             ///< every edge has one or two faces
+  bool vertex_manifold = false;           ///< every vertex's faces form one fan
+  bool oriented = false;                  ///< each interior edge is used once in each direction
+  std::size_t boundary_edges = 0;         ///< edges with exactly one face
+  std::size_t non_manifold_edges = 0;     ///< edges with three or more faces
+  std::size_t non_manifold_vertices = 0;  ///< vertices whose faces form more than one fan
+  std::size_t holes = 0;                  ///< boundary loops (connected components of boundary edges)
+  std::size_t degenerate_faces = 0;       ///< faces with a repeated vertex index
+  std::size_t unreferenced_vertices = 0;  ///< vertices used by no face
+  bool manifold() const noexcept { return edge_manifold && vertex_manifold; }
+};
+/// Precondition: every face index < vertices.size() (the loaders guarantee it).
+Topology analyze_topology(const Geometry& mesh);
+
+/// Merge vertices with bit-identical positions (STL files repeat each corner per triangle), drop faces that became
+/// degenerate. Returns the number of vertices removed.
+std::size_t weld_identical_vertices(Geometry& mesh);
+
+/// Multiply every position by `factor` (unit conversion).
+void scale(Geometry& g, double factor);
+
+}  // namespace fitcheck

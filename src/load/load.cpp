@@ -1,0 +1,88 @@
+#include "load/load.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <system_error>
+
+#include "core/error.hpp"
+#include "load/detail/readers.hpp"
+
+namespace fitcheck::load {
+
+namespace {
+
+std::string lower_extension(const std::filesystem::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+[[noreturn]] void fail_input(const std::filesystem::path& p, const std::string& what) {
+  throw Error(ErrorCode::invalid_input, "load", p.string() + ": " + what);
+}
+
+detail::Raw read_by_extension(const std::filesystem::path& p) {
+  const std::string ext = lower_extension(p);
+  if (ext == ".ply") return detail::read_ply(p);
+  if (ext == ".obj") return detail::read_obj(p);
+  if (ext == ".stl") return detail::read_stl(p);
+  if (ext == ".pcd") return detail::read_pcd(p);
+  if (ext == ".xyz" || ext == ".asc" || ext == ".pts" || ext == ".txt") return detail::read_xyz(p);
+  if (ext == ".gltf" || ext == ".glb") return detail::read_gltf(p);
+  detail::fail_io(p, "unsupported file type '" + (ext.empty() ? std::string("(none)") : ext) +
+                         "' (supported: .ply .obj .stl .pcd .xyz .asc .pts .txt .gltf .glb)");
+}
+
+}  // namespace
+
+Result load_geometry(const std::filesystem::path& path, const Options& options) {
+  options.validate();
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) detail::fail_io(path, "no such file");
+  if (std::filesystem::is_directory(status)) detail::fail_io(path, "is a directory, not a file");
+  if (!std::filesystem::is_regular_file(status)) detail::fail_io(path, "is not a regular file");
+  const auto bytes = std::filesystem::file_size(path, ec);
+  if (ec) detail::fail_io(path, "cannot read its size: " + ec.message());
+  if (bytes == 0) detail::fail_io(path, "file is empty");
+  if (static_cast<double>(bytes) > options.max_file_mb * 1e6)
+    fail_input(path, "file is " + std::to_string(bytes / 1000000) + " MB, above the limit of " +
+                         std::to_string(static_cast<long long>(options.max_file_mb)) + " MB (--max-file-mb)");
+  {
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe) detail::fail_io(path, "cannot be opened for reading (permissions?)");
+  }
+
+  detail::Raw raw = read_by_extension(path);
+  Result r;
+  r.format = raw.format;
+  r.geometry = std::move(raw.geometry);
+  Geometry& g = r.geometry;
+  r.vertices_in_file = g.vertices.size();
+  detail::check_face_indices(path, g);
+
+  std::size_t bad = 0;
+  if (!all_finite(g.vertices, &bad))
+    fail_input(path, "vertex " + std::to_string(bad) + " has a NaN or infinite coordinate");
+
+  const bool had_faces = g.is_mesh();
+  if (r.format.rfind("stl", 0) == 0) r.welded_vertices = weld_identical_vertices(g);
+
+  if (g.vertices.size() < options.min_points)
+    fail_input(path, "only " + std::to_string(g.vertices.size()) + " distinct points; a scan or last needs at least " +
+                         std::to_string(options.min_points));
+  const Spread spread = classify_spread(g.vertices);
+  if (spread != Spread::volumetric)
+    fail_input(path, std::string("degenerate geometry: ") + spread_name(spread) + ", not a 3D object");
+  if (had_faces && g.faces.empty()) fail_input(path, "mesh has no non-degenerate faces");
+
+  const UnitChoice unit = choose_unit(principal_length(g.vertices), options, path.string());
+  r.unit = unit.unit;
+  r.units_reason = unit.reason;
+  if (unit.ambiguous) r.warnings.push_back("unit guess is ambiguous: " + unit.reason);
+  scale(g, mm_per_unit(unit.unit));
+  return r;
+}
+
+}  // namespace fitcheck::load

@@ -1,0 +1,44 @@
+// Stage `synth`: parametric shapes with known dimensions, for the bundled samples (tools/make_samples) and for
+// exact-answer tests. All lengths in millimetres. Outputs are closed, oriented (outward), manifold triangle meshes.
+//
+// Foot frame used here (ARCHITECTURE.md stage 3): sole on z = 0, heel back (pternion) at x = 0, foot axis along +x,
+// medial side +y for a right foot.
+#pragma once
+
+#include "core/geometry.hpp"
+
+namespace fitcheck::synth {
+
+/// A lofted foot- or last-like body: superelliptic cross-sections along x.
+/// Proportions default to an ANSUR II median man (shared/data/anthropometry, literature.md D1: foot length 271 mm,
+/// breadth 101 mm, ball girth ~250 mm) rounded to a slightly smaller foot.
+struct FootShape {
+  double length_mm = 265.0;          ///< heel back to toe tip along x, mm; [100, 400]
+  double ball_width_mm = 100.0;      ///< widest breadth at the ball, mm; [40, 160]
+  double heel_width_mm = 68.0;       ///< breadth at the heel, mm; [30, 120]
+  double ball_x_pct = 70.0;          ///< ball station as % of length (literature.md A6: 1st MTP 70-79 %); [55, 85]
+  double ball_height_mm = 42.0;      ///< dorsal height at the ball, mm; [15, 80]
+  double instep_height_mm = 72.0;    ///< dorsal height at 50 % length, mm; [30, 120]
+  double ankle_height_mm = 95.0;     ///< height of the flat top cut over the heel (kiosk-style), mm; [40, 200]
+  double toe_height_mm = 24.0;       ///< dorsal height at 90 % length, mm; [8, 50]
+  double toe_medial_shift_mm = 12.0; ///< medial (+y) shift of the toe tip from the heel centre line, mm; [-30, 30]
+  double forefoot_width_scale = 1.0; ///< multiplies the half-width ahead of 50 % length (narrow lasts < 1); [0.5, 1.5]
+  double heel_height_mm = 0.0;       ///< last only: lift of the heel seat above the forepart, mm; [0, 80]
+  double toe_spring_mm = 0.0;        ///< last only: lift of the toe tip, mm; [0, 40]
+  int rings = 140;                   ///< cross-sections along x; [8, 2000]
+  int ring_points = 72;              ///< points per cross-section; [8, 2000]
+  /// Throws Error(usage) naming the first field out of range.
+  void validate() const;
+};
+
+/// Builds the lofted body. Deterministic.
+Geometry make_foot(const FootShape& shape = {});
+
+/// Mirror across the plane y = 0 (right foot -> left foot), flipping face winding so normals stay outward.
+Geometry mirror_y(const Geometry& g);
+
+/// Unit-test shapes.
+Geometry make_uv_sphere(double radius_mm, int rings = 32, int segments = 64);
+Geometry make_box(const Eigen::Vector3d& size_mm);  ///< axis-aligned, min corner at the origin, 12 triangles
+
+}  // namespace fitcheck::synth
