@@ -45,6 +45,7 @@ int run_info(const InfoArgs& a, const OutputFlags& out) {
     j["boundary_edges"] = t.boundary_edges;
     j["non_manifold_edges"] = t.non_manifold_edges;
     j["non_manifold_vertices"] = t.non_manifold_vertices;
+    j["unreferenced_vertices"] = t.unreferenced_vertices;
   } else {
     j["closed"] = false;
     j["manifold"] = nullptr;

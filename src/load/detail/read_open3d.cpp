@@ -1,4 +1,7 @@
-// Adapter: the formats Open3D parses well (PLY via rply, OBJ via tinyobjloader, glTF/GLB via tinygltf).
+// Adapter: the formats Open3D parses well (PLY via its rply reader, glTF/GLB via Assimp/tinygltf).
+// Not OBJ: Debian's Open3D 0.16 reads OBJ through Assimp, which drops vertices no face uses (point-only OBJ files
+// load empty) and triangulates polygons only together with post-processing that re-welds and reorders vertices
+// (the find-template keypoints index the file's vertex order). See read_obj.cpp.
 // Open3D reports failure as `false` plus a log line; we silence its log and turn failures into Error(io).
 #include <open3d/geometry/PointCloud.h>
 #include <open3d/geometry/TriangleMesh.h>
@@ -7,7 +10,6 @@
 #include <open3d/utility/Logging.h>
 
 #include <exception>
-#include <fstream>
 
 #include "load/detail/readers.hpp"
 
@@ -65,46 +67,6 @@ Raw read_ply_open3d(const std::filesystem::path& p, const PlyHeader& header) {
   if (raw.geometry.vertices.size() != header.vertices)
     fail_io(p, "PLY header declares " + std::to_string(header.vertices) + " vertices but " +
                    std::to_string(raw.geometry.vertices.size()) + " could be read");
-  return raw;
-}
-
-Raw read_obj(const std::filesystem::path& p) {
-  // tinyobjloader indexes its vertex array with the file's face indices; refuse out-of-range ones before it does.
-  std::ifstream in(p);
-  std::string line;
-  long long nv = 0, line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.size() > 1 && line[0] == 'v' && (line[1] == ' ' || line[1] == '\t')) {
-      ++nv;
-    } else if (line.size() > 1 && line[0] == 'f' && (line[1] == ' ' || line[1] == '\t')) {
-      std::size_t pos = 1;
-      while (pos < line.size()) {
-        pos = line.find_first_not_of(" \t\r", pos);
-        if (pos == std::string::npos) break;
-        const std::size_t end = line.find_first_of(" \t\r", pos);
-        const std::string tok = line.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-        long long idx = 0;
-        try {
-          idx = std::stoll(tok);
-        } catch (const std::exception&) {
-          fail_io(p, "line " + std::to_string(line_no) + ": bad face index '" + tok + "'");
-        }
-        // OBJ indices are 1-based; negative ones count back from the last vertex defined so far.
-        if (idx == 0 || idx > nv || -idx > nv)
-          fail_io(p, "line " + std::to_string(line_no) + ": face index " + std::to_string(idx) +
-                         " out of range (only " + std::to_string(nv) + " vertices defined so far)");
-        pos = end;
-      }
-    }
-  }
-  if (nv == 0) fail_io(p, "no vertex ('v x y z') lines: not an OBJ file");
-
-  open3d::geometry::TriangleMesh mesh;
-  if (!read_mesh(p, mesh)) fail_io(p, "malformed OBJ (tinyobjloader could not parse it)");
-  Raw raw;
-  raw.format = "obj";
-  raw.geometry = from_open3d(mesh);
   return raw;
 }
 

@@ -55,7 +55,10 @@ Raw read_xyz(const std::filesystem::path& p) {
       header_allowed = false;
       continue;
     }
-    fail_io(p, "line " + std::to_string(line_no) + ": expected 'x y z', got '" + line.substr(0, 60) + "'");
+    std::string shown = line.substr(0, 60);
+    for (char& c : shown)
+      if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';  // binary garbage
+    fail_io(p, "line " + std::to_string(line_no) + ": expected 'x y z', got '" + shown + "'");
   }
   if (raw.geometry.vertices.empty()) fail_io(p, "no 'x y z' lines: not a point list");
   return raw;

@@ -1,0 +1,282 @@
+// Every bad input of issue #2 gets its own case: the exact exit code (3 unreadable, 4 unusable, 2 usage), a message
+// on stderr naming the file and the problem, no crash, and never "nan" in any output.
+#include <boost/test/unit_test.hpp>
+#include <cstring>
+
+#include "test_util.hpp"
+
+using namespace fitcheck::test;
+
+namespace {
+
+void expect_failure(const std::string& args, int code, const std::string& file_mention, const std::string& problem) {
+  const CliRun r = run_cli(args);
+  BOOST_TEST_INFO("fitcheck " << args << "\nstderr: " << r.err << "\nstdout: " << r.out);
+  BOOST_TEST(r.signal == 0);
+  BOOST_TEST(r.exit_code == code);
+  BOOST_TEST(r.err.find(file_mention) != std::string::npos, "message names the file");
+  BOOST_TEST(r.err.find(problem) != std::string::npos, "message names the problem '" << problem << "'");
+  BOOST_TEST(r.err.find("nan") == std::string::npos);
+  BOOST_TEST(r.out.find("nan") == std::string::npos);
+}
+
+void expect_failure(const std::filesystem::path& file, int code, const std::string& problem,
+                    const std::string& extra = "") {
+  expect_failure("info " + quote(file) + " " + extra, code, file.filename().string(), problem);
+}
+
+std::vector<Eigen::Vector3d> blob(std::size_t n = 500) { return ellipsoid_points(n, {130, 50, 40}); }
+
+// A binary little-endian PLY of `blob()` with faces, optionally cut short.
+std::vector<char> binary_ply(std::size_t vertices, std::size_t faces, std::size_t keep_bytes = SIZE_MAX) {
+  std::string h = "ply\nformat binary_little_endian 1.0\nelement vertex " + std::to_string(vertices) +
+                  "\nproperty float x\nproperty float y\nproperty float z\nelement face " + std::to_string(faces) +
+                  "\nproperty list uchar int vertex_indices\nend_header\n";
+  std::vector<char> b(h.begin(), h.end());
+  const auto pts = blob(vertices);
+  for (const auto& p : pts)
+    for (int k = 0; k < 3; ++k) {
+      float f = static_cast<float>(p[k]);
+      const char* c = reinterpret_cast<const char*>(&f);
+      b.insert(b.end(), c, c + 4);
+    }
+  for (std::size_t i = 0; i < faces; ++i) {
+    b.push_back(3);
+    for (int k = 0; k < 3; ++k) {
+      std::int32_t idx = static_cast<std::int32_t>((i + static_cast<std::size_t>(k)) % vertices);
+      const char* c = reinterpret_cast<const char*>(&idx);
+      b.insert(b.end(), c, c + 4);
+    }
+  }
+  if (keep_bytes < b.size()) b.resize(keep_bytes);
+  return b;
+}
+
+std::vector<char> binary_stl(std::uint32_t triangles, std::size_t keep_bytes = SIZE_MAX) {
+  std::vector<char> b(84, 0);
+  std::memcpy(b.data() + 80, &triangles, 4);
+  const auto pts = blob(3 * triangles);
+  for (std::uint32_t t = 0; t < triangles; ++t) {
+    std::vector<char> rec(50, 0);
+    for (int k = 0; k < 3; ++k)
+      for (int c = 0; c < 3; ++c) {
+        float f = static_cast<float>(pts[3 * t + k][c]);
+        std::memcpy(rec.data() + 12 + 12 * k + 4 * c, &f, 4);
+      }
+    b.insert(b.end(), rec.begin(), rec.end());
+  }
+  if (keep_bytes < b.size()) b.resize(keep_bytes);
+  return b;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(exit_3_unreadable)
+
+BOOST_AUTO_TEST_CASE(missing_file) {
+  TempDir d;
+  expect_failure(d / "no-such-foot.ply", 3, "no such file");
+}
+
+BOOST_AUTO_TEST_CASE(empty_file) {
+  TempDir d;
+  write_text(d / "empty.stl", "");
+  expect_failure(d / "empty.stl", 3, "empty");
+}
+
+BOOST_AUTO_TEST_CASE(directory) {
+  TempDir d;
+  std::filesystem::create_directory(d / "folder.ply");
+  expect_failure(d / "folder.ply", 3, "directory");
+}
+
+BOOST_AUTO_TEST_CASE(truncated_binary_stl) {
+  TempDir d;
+  write_bytes(d / "cut.stl", binary_stl(400, 84 + 50 * 250 + 17));
+  expect_failure(d / "cut.stl", 3, "truncated binary STL");
+}
+
+BOOST_AUTO_TEST_CASE(truncated_binary_ply) {
+  TempDir d;
+  const auto full = binary_ply(500, 400);
+  write_bytes(d / "cut.ply", std::vector<char>(full.begin(), full.begin() + static_cast<long>(full.size() / 2)));
+  expect_failure(d / "cut.ply", 3, "truncated binary PLY");
+}
+
+BOOST_AUTO_TEST_CASE(header_claims_more_vertices_ascii) {
+  TempDir d;
+  write_ascii_ply(d / "liar.ply", blob(300));
+  std::string text = read_text(d / "liar.ply");
+  text.replace(text.find("element vertex 300"), 18, "element vertex 900");
+  write_text(d / "liar.ply", text);
+  expect_failure(d / "liar.ply", 3, "header declares 900");
+}
+
+BOOST_AUTO_TEST_CASE(header_claims_more_vertices_binary) {
+  TempDir d;
+  auto bytes = binary_ply(500, 0);
+  std::string s(bytes.begin(), bytes.end());
+  s.replace(s.find("element vertex 500"), 18, "element vertex 800");
+  write_text(d / "liar.ply", s);
+  expect_failure(d / "liar.ply", 3, "declares 800 vertices");
+}
+
+BOOST_AUTO_TEST_CASE(random_bytes_with_valid_extensions) {
+  TempDir d;
+  unsigned seed = 7;
+  for (const char* ext : {".stl", ".ply", ".obj", ".glb", ".pcd", ".xyz", ".gltf"}) {
+    const auto p = d / (std::string("noise") + ext);
+    write_bytes(p, random_bytes(20000, seed++));
+    const CliRun r = run_cli("info " + quote(p));
+    BOOST_TEST_INFO(ext << ": " << r.err);
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.err.find(p.filename().string()) != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unsupported_extension) {
+  TempDir d;
+  write_xyz(d / "foot.dxf", blob());
+  expect_failure(d / "foot.dxf", 3, "unsupported file type '.dxf'");
+}
+
+BOOST_AUTO_TEST_CASE(face_indices_out_of_range_ply) {
+  TempDir d;
+  write_ascii_ply(d / "badface.ply", blob(200), {{0, 1, 2}, {3, 4, 5000}});
+  expect_failure(d / "badface.ply", 3, "refers to vertex 5000");
+}
+
+BOOST_AUTO_TEST_CASE(face_indices_out_of_range_obj) {
+  TempDir d;
+  std::ostringstream s;
+  for (const auto& p : blob(200)) s << "v " << p.x() << ' ' << p.y() << ' ' << p.z() << "\n";
+  s << "f 1 2 3\nf 4 5 999\n";
+  write_text(d / "badface.obj", s.str());
+  expect_failure(d / "badface.obj", 3, "face index 999 out of range");
+}
+
+BOOST_AUTO_TEST_CASE(face_indices_out_of_range_binary_ply) {
+  TempDir d;
+  auto bytes = binary_ply(300, 10);
+  const std::int32_t bad = -7;
+  std::memcpy(bytes.data() + bytes.size() - 4, &bad, 4);  // last index of the last face
+  write_bytes(d / "negface.ply", bytes);
+  const CliRun r = run_cli("info " + quote(d / "negface.ply"));
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 3);
+  BOOST_TEST(r.err.find("negface.ply") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(exit_4_unusable)
+
+BOOST_AUTO_TEST_CASE(nan_coordinates) {
+  TempDir d;
+  auto pts = blob();
+  pts[42].y() = std::numeric_limits<double>::quiet_NaN();
+  write_xyz(d / "bad-coords.xyz", pts);
+  expect_failure(d / "bad-coords.xyz", 4, "vertex 42 has a NaN or infinite coordinate");
+}
+
+BOOST_AUTO_TEST_CASE(inf_coordinates_binary_ply) {
+  TempDir d;
+  auto bytes = binary_ply(300, 0);
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::string s(bytes.begin(), bytes.end());
+  const std::size_t data = s.find("end_header\n") + 11;
+  std::memcpy(bytes.data() + data + 12 * 7 + 4, &inf, 4);  // vertex 7, y
+  write_bytes(d / "inf.ply", bytes);
+  expect_failure(d / "inf.ply", 4, "vertex 7 has a NaN or infinite coordinate");
+}
+
+BOOST_AUTO_TEST_CASE(fewer_than_100_points) {
+  TempDir d;
+  write_xyz(d / "sparse.xyz", blob(99));
+  expect_failure(d / "sparse.xyz", 4, "only 99 distinct points");
+}
+
+BOOST_AUTO_TEST_CASE(all_points_identical) {
+  TempDir d;
+  write_xyz(d / "same.xyz", std::vector<Eigen::Vector3d>(300, Eigen::Vector3d(12.5, -3, 40)));
+  expect_failure(d / "same.xyz", 4, "identical");
+}
+
+BOOST_AUTO_TEST_CASE(all_points_collinear) {
+  TempDir d;
+  std::vector<Eigen::Vector3d> pts;
+  for (int i = 0; i < 300; ++i) pts.push_back(Eigen::Vector3d(1, 2, 3) + i * Eigen::Vector3d(0.6, 0.5, 0.3));
+  write_xyz(d / "line.xyz", pts);
+  expect_failure(d / "line.xyz", 4, "one line");
+}
+
+BOOST_AUTO_TEST_CASE(all_points_coplanar) {
+  TempDir d;
+  std::vector<Eigen::Vector3d> pts;
+  const Eigen::Vector3d u = Eigen::Vector3d(1, 1, 0).normalized(), v = Eigen::Vector3d(0, 0.3, 1).normalized();
+  for (int i = 0; i < 20; ++i)
+    for (int j = 0; j < 20; ++j) pts.push_back(i * 13.0 * u + j * 5.0 * v);
+  write_xyz(d / "plane.xyz", pts);
+  expect_failure(d / "plane.xyz", 4, "one plane");
+}
+
+BOOST_AUTO_TEST_CASE(object_10_km_long) {
+  TempDir d;
+  auto pts = blob();
+  for (auto& p : pts) p *= 1e7 / 260.0;  // 1e7 file units: 10 km if mm, far more in any other unit
+  write_xyz(d / "huge.xyz", pts);
+  expect_failure(d / "huge.xyz", 4, "none within the plausible");
+  // Also when the user insists on metres for a 10,000-unit object.
+  auto pts_m = blob();
+  for (auto& p : pts_m) p *= 1e4 / 260.0;
+  write_xyz(d / "huge_m.xyz", pts_m);
+  expect_failure(d / "huge_m.xyz", 4, "outside the plausible", "--units m");
+}
+
+BOOST_AUTO_TEST_CASE(object_0_1_mm_long) {
+  TempDir d;
+  auto pts = blob();
+  for (auto& p : pts) p *= 0.1 / 260.0;  // 0.1 units: as mm 0.1 mm; forced to mm it must be refused
+  write_xyz(d / "tiny.xyz", pts);
+  expect_failure(d / "tiny.xyz", 4, "outside the plausible", "--units mm");
+  auto pts_auto = blob();
+  for (auto& p : pts_auto) p *= 1e-4 / 260.0;  // 0.1 mm even if the file were in metres
+  write_xyz(d / "tinier.xyz", pts_auto);
+  expect_failure(d / "tinier.xyz", 4, "none within the plausible");
+}
+
+BOOST_AUTO_TEST_CASE(file_above_size_limit) {
+  TempDir d;
+  write_xyz(d / "big.xyz", blob(3000));  // ~80 kB
+  expect_failure(d / "big.xyz", 4, "above the limit", "--max-file-mb 0.01");
+  // The default limit is 500 MB and the same file passes it.
+  BOOST_TEST(run_cli("info " + quote(d / "big.xyz")).exit_code == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(exit_2_usage)
+
+BOOST_AUTO_TEST_CASE(unknown_unit) {
+  TempDir d;
+  write_xyz(d / "ok.xyz", blob());
+  const CliRun r = run_cli("info " + quote(d / "ok.xyz") + " --units furlong");
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("furlong") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_subcommand_and_missing_argument) {
+  BOOST_TEST(run_cli("fly").exit_code == 2);
+  BOOST_TEST(run_cli("info").exit_code == 2);
+  BOOST_TEST(run_cli("").exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(json_error_object) {
+  TempDir d;
+  const CliRun r = run_cli("info --json " + quote(d / "absent.stl"));
+  BOOST_TEST(r.exit_code == 3);
+  BOOST_TEST(r.out.find("\"exit_code\": 3") != std::string::npos);
+  BOOST_TEST(r.out.find("\"code\": \"io\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

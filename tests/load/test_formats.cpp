@@ -1,0 +1,218 @@
+// Each supported format read back: counts, kind and bounding box survive, STL corners are welded, comments and
+// headers in point lists are skipped. Files are written by our writers where we have one and by hand otherwise.
+#include <boost/test/unit_test.hpp>
+
+#include "load/load.hpp"
+#include "save/save.hpp"
+#include "synth/synth.hpp"
+#include "test_util.hpp"
+
+using namespace fitcheck;
+using namespace fitcheck::test;
+namespace tt = boost::test_tools;
+
+namespace {
+
+const Geometry& foot() {
+  static const Geometry g = [] {
+    synth::FootShape s;
+    s.rings = 40;
+    s.ring_points = 24;
+    return synth::make_foot(s);
+  }();
+  return g;
+}
+
+void expect_same_box(const Geometry& got, const Geometry& want, double tol_mm) {
+  const BoundingBox a = bounding_box(got.vertices), b = bounding_box(want.vertices);
+  for (int k = 0; k < 3; ++k) {
+    BOOST_TEST(std::abs(a.min[k] - b.min[k]) <= tol_mm);
+    BOOST_TEST(std::abs(a.max[k] - b.max[k]) <= tol_mm);
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(ply_binary_mesh) {
+  TempDir d;
+  save::write_geometry(d / "f.ply", foot());
+  const auto r = load::load_geometry(d / "f.ply");
+  BOOST_TEST(r.format == "ply-binary");
+  BOOST_TEST(r.geometry.vertices.size() == foot().vertices.size());
+  BOOST_TEST(r.geometry.faces.size() == foot().faces.size());
+  BOOST_TEST(load::unit_name(r.unit) == std::string("mm"));
+  expect_same_box(r.geometry, foot(), 1e-3);
+}
+
+BOOST_AUTO_TEST_CASE(ply_ascii_mesh_and_points) {
+  TempDir d;
+  write_ascii_ply(d / "m.ply", foot().vertices, foot().faces);
+  const auto m = load::load_geometry(d / "m.ply");
+  BOOST_TEST(m.format == "ply-ascii");
+  BOOST_TEST(m.geometry.faces.size() == foot().faces.size());
+  write_ascii_ply(d / "p.ply", foot().vertices);
+  const auto p = load::load_geometry(d / "p.ply");
+  BOOST_TEST(!p.geometry.is_mesh());
+  BOOST_TEST(p.geometry.vertices.size() == foot().vertices.size());
+  expect_same_box(p.geometry, foot(), 1e-3);
+}
+
+BOOST_AUTO_TEST_CASE(ply_binary_points_with_fields) {
+  TempDir d;
+  Geometry cloud;
+  cloud.vertices = foot().vertices;
+  std::vector<double> q(cloud.vertices.size(), 1.5);
+  save::write_geometry(d / "c.ply", cloud, {{"quality", q}}, save::colormap(q, 0, 3));
+  const auto r = load::load_geometry(d / "c.ply");
+  BOOST_TEST(!r.geometry.is_mesh());
+  BOOST_TEST(r.geometry.vertices.size() == cloud.vertices.size());
+}
+
+BOOST_AUTO_TEST_CASE(stl_binary_and_ascii_are_welded) {
+  TempDir d;
+  save::write_geometry(d / "f.stl", foot());
+  const auto b = load::load_geometry(d / "f.stl");
+  BOOST_TEST(b.format == "stl-binary");
+  BOOST_TEST(b.vertices_in_file == 3 * foot().faces.size());
+  BOOST_TEST(b.geometry.vertices.size() == foot().vertices.size());
+  BOOST_TEST(analyze_topology(b.geometry).closed);
+
+  std::ostringstream s;
+  s.precision(9);
+  s << "solid foot\n";
+  for (const auto& f : foot().faces) {
+    s << " facet normal 0 0 0\n  outer loop\n";
+    for (int k = 0; k < 3; ++k) {
+      const auto& v = foot().vertices[f[k]];
+      s << "   vertex " << v.x() << ' ' << v.y() << ' ' << v.z() << "\n";
+    }
+    s << "  endloop\n endfacet\n";
+  }
+  s << "endsolid foot\n";
+  write_text(d / "a.stl", s.str());
+  const auto a = load::load_geometry(d / "a.stl");
+  BOOST_TEST(a.format == "stl-ascii");
+  BOOST_TEST(a.geometry.vertices.size() == foot().vertices.size());
+  BOOST_TEST(analyze_topology(a.geometry).closed);
+}
+
+BOOST_AUTO_TEST_CASE(obj_mesh_quads_and_points) {
+  TempDir d;
+  save::write_geometry(d / "f.obj", foot());
+  const auto m = load::load_geometry(d / "f.obj");
+  BOOST_TEST(m.format == "obj");
+  BOOST_TEST(m.geometry.faces.size() == foot().faces.size());
+  expect_same_box(m.geometry, foot(), 1e-3);
+
+  // Quads with v/vt/vn tokens are triangulated.
+  const Geometry box = synth::make_box({120, 60, 50});
+  std::ostringstream s;
+  for (const auto& v : box.vertices) s << "v " << v.x() << ' ' << v.y() << ' ' << v.z() << "\n";
+  for (int i = 0; i < 100; ++i) s << "v " << 1 + i % 50 << ' ' << 1 + i % 7 << ' ' << 1 + i % 11 << "\n";  // interior
+  s << "vn 0 0 1\nf 1//1 3//1 4//1 2//1\nf 5 6 8 7\n";
+  write_text(d / "q.obj", s.str());
+  const auto q = load::load_geometry(d / "q.obj");
+  BOOST_TEST(q.geometry.faces.size() == 4u);
+
+  std::ostringstream pts;
+  for (const auto& v : foot().vertices) pts << "v " << v.x() << ' ' << v.y() << ' ' << v.z() << "\n";
+  write_text(d / "p.obj", pts.str());
+  const auto p = load::load_geometry(d / "p.obj");
+  BOOST_TEST(!p.geometry.is_mesh());
+  BOOST_TEST(p.geometry.vertices.size() == foot().vertices.size());
+}
+
+BOOST_AUTO_TEST_CASE(pcd_ascii) {
+  TempDir d;
+  std::ostringstream s;
+  const auto& v = foot().vertices;
+  s << "# .PCD v0.7\nVERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nCOUNT 1 1 1\nWIDTH " << v.size()
+    << "\nHEIGHT 1\nVIEWPOINT 0 0 0 1 0 0 0\nPOINTS " << v.size() << "\nDATA ascii\n";
+  for (const auto& p : v) s << p.x() << ' ' << p.y() << ' ' << p.z() << "\n";
+  write_text(d / "f.pcd", s.str());
+  const auto r = load::load_geometry(d / "f.pcd");
+  BOOST_TEST(r.format == "pcd");
+  BOOST_TEST(r.geometry.vertices.size() == v.size());
+  expect_same_box(r.geometry, foot(), 1e-2);
+}
+
+BOOST_AUTO_TEST_CASE(xyz_with_comments_header_and_commas) {
+  TempDir d;
+  std::ostringstream s;
+  s << "# ASCII\n// exported\nx,y,z,intensity\n";
+  for (const auto& p : foot().vertices) s << p.x() << ", " << p.y() << ", " << p.z() << ", 7\n";
+  write_text(d / "f.asc", s.str());
+  const auto r = load::load_geometry(d / "f.asc");
+  BOOST_TEST(r.format == "xyz");
+  BOOST_TEST(r.geometry.vertices.size() == foot().vertices.size());
+  // A bad line in the middle is an error naming the line.
+  write_text(d / "bad.xyz", "1 2 3\n4 5 6\nhello world\n");
+  try {
+    load::load_geometry(d / "bad.xyz");
+    BOOST_FAIL("expected an error");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code() == ErrorCode::io);
+    BOOST_TEST(std::string(e.what()).find("line 3") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(glb_written_by_us_reads_back) {
+  TempDir d;
+  std::vector<double> p(foot().vertices.size());
+  for (std::size_t i = 0; i < p.size(); ++i) p[i] = foot().vertices[i].z();
+  save::write_geometry(d / "f.glb", foot(), {{"pressure_kpa", p}}, save::colormap(p, 0, 100));
+  const auto r = load::load_geometry(d / "f.glb");
+  BOOST_TEST(r.format == "glb");
+  BOOST_TEST(r.geometry.faces.size() == foot().faces.size());
+  BOOST_TEST(r.geometry.vertices.size() == foot().vertices.size());
+  expect_same_box(r.geometry, foot(), 1e-3);
+}
+
+BOOST_AUTO_TEST_CASE(gltf_with_embedded_buffer) {
+  // Minimal glTF: one triangle soup of the box corners via a data: URI (base64), written by hand.
+  TempDir d;
+  const Geometry box = synth::make_box({240, 90, 70});
+  std::string bin;
+  for (const auto& v : box.vertices)
+    for (int k = 0; k < 3; ++k) {
+      float f = static_cast<float>(v[k]);
+      bin.append(reinterpret_cast<const char*>(&f), 4);
+    }
+  for (const auto& f : box.faces)
+    for (int k = 0; k < 3; ++k) {
+      std::uint16_t i = static_cast<std::uint16_t>(f[k]);
+      bin.append(reinterpret_cast<const char*>(&i), 2);
+    }
+  static const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string enc;
+  for (std::size_t i = 0; i < bin.size(); i += 3) {
+    const unsigned n = (static_cast<unsigned char>(bin[i]) << 16) |
+                       (i + 1 < bin.size() ? static_cast<unsigned char>(bin[i + 1]) << 8 : 0) |
+                       (i + 2 < bin.size() ? static_cast<unsigned char>(bin[i + 2]) : 0);
+    enc += b64[(n >> 18) & 63];
+    enc += b64[(n >> 12) & 63];
+    enc += i + 1 < bin.size() ? b64[(n >> 6) & 63] : '=';
+    enc += i + 2 < bin.size() ? b64[n & 63] : '=';
+  }
+  std::ostringstream j;
+  j << R"({"asset":{"version":"2.0"},"scene":0,"scenes":[{"nodes":[0]}],"nodes":[{"mesh":0}],)"
+    << R"("meshes":[{"primitives":[{"attributes":{"POSITION":0},"indices":1}]}],)"
+    << R"("buffers":[{"byteLength":)" << bin.size() << R"(,"uri":"data:application/octet-stream;base64,)" << enc
+    << R"("}],"bufferViews":[{"buffer":0,"byteOffset":0,"byteLength":96},{"buffer":0,"byteOffset":96,"byteLength":72}],)"
+    << R"("accessors":[{"bufferView":0,"componentType":5126,"count":8,"type":"VEC3","min":[0,0,0],"max":[240,90,70]},)"
+    << R"({"bufferView":1,"componentType":5123,"count":36,"type":"SCALAR"}]})";
+  write_text(d / "box.gltf", j.str());
+  load::Options o;
+  o.min_points = 8;
+  const auto r = load::load_geometry(d / "box.gltf", o);
+  BOOST_TEST(r.format == "gltf");
+  BOOST_TEST(r.geometry.faces.size() == 12u);
+  BOOST_TEST(bounding_box(r.geometry.vertices).extent().x() == 240.0, tt::tolerance(1e-6));
+  BOOST_TEST(analyze_topology(r.geometry).closed);
+}
+
+BOOST_AUTO_TEST_CASE(extension_is_case_insensitive) {
+  TempDir d;
+  save::write_geometry(d / "F.PLY", foot());
+  BOOST_TEST(load::load_geometry(d / "F.PLY").geometry.faces.size() == foot().faces.size());
+}

@@ -1,0 +1,73 @@
+// The parametric foot is the project's sample generator: it must be a closed, outward-oriented manifold with the
+// dimensions it was asked for, and the mirror must be a proper left foot.
+#include <boost/test/unit_test.hpp>
+#include <numbers>
+
+#include "core/error.hpp"
+#include "synth/synth.hpp"
+#include "test_util.hpp"
+
+using namespace fitcheck;
+
+namespace {
+double signed_volume(const Geometry& g) {
+  double v6 = 0;
+  for (const auto& f : g.faces) v6 += g.vertices[f[0]].dot(g.vertices[f[1]].cross(g.vertices[f[2]]));
+  return v6 / 6.0;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(foot_is_closed_oriented_manifold) {
+  const Geometry foot = synth::make_foot();
+  const Topology t = analyze_topology(foot);
+  BOOST_TEST(t.closed);
+  BOOST_TEST(t.manifold());
+  BOOST_TEST(t.oriented);
+  BOOST_TEST(t.degenerate_faces == 0u);
+  BOOST_TEST(signed_volume(foot) > 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(foot_has_requested_dimensions) {
+  synth::FootShape s;
+  s.length_mm = 250;
+  s.ball_width_mm = 95;
+  s.ankle_height_mm = 90;
+  const Geometry foot = synth::make_foot(s);
+  const BoundingBox b = bounding_box(foot.vertices);
+  BOOST_TEST(b.min.x() == 0.0, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(b.extent().x() == 250.0, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(b.min.z() == 0.0, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(b.extent().z() == 90.0, boost::test_tools::tolerance(1e-6));
+  // The widest breadth is the ball width; the toe shift adds no width at the ball station.
+  BOOST_TEST(std::abs(b.extent().y() - 95.0) < 2.0);
+  // Volume of an adult foot cut at the ankle: roughly 0.8-1.6 litres.
+  BOOST_TEST(signed_volume(foot) > 800e3);
+  BOOST_TEST(signed_volume(foot) < 1600e3);
+}
+
+BOOST_AUTO_TEST_CASE(mirror_keeps_orientation_and_volume) {
+  const Geometry r = synth::make_foot();
+  const Geometry l = synth::mirror_y(r);
+  BOOST_TEST(analyze_topology(l).oriented);
+  BOOST_TEST(signed_volume(l) == signed_volume(r), boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(bounding_box(l.vertices).max.y() == -bounding_box(r.vertices).min.y(), boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(sphere_and_box_volumes) {
+  const Geometry s = synth::make_uv_sphere(40, 64, 128);
+  const double exact = 4.0 / 3.0 * std::numbers::pi * 40 * 40 * 40;
+  BOOST_TEST(signed_volume(s) == exact, boost::test_tools::tolerance(0.01));  // polyhedral under-estimate < 1 %
+  BOOST_TEST(signed_volume(synth::make_box({2, 3, 4})) == 24.0, boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(bad_shape_parameters_are_usage_errors) {
+  synth::FootShape s;
+  s.length_mm = 5;
+  try {
+    synth::make_foot(s);
+    BOOST_FAIL("expected an error");
+  } catch (const Error& e) {
+    BOOST_TEST(static_cast<int>(e.code()) == static_cast<int>(ErrorCode::usage));
+    BOOST_TEST(std::string(e.what()).find("length_mm") != std::string::npos);
+  }
+}

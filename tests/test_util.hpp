@@ -1,0 +1,135 @@
+// Helpers shared by the test executables: temporary folders, writing small files, running the CLI.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/geometry.hpp"
+#include "load/load.hpp"
+
+// Printing for Boost.Test messages (found by ADL).
+namespace fitcheck {
+inline std::ostream& operator<<(std::ostream& o, ErrorCode c) { return o << error_code_name(c); }
+inline std::ostream& operator<<(std::ostream& o, Spread s) { return o << spread_name(s); }
+namespace load {
+inline std::ostream& operator<<(std::ostream& o, Unit u) { return o << unit_name(u); }
+}  // namespace load
+}  // namespace fitcheck
+
+namespace fitcheck::test {
+
+inline std::filesystem::path shared_data(const std::string& rel) {
+  return std::filesystem::path(FITCHECK_SHARED_DATA) / rel;
+}
+inline std::filesystem::path source_dir() { return std::filesystem::path(FITCHECK_SOURCE_DIR); }
+
+/// A fresh folder under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "fitcheck-test-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_text(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+inline void write_bytes(const std::filesystem::path& p, const std::vector<char>& bytes) {
+  std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+inline std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+inline std::vector<char> random_bytes(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<char> b(n);
+  for (auto& c : b) c = static_cast<char>(rng() & 0xFF);
+  return b;
+}
+
+/// Writes points (and optional triangles) as an ascii PLY.
+inline void write_ascii_ply(const std::filesystem::path& p, const std::vector<Eigen::Vector3d>& v,
+                            const std::vector<Eigen::Vector3i>& f = {}) {
+  std::ostringstream s;
+  s.precision(10);
+  s << "ply\nformat ascii 1.0\nelement vertex " << v.size() << "\nproperty float x\nproperty float y\nproperty float z\n";
+  if (!f.empty()) s << "element face " << f.size() << "\nproperty list uchar int vertex_indices\n";
+  s << "end_header\n";
+  for (const auto& q : v) s << q.x() << ' ' << q.y() << ' ' << q.z() << '\n';
+  for (const auto& t : f) s << "3 " << t[0] << ' ' << t[1] << ' ' << t[2] << '\n';
+  write_text(p, s.str());
+}
+
+/// Writes "x y z" lines.
+inline void write_xyz(const std::filesystem::path& p, const std::vector<Eigen::Vector3d>& v) {
+  std::ostringstream s;
+  s.precision(10);
+  for (const auto& q : v) s << q.x() << ' ' << q.y() << ' ' << q.z() << '\n';
+  write_text(p, s.str());
+}
+
+/// `n` points spread over an ellipsoid of the given semi-axes (deterministic): a plausible blob.
+inline std::vector<Eigen::Vector3d> ellipsoid_points(std::size_t n, const Eigen::Vector3d& semi_axes, unsigned seed = 1) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> nd;
+  std::vector<Eigen::Vector3d> pts;
+  pts.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    Eigen::Vector3d d(nd(rng), nd(rng), nd(rng));
+    pts.push_back(d.normalized().cwiseProduct(semi_axes));
+  }
+  return pts;
+}
+
+struct CliRun {
+  int exit_code = -1;     ///< process exit status, or -1 when killed by a signal (a crash)
+  int signal = 0;
+  std::string out, err;
+};
+
+/// Runs the fitcheck binary with `args` (already shell-quoted where needed).
+inline CliRun run_cli(const std::string& args) {
+  TempDir io;
+  const std::string cmd = std::string("'") + FITCHECK_CLI + "' " + args + " > '" + (io / "out").string() + "' 2> '" +
+                          (io / "err").string() + "' < /dev/null";
+  const int status = std::system(cmd.c_str());
+  CliRun r;
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  r.out = read_text(io / "out");
+  r.err = read_text(io / "err");
+  return r;
+}
+
+/// Single-quotes a path for the shell. (Built with a stream: GCC 12's -Wrestrict misfires on "'" + s + "'".)
+inline std::string quote(const std::filesystem::path& p) {
+  std::ostringstream s;
+  s << '\'' << p.string() << '\'';
+  return s.str();
+}
+
+}  // namespace fitcheck::test
