@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/geometry.hpp"
+#include "foot/foot.hpp"
 #include "load/load.hpp"
 
 // Printing for Boost.Test messages (found by ADL).
@@ -24,6 +25,9 @@ inline std::ostream& operator<<(std::ostream& o, Spread s) { return o << spread_
 namespace load {
 inline std::ostream& operator<<(std::ostream& o, Unit u) { return o << unit_name(u); }
 }  // namespace load
+namespace foot {
+inline std::ostream& operator<<(std::ostream& o, Side s) { return o << side_name(s); }
+}  // namespace foot
 }  // namespace fitcheck
 
 namespace fitcheck::test {

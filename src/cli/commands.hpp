@@ -15,4 +15,7 @@ struct OutputFlags {
 /// Adds `info` to `app`; `run` is set to the action to execute when it was chosen.
 void add_info_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
 
+/// Adds `measure`.
+void add_measure_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
+
 }  // namespace fitcheck::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", out.json, "Print JSON to stdout");
   std::function<int()> run;
   fitcheck::cli::add_info_command(app, run, out);
+  fitcheck::cli::add_measure_command(app, run, out);
   // --json is also accepted after the subcommand.
   for (CLI::App* sub : app.get_subcommands({})) sub->add_flag("--json", out.json, "Print JSON to stdout");
 

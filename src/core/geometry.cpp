@@ -160,6 +160,31 @@ Topology analyze_topology(const Geometry& mesh) {
   return t;
 }
 
+std::vector<int> boundary_vertices(const Geometry& mesh) {
+  std::unordered_map<EdgeKey, int, EdgeHash> count;
+  for (const auto& f : mesh.faces)
+    for (int k = 0; k < 3; ++k) {
+      const int u = f[k], v = f[(k + 1) % 3];
+      if (u != v) ++count[EdgeKey{std::min(u, v), std::max(u, v)}];
+    }
+  std::vector<int> out;
+  for (const auto& [e, c] : count)
+    if (c == 1) {
+      out.push_back(e.a);
+      out.push_back(e.b);
+    }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double signed_volume(const Geometry& mesh) {
+  double v6 = 0;
+  for (const auto& f : mesh.faces)
+    v6 += mesh.vertices[f[0]].dot(mesh.vertices[f[1]].cross(mesh.vertices[f[2]]));
+  return v6 / 6.0;
+}
+
 namespace {
 struct PointKeyHash {
   std::size_t operator()(const Eigen::Vector3d& p) const noexcept {

@@ -59,6 +59,12 @@ struct Topology {
 /// Precondition: every face index < vertices.size() (the loaders guarantee it).
 Topology analyze_topology(const Geometry& mesh);
 
+/// Indices of vertices on boundary edges (edges used by exactly one face), ascending.
+std::vector<int> boundary_vertices(const Geometry& mesh);
+
+/// Signed volume enclosed by a closed mesh (positive when faces wind outward), mm^3 for mm input.
+double signed_volume(const Geometry& mesh);
+
 /// Merge vertices with bit-identical positions (STL files repeat each corner per triangle), drop faces that became
 /// degenerate. Returns the number of vertices removed.
 std::size_t weld_identical_vertices(Geometry& mesh);

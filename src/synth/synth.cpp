@@ -23,9 +23,7 @@ double cap(double d, double r) {
 }
 
 void orient_outward(Geometry& g) {
-  double vol6 = 0;
-  for (const auto& f : g.faces) vol6 += g.vertices[f[0]].dot(g.vertices[f[1]].cross(g.vertices[f[2]]));
-  if (vol6 < 0)
+  if (signed_volume(g) < 0)
     for (auto& f : g.faces) std::swap(f[1], f[2]);
 }
 
@@ -54,47 +52,54 @@ void FootShape::validate() const {
   in(ring_points, 8, 2000, "ring_points");
 }
 
+std::vector<Eigen::Vector3d> foot_section(const FootShape& s, double x, int M) {
+  const double L = s.length_mm;
+  const double xb = s.ball_x_pct / 100.0;
+  const double u = x / L;
+  // Half-width: heel -> narrow waist at 40 % -> ball -> toe taper.
+  const double waist = 0.5 * (s.heel_width_mm + s.ball_width_mm) / 2 * 0.92;
+  double hw;
+  if (u < 0.40) hw = lerp(s.heel_width_mm / 2, waist, smoothstep(0.15, 0.40, u));
+  else if (u < xb) hw = lerp(waist, s.ball_width_mm / 2, smoothstep(0.40, xb, u));
+  else hw = lerp(s.ball_width_mm / 2, s.ball_width_mm / 2 * 0.55, smoothstep(xb, 1.0, u));
+  hw *= lerp(1.0, s.forefoot_width_scale, smoothstep(0.45, 0.60, u));
+  hw *= cap(x, s.heel_width_mm * 0.5) * cap(L - x, s.ball_width_mm * 0.42);
+  // Dorsal height: flat ankle cut over the heel, instep, ball, toes.
+  double h;
+  if (u < 0.30) h = s.ankle_height_mm;
+  else if (u < 0.50) h = lerp(s.ankle_height_mm, s.instep_height_mm, smoothstep(0.30, 0.50, u));
+  else if (u < xb) h = lerp(s.instep_height_mm, s.ball_height_mm, smoothstep(0.50, xb, u));
+  else if (u < 0.90) h = lerp(s.ball_height_mm, s.toe_height_mm, smoothstep(xb, 0.90, u));
+  else h = s.toe_height_mm;
+  h *= cap(x, 6.0) * cap(L - x, 14.0);
+  h = std::max(h, 1e-3);
+  hw = std::max(hw, 1e-3);
+  // Centre line drifts medially towards the toes; the last bottom carries heel height and toe spring.
+  const double cy = s.toe_medial_shift_mm * smoothstep(0.35, 1.0, u);
+  const double z0 = s.heel_height_mm * (1 - smoothstep(0.15, 0.62, u)) +
+                    s.toe_spring_mm * std::pow(smoothstep(0.72, 1.0, u), 2);
+  // Cross-section: superellipse, flatter below (the sole) than above.
+  std::vector<Eigen::Vector3d> ring;
+  ring.reserve(M);
+  for (int j = 0; j < M; ++j) {
+    const double t = 2 * std::numbers::pi * j / M;
+    const double c = std::cos(t), sn = std::sin(t);
+    const double y = cy + hw * spow(c, 2.0 / 3.0);
+    const double zn = sn >= 0 ? spow(sn, 2.0 / 2.4) : spow(sn, 2.0 / 6.0);  // top rounder, bottom flatter
+    ring.emplace_back(x, y, z0 + 0.5 * h * (1 + zn));
+  }
+  return ring;
+}
+
 Geometry make_foot(const FootShape& s) {
   s.validate();
   const double L = s.length_mm;
-  const double xb = s.ball_x_pct / 100.0;
   Geometry g;
   // Stations: cosine spacing, denser at both ends where the caps curve.
   const int R = s.rings, M = s.ring_points;
-  auto station = [&](int i) { return L * 0.5 * (1 - std::cos(std::numbers::pi * i / (R + 1))); };
-
   for (int i = 1; i <= R; ++i) {
-    const double x = station(i);
-    const double u = x / L;
-    // Half-width: heel -> narrow waist at 40 % -> ball -> toe taper.
-    double hw;
-    if (u < 0.40) hw = lerp(s.heel_width_mm / 2, 0.5 * (s.heel_width_mm + s.ball_width_mm) / 2 * 0.92, smoothstep(0.15, 0.40, u));
-    else if (u < xb) hw = lerp(0.5 * (s.heel_width_mm + s.ball_width_mm) / 2 * 0.92, s.ball_width_mm / 2, smoothstep(0.40, xb, u));
-    else hw = lerp(s.ball_width_mm / 2, s.ball_width_mm / 2 * 0.55, smoothstep(xb, 1.0, u));
-    hw *= lerp(1.0, s.forefoot_width_scale, smoothstep(0.45, 0.60, u));
-    hw *= cap(x, s.heel_width_mm * 0.5) * cap(L - x, s.ball_width_mm * 0.42);
-    // Dorsal height: flat ankle cut over the heel, instep, ball, toes.
-    double h;
-    if (u < 0.30) h = s.ankle_height_mm;
-    else if (u < 0.50) h = lerp(s.ankle_height_mm, s.instep_height_mm, smoothstep(0.30, 0.50, u));
-    else if (u < xb) h = lerp(s.instep_height_mm, s.ball_height_mm, smoothstep(0.50, xb, u));
-    else if (u < 0.90) h = lerp(s.ball_height_mm, s.toe_height_mm, smoothstep(xb, 0.90, u));
-    else h = s.toe_height_mm;
-    h *= cap(x, 6.0) * cap(L - x, 14.0);
-    h = std::max(h, 1e-3);
-    hw = std::max(hw, 1e-3);
-    // Centre line drifts medially towards the toes; the last bottom carries heel height and toe spring.
-    const double cy = s.toe_medial_shift_mm * smoothstep(0.35, 1.0, u);
-    const double z0 = s.heel_height_mm * (1 - smoothstep(0.15, 0.62, u)) + s.toe_spring_mm * std::pow(smoothstep(0.72, 1.0, u), 2);
-    // Cross-section: superellipse, flatter below (the sole) than above.
-    for (int j = 0; j < M; ++j) {
-      const double t = 2 * std::numbers::pi * j / M;
-      const double c = std::cos(t), sn = std::sin(t);
-      const double y = cy + hw * spow(c, 2.0 / 3.0);
-      const double zn = sn >= 0 ? spow(sn, 2.0 / 2.4) : spow(sn, 2.0 / 6.0);  // top rounder, bottom flatter
-      const double z = z0 + 0.5 * h * (1 + zn);
-      g.vertices.emplace_back(x, y, z);
-    }
+    const auto ring = foot_section(s, L * 0.5 * (1 - std::cos(std::numbers::pi * i / (R + 1))), M);
+    g.vertices.insert(g.vertices.end(), ring.begin(), ring.end());
   }
   // Poles close the ends.
   auto ring_centre = [&](int ring) {

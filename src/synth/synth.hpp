@@ -31,7 +31,10 @@ struct FootShape {
   void validate() const;
 };
 
-/// Builds the lofted body. Deterministic.
+/// The exact cross-section of the body at station x (mm from the heel), `points` samples around it.
+std::vector<Eigen::Vector3d> foot_section(const FootShape& shape, double x_mm, int points);
+
+/// Builds the lofted body from `rings` sections. Deterministic.
 Geometry make_foot(const FootShape& shape = {});
 
 /// Mirror across the plane y = 0 (right foot -> left foot), flipping face winding so normals stay outward.

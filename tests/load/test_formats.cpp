@@ -13,7 +13,7 @@ namespace tt = boost::test_tools;
 
 namespace {
 
-const Geometry& foot() {
+const Geometry& sample_foot() {
   static const Geometry g = [] {
     synth::FootShape s;
     s.rings = 40;
@@ -35,32 +35,32 @@ void expect_same_box(const Geometry& got, const Geometry& want, double tol_mm) {
 
 BOOST_AUTO_TEST_CASE(ply_binary_mesh) {
   TempDir d;
-  save::write_geometry(d / "f.ply", foot());
+  save::write_geometry(d / "f.ply", sample_foot());
   const auto r = load::load_geometry(d / "f.ply");
   BOOST_TEST(r.format == "ply-binary");
-  BOOST_TEST(r.geometry.vertices.size() == foot().vertices.size());
-  BOOST_TEST(r.geometry.faces.size() == foot().faces.size());
+  BOOST_TEST(r.geometry.vertices.size() == sample_foot().vertices.size());
+  BOOST_TEST(r.geometry.faces.size() == sample_foot().faces.size());
   BOOST_TEST(load::unit_name(r.unit) == std::string("mm"));
-  expect_same_box(r.geometry, foot(), 1e-3);
+  expect_same_box(r.geometry, sample_foot(), 1e-3);
 }
 
 BOOST_AUTO_TEST_CASE(ply_ascii_mesh_and_points) {
   TempDir d;
-  write_ascii_ply(d / "m.ply", foot().vertices, foot().faces);
+  write_ascii_ply(d / "m.ply", sample_foot().vertices, sample_foot().faces);
   const auto m = load::load_geometry(d / "m.ply");
   BOOST_TEST(m.format == "ply-ascii");
-  BOOST_TEST(m.geometry.faces.size() == foot().faces.size());
-  write_ascii_ply(d / "p.ply", foot().vertices);
+  BOOST_TEST(m.geometry.faces.size() == sample_foot().faces.size());
+  write_ascii_ply(d / "p.ply", sample_foot().vertices);
   const auto p = load::load_geometry(d / "p.ply");
   BOOST_TEST(!p.geometry.is_mesh());
-  BOOST_TEST(p.geometry.vertices.size() == foot().vertices.size());
-  expect_same_box(p.geometry, foot(), 1e-3);
+  BOOST_TEST(p.geometry.vertices.size() == sample_foot().vertices.size());
+  expect_same_box(p.geometry, sample_foot(), 1e-3);
 }
 
 BOOST_AUTO_TEST_CASE(ply_binary_points_with_fields) {
   TempDir d;
   Geometry cloud;
-  cloud.vertices = foot().vertices;
+  cloud.vertices = sample_foot().vertices;
   std::vector<double> q(cloud.vertices.size(), 1.5);
   save::write_geometry(d / "c.ply", cloud, {{"quality", q}}, save::colormap(q, 0, 3));
   const auto r = load::load_geometry(d / "c.ply");
@@ -70,20 +70,20 @@ BOOST_AUTO_TEST_CASE(ply_binary_points_with_fields) {
 
 BOOST_AUTO_TEST_CASE(stl_binary_and_ascii_are_welded) {
   TempDir d;
-  save::write_geometry(d / "f.stl", foot());
+  save::write_geometry(d / "f.stl", sample_foot());
   const auto b = load::load_geometry(d / "f.stl");
   BOOST_TEST(b.format == "stl-binary");
-  BOOST_TEST(b.vertices_in_file == 3 * foot().faces.size());
-  BOOST_TEST(b.geometry.vertices.size() == foot().vertices.size());
+  BOOST_TEST(b.vertices_in_file == 3 * sample_foot().faces.size());
+  BOOST_TEST(b.geometry.vertices.size() == sample_foot().vertices.size());
   BOOST_TEST(analyze_topology(b.geometry).closed);
 
   std::ostringstream s;
   s.precision(9);
   s << "solid foot\n";
-  for (const auto& f : foot().faces) {
+  for (const auto& f : sample_foot().faces) {
     s << " facet normal 0 0 0\n  outer loop\n";
     for (int k = 0; k < 3; ++k) {
-      const auto& v = foot().vertices[f[k]];
+      const auto& v = sample_foot().vertices[f[k]];
       s << "   vertex " << v.x() << ' ' << v.y() << ' ' << v.z() << "\n";
     }
     s << "  endloop\n endfacet\n";
@@ -92,17 +92,17 @@ BOOST_AUTO_TEST_CASE(stl_binary_and_ascii_are_welded) {
   write_text(d / "a.stl", s.str());
   const auto a = load::load_geometry(d / "a.stl");
   BOOST_TEST(a.format == "stl-ascii");
-  BOOST_TEST(a.geometry.vertices.size() == foot().vertices.size());
+  BOOST_TEST(a.geometry.vertices.size() == sample_foot().vertices.size());
   BOOST_TEST(analyze_topology(a.geometry).closed);
 }
 
 BOOST_AUTO_TEST_CASE(obj_mesh_quads_and_points) {
   TempDir d;
-  save::write_geometry(d / "f.obj", foot());
+  save::write_geometry(d / "f.obj", sample_foot());
   const auto m = load::load_geometry(d / "f.obj");
   BOOST_TEST(m.format == "obj");
-  BOOST_TEST(m.geometry.faces.size() == foot().faces.size());
-  expect_same_box(m.geometry, foot(), 1e-3);
+  BOOST_TEST(m.geometry.faces.size() == sample_foot().faces.size());
+  expect_same_box(m.geometry, sample_foot(), 1e-3);
 
   // Quads with v/vt/vn tokens are triangulated.
   const Geometry box = synth::make_box({120, 60, 50});
@@ -115,17 +115,17 @@ BOOST_AUTO_TEST_CASE(obj_mesh_quads_and_points) {
   BOOST_TEST(q.geometry.faces.size() == 4u);
 
   std::ostringstream pts;
-  for (const auto& v : foot().vertices) pts << "v " << v.x() << ' ' << v.y() << ' ' << v.z() << "\n";
+  for (const auto& v : sample_foot().vertices) pts << "v " << v.x() << ' ' << v.y() << ' ' << v.z() << "\n";
   write_text(d / "p.obj", pts.str());
   const auto p = load::load_geometry(d / "p.obj");
   BOOST_TEST(!p.geometry.is_mesh());
-  BOOST_TEST(p.geometry.vertices.size() == foot().vertices.size());
+  BOOST_TEST(p.geometry.vertices.size() == sample_foot().vertices.size());
 }
 
 BOOST_AUTO_TEST_CASE(pcd_ascii) {
   TempDir d;
   std::ostringstream s;
-  const auto& v = foot().vertices;
+  const auto& v = sample_foot().vertices;
   s << "# .PCD v0.7\nVERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nCOUNT 1 1 1\nWIDTH " << v.size()
     << "\nHEIGHT 1\nVIEWPOINT 0 0 0 1 0 0 0\nPOINTS " << v.size() << "\nDATA ascii\n";
   for (const auto& p : v) s << p.x() << ' ' << p.y() << ' ' << p.z() << "\n";
@@ -133,18 +133,18 @@ BOOST_AUTO_TEST_CASE(pcd_ascii) {
   const auto r = load::load_geometry(d / "f.pcd");
   BOOST_TEST(r.format == "pcd");
   BOOST_TEST(r.geometry.vertices.size() == v.size());
-  expect_same_box(r.geometry, foot(), 1e-2);
+  expect_same_box(r.geometry, sample_foot(), 1e-2);
 }
 
 BOOST_AUTO_TEST_CASE(xyz_with_comments_header_and_commas) {
   TempDir d;
   std::ostringstream s;
   s << "# ASCII\n// exported\nx,y,z,intensity\n";
-  for (const auto& p : foot().vertices) s << p.x() << ", " << p.y() << ", " << p.z() << ", 7\n";
+  for (const auto& p : sample_foot().vertices) s << p.x() << ", " << p.y() << ", " << p.z() << ", 7\n";
   write_text(d / "f.asc", s.str());
   const auto r = load::load_geometry(d / "f.asc");
   BOOST_TEST(r.format == "xyz");
-  BOOST_TEST(r.geometry.vertices.size() == foot().vertices.size());
+  BOOST_TEST(r.geometry.vertices.size() == sample_foot().vertices.size());
   // A bad line in the middle is an error naming the line.
   write_text(d / "bad.xyz", "1 2 3\n4 5 6\nhello world\n");
   try {
@@ -158,14 +158,14 @@ BOOST_AUTO_TEST_CASE(xyz_with_comments_header_and_commas) {
 
 BOOST_AUTO_TEST_CASE(glb_written_by_us_reads_back) {
   TempDir d;
-  std::vector<double> p(foot().vertices.size());
-  for (std::size_t i = 0; i < p.size(); ++i) p[i] = foot().vertices[i].z();
-  save::write_geometry(d / "f.glb", foot(), {{"pressure_kpa", p}}, save::colormap(p, 0, 100));
+  std::vector<double> p(sample_foot().vertices.size());
+  for (std::size_t i = 0; i < p.size(); ++i) p[i] = sample_foot().vertices[i].z();
+  save::write_geometry(d / "f.glb", sample_foot(), {{"pressure_kpa", p}}, save::colormap(p, 0, 100));
   const auto r = load::load_geometry(d / "f.glb");
   BOOST_TEST(r.format == "glb");
-  BOOST_TEST(r.geometry.faces.size() == foot().faces.size());
-  BOOST_TEST(r.geometry.vertices.size() == foot().vertices.size());
-  expect_same_box(r.geometry, foot(), 1e-3);
+  BOOST_TEST(r.geometry.faces.size() == sample_foot().faces.size());
+  BOOST_TEST(r.geometry.vertices.size() == sample_foot().vertices.size());
+  expect_same_box(r.geometry, sample_foot(), 1e-3);
 }
 
 BOOST_AUTO_TEST_CASE(gltf_with_embedded_buffer) {
@@ -213,6 +213,6 @@ BOOST_AUTO_TEST_CASE(gltf_with_embedded_buffer) {
 
 BOOST_AUTO_TEST_CASE(extension_is_case_insensitive) {
   TempDir d;
-  save::write_geometry(d / "F.PLY", foot());
-  BOOST_TEST(load::load_geometry(d / "F.PLY").geometry.faces.size() == foot().faces.size());
+  save::write_geometry(d / "F.PLY", sample_foot());
+  BOOST_TEST(load::load_geometry(d / "F.PLY").geometry.faces.size() == sample_foot().faces.size());
 }

@@ -25,7 +25,7 @@ namespace tt = boost::test_tools;
 
 namespace {
 
-const Geometry& foot() {
+const Geometry& sample_foot() {
   static const Geometry g = [] {
     synth::FootShape s;
     s.rings = 40;
@@ -37,7 +37,7 @@ const Geometry& foot() {
 
 std::vector<double> height_field() {
   std::vector<double> p;
-  for (const auto& v : foot().vertices) p.push_back(v.z() * 0.5);  // kPa, any known function of position
+  for (const auto& v : sample_foot().vertices) p.push_back(v.z() * 0.5);  // kPa, any known function of position
   return p;
 }
 
@@ -46,14 +46,14 @@ std::vector<double> height_field() {
 BOOST_AUTO_TEST_CASE(ply_with_fields_and_colours) {
   TempDir d;
   const auto p = height_field();
-  save::write_geometry(d / "f.ply", foot(), {{"pressure_kpa", p}, {"clearance_mm", p}}, save::colormap(p, 0, 50));
+  save::write_geometry(d / "f.ply", sample_foot(), {{"pressure_kpa", p}, {"clearance_mm", p}}, save::colormap(p, 0, 50));
   const std::string text = read_text(d / "f.ply");
   const std::string header = text.substr(0, text.find("end_header"));
   BOOST_TEST(header.find("property float pressure_kpa") != std::string::npos);
   BOOST_TEST(header.find("property float clearance_mm") != std::string::npos);
   BOOST_TEST(header.find("property uchar red") != std::string::npos);
   const auto r = load::load_geometry(d / "f.ply");
-  BOOST_TEST(r.geometry.faces.size() == foot().faces.size());
+  BOOST_TEST(r.geometry.faces.size() == sample_foot().faces.size());
   // Open3D (independent of our loader) reads the colours back.
   open3d::geometry::TriangleMesh m;
   BOOST_REQUIRE(open3d::io::ReadTriangleMesh((d / "f.ply").string(), m));
@@ -65,24 +65,24 @@ BOOST_AUTO_TEST_CASE(ply_with_fields_and_colours) {
 BOOST_AUTO_TEST_CASE(vtp_reads_back_in_vtk) {
   TempDir d;
   const auto p = height_field();
-  save::write_geometry(d / "f.vtp", foot(), {{"pressure_kpa", p}}, save::colormap(p, 0, 50));
+  save::write_geometry(d / "f.vtp", sample_foot(), {{"pressure_kpa", p}}, save::colormap(p, 0, 50));
   auto reader = vtkSmartPointer<vtkXMLPolyDataReader>::New();
   reader->SetFileName((d / "f.vtp").string().c_str());
   reader->Update();
   vtkPolyData* poly = reader->GetOutput();
   BOOST_REQUIRE(poly != nullptr);
-  BOOST_TEST(poly->GetNumberOfPoints() == static_cast<vtkIdType>(foot().vertices.size()));
-  BOOST_TEST(poly->GetNumberOfPolys() == static_cast<vtkIdType>(foot().faces.size()));
+  BOOST_TEST(poly->GetNumberOfPoints() == static_cast<vtkIdType>(sample_foot().vertices.size()));
+  BOOST_TEST(poly->GetNumberOfPolys() == static_cast<vtkIdType>(sample_foot().faces.size()));
   vtkDataArray* arr = poly->GetPointData()->GetArray("pressure_kpa");
   BOOST_REQUIRE(arr != nullptr);
   for (vtkIdType i = 0; i < poly->GetNumberOfPoints(); i += 97) BOOST_TEST(arr->GetTuple1(i) == p[i], tt::tolerance(1e-6));
   BOOST_TEST(poly->GetPointData()->GetArray("rgb") != nullptr);
   double b[6];
   poly->GetBounds(b);
-  BOOST_TEST(b[1] - b[0] == bounding_box(foot().vertices).extent().x(), tt::tolerance(1e-6));
+  BOOST_TEST(b[1] - b[0] == bounding_box(sample_foot().vertices).extent().x(), tt::tolerance(1e-6));
 
   Geometry cloud;
-  cloud.vertices = foot().vertices;
+  cloud.vertices = sample_foot().vertices;
   save::write_geometry(d / "c.vtp", cloud, {{"pressure_kpa", p}});
   reader = vtkSmartPointer<vtkXMLPolyDataReader>::New();
   reader->SetFileName((d / "c.vtp").string().c_str());
@@ -94,13 +94,13 @@ BOOST_AUTO_TEST_CASE(glb_reads_back_with_colours_and_custom_attribute) {
   TempDir d;
   const auto p = height_field();
   const auto colors = save::colormap(p, 0, 50);
-  save::write_geometry(d / "f.glb", foot(), {{"pressure_kpa", p}}, colors);
+  save::write_geometry(d / "f.glb", sample_foot(), {{"pressure_kpa", p}}, colors);
 
   // An independent reader (Open3D/tinygltf) sees geometry and colours; the node scale makes it metres.
   open3d::geometry::TriangleMesh m;
   BOOST_REQUIRE(open3d::io::ReadTriangleMesh((d / "f.glb").string(), m));
-  BOOST_TEST(m.vertices_.size() == foot().vertices.size());
-  BOOST_TEST(m.triangles_.size() == foot().faces.size());
+  BOOST_TEST(m.vertices_.size() == sample_foot().vertices.size());
+  BOOST_TEST(m.triangles_.size() == sample_foot().faces.size());
   BOOST_REQUIRE(m.HasVertexColors());
   BOOST_TEST(m.vertex_colors_[11][2] * 255.0 == double(colors[11][2]), tt::tolerance(0.51));
 
@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(glb_reads_back_with_colours_and_custom_attribute) {
   BOOST_REQUIRE(attrs.contains("_PRESSURE_KPA"));
   BOOST_TEST(attrs.contains("COLOR_0"));
   const auto& acc = j["accessors"][attrs["_PRESSURE_KPA"].get<int>()];
-  BOOST_TEST(acc["count"].get<std::size_t>() == foot().vertices.size());
+  BOOST_TEST(acc["count"].get<std::size_t>() == sample_foot().vertices.size());
   const auto& view = j["bufferViews"][acc["bufferView"].get<int>()];
   const std::size_t bin_start = 20 + json_len + 8;
   for (std::size_t i = 0; i < p.size(); i += 101) {
@@ -129,10 +129,10 @@ BOOST_AUTO_TEST_CASE(glb_reads_back_with_colours_and_custom_attribute) {
 BOOST_AUTO_TEST_CASE(obj_and_stl_round_trip) {
   TempDir d;
   for (const char* name : {"f.obj", "f.stl"}) {
-    save::write_geometry(d / name, foot());
+    save::write_geometry(d / name, sample_foot());
     const auto r = load::load_geometry(d / name);
-    BOOST_TEST(r.geometry.vertices.size() == foot().vertices.size());
-    BOOST_TEST(r.geometry.faces.size() == foot().faces.size());
+    BOOST_TEST(r.geometry.vertices.size() == sample_foot().vertices.size());
+    BOOST_TEST(r.geometry.faces.size() == sample_foot().faces.size());
     BOOST_TEST(analyze_topology(r.geometry).closed);
   }
 }
@@ -147,13 +147,13 @@ BOOST_AUTO_TEST_CASE(bad_writer_inputs) {
     }
     return -1;
   };
-  BOOST_TEST(code_of([&] { save::write_geometry(d / "x.ply", foot(), {{"short", {1.0, 2.0}}}); }) ==
+  BOOST_TEST(code_of([&] { save::write_geometry(d / "x.ply", sample_foot(), {{"short", {1.0, 2.0}}}); }) ==
              static_cast<int>(ErrorCode::invalid_input));
-  std::vector<double> nan_field(foot().vertices.size(), 1.0);
+  std::vector<double> nan_field(sample_foot().vertices.size(), 1.0);
   nan_field[3] = std::nan("");
-  BOOST_TEST(code_of([&] { save::write_geometry(d / "x.vtp", foot(), {{"p", nan_field}}); }) ==
+  BOOST_TEST(code_of([&] { save::write_geometry(d / "x.vtp", sample_foot(), {{"p", nan_field}}); }) ==
              static_cast<int>(ErrorCode::invalid_input));
-  BOOST_TEST(code_of([&] { save::write_geometry(d / "x.dxf", foot()); }) == static_cast<int>(ErrorCode::usage));
+  BOOST_TEST(code_of([&] { save::write_geometry(d / "x.dxf", sample_foot()); }) == static_cast<int>(ErrorCode::usage));
 }
 
 BOOST_AUTO_TEST_CASE(colormap_ends_and_clamping) {

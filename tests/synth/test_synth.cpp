@@ -9,13 +9,6 @@
 
 using namespace fitcheck;
 
-namespace {
-double signed_volume(const Geometry& g) {
-  double v6 = 0;
-  for (const auto& f : g.faces) v6 += g.vertices[f[0]].dot(g.vertices[f[1]].cross(g.vertices[f[2]]));
-  return v6 / 6.0;
-}
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(foot_is_closed_oriented_manifold) {
   const Geometry foot = synth::make_foot();

@@ -1,0 +1,47 @@
+// Adapter: Open3D's convex hull (qhull). A foot standing on a floor rests on a facet of its convex hull, so the
+// hull's facets are exactly the candidate sole planes.
+#include "foot/detail/hull_planes.hpp"
+
+#include <open3d/geometry/PointCloud.h>
+#include <open3d/geometry/TriangleMesh.h>
+#include <open3d/utility/Logging.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace fitcheck::foot::detail {
+
+std::vector<Plane> hull_planes(const std::vector<Eigen::Vector3d>& points) {
+  open3d::utility::SetVerbosityLevel(open3d::utility::VerbosityLevel::Error);
+  open3d::geometry::PointCloud cloud(points);
+  std::shared_ptr<open3d::geometry::TriangleMesh> hull;
+  try {
+    hull = std::get<0>(cloud.ComputeConvexHull(false));
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::invalid_input, "foot", std::string("convex hull failed (degenerate shape?): ") + e.what());
+  }
+  Eigen::Vector3d centre = Eigen::Vector3d::Zero();
+  for (const auto& v : hull->vertices_) centre += v;
+  centre /= static_cast<double>(std::max<std::size_t>(1, hull->vertices_.size()));
+  std::vector<Plane> planes;
+  for (const auto& t : hull->triangles_) {
+    const Eigen::Vector3d a = hull->vertices_[t[0]], b = hull->vertices_[t[1]], c = hull->vertices_[t[2]];
+    Eigen::Vector3d n = (b - a).cross(c - a);
+    const double area2 = n.norm();
+    if (area2 <= 0) continue;
+    n /= area2;
+    if (n.dot(a - centre) < 0) n = -n;
+    bool merged = false;
+    for (auto& p : planes)
+      if (p.normal.dot(n) > std::cos(1.0 * 3.14159265358979 / 180.0) && std::abs(n.dot(a) - p.offset) < 1.0) {
+        p.area += 0.5 * area2;
+        merged = true;
+        break;
+      }
+    if (!merged) planes.push_back({n, n.dot(a), 0.5 * area2});
+  }
+  return planes;
+}
+
+}  // namespace fitcheck::foot::detail

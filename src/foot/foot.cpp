@@ -1,0 +1,316 @@
+#include "foot/foot.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "foot/detail/hull_planes.hpp"
+
+namespace fitcheck::foot {
+
+const char* side_name(Side s) noexcept { return s == Side::right ? "right" : "left"; }
+
+void FrameOptions::validate() const {
+  if (!(sole_band_mm >= 0.5 && sole_band_mm <= 20))
+    throw Error(ErrorCode::usage, "foot", "sole_band_mm must be in [0.5, 20] mm");
+}
+
+std::vector<double> vertex_weights(const Geometry& g) {
+  if (!g.is_mesh()) return std::vector<double>(g.vertices.size(), 1.0);
+  std::vector<double> w(g.vertices.size(), 0.0);
+  for (const auto& f : g.faces) {
+    const double a = 0.5 * (g.vertices[f[1]] - g.vertices[f[0]]).cross(g.vertices[f[2]] - g.vertices[f[0]]).norm();
+    for (int k = 0; k < 3; ++k) w[f[k]] += a / 3.0;
+  }
+  return w;
+}
+
+Geometry transformed(const Geometry& g, const Eigen::Matrix4d& t) {
+  Geometry out = g;
+  const Eigen::Matrix3d r = t.topLeftCorner<3, 3>();
+  const Eigen::Vector3d d = t.topRightCorner<3, 1>();
+  for (auto& v : out.vertices) v = r * v + d;
+  if (r.determinant() < 0)
+    for (auto& f : out.faces) std::swap(f[1], f[2]);
+  return out;
+}
+
+namespace {
+
+[[noreturn]] void not_a_foot(const std::string& why) {
+  throw Error(ErrorCode::invalid_input, "foot", "this does not look like a foot: " + why);
+}
+
+struct Weighted {
+  const std::vector<Eigen::Vector3d>& p;
+  const std::vector<double>& w;
+};
+
+Eigen::Vector3d weighted_mean(const Weighted& s) {
+  Eigen::Vector3d m = Eigen::Vector3d::Zero();
+  double sw = 0;
+  for (std::size_t i = 0; i < s.p.size(); ++i) {
+    m += s.w[i] * s.p[i];
+    sw += s.w[i];
+  }
+  return m / sw;
+}
+
+// Plane through the lowest band along `up`: returns the refined up vector (least-squares normal of the band).
+Eigen::Vector3d refine_sole(const Weighted& s, Eigen::Vector3d up, double band_mm) {
+  for (int it = 0; it < 6; ++it) {
+    double hmin = 1e300;
+    for (const auto& q : s.p) hmin = std::min(hmin, q.dot(up));
+    Eigen::Vector3d m = Eigen::Vector3d::Zero();
+    double sw = 0;
+    std::vector<std::size_t> band;
+    for (std::size_t i = 0; i < s.p.size(); ++i)
+      if (s.p[i].dot(up) < hmin + band_mm) {
+        band.push_back(i);
+        m += s.w[i] * s.p[i];
+        sw += s.w[i];
+      }
+    if (band.size() < 3 || sw <= 0) break;
+    m /= sw;
+    Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
+    for (auto i : band) cov += s.w[i] * (s.p[i] - m) * (s.p[i] - m).transpose();
+    Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
+    // A band that is nearly a line (one contact strip) does not define a plane: keep the current direction.
+    if (eig.eigenvalues()(1) < 1e-6 * eig.eigenvalues()(2) + 1e-12) break;
+    Eigen::Vector3d n = eig.eigenvectors().col(0);
+    if (n.dot(up) < 0) n = -n;
+    if (n.dot(up) < std::cos(20.0 * std::numbers::pi / 180.0)) break;  // refuse a jump: keep the searched one
+    if ((n - up).norm() < 1e-9) break;
+    up = n;
+  }
+  return up;
+}
+
+}  // namespace
+
+FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
+  opt.validate();
+  if (g.vertices.size() < 100) not_a_foot("fewer than 100 points");
+  const std::vector<double> w = vertex_weights(g);
+  const Weighted s{g.vertices, w};
+  const Eigen::Vector3d c = weighted_mean(s);
+  Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
+  double wsum = 0;
+  for (std::size_t i = 0; i < g.vertices.size(); ++i) {
+    cov += w[i] * (g.vertices[i] - c) * (g.vertices[i] - c).transpose();
+    wsum += w[i];
+  }
+  Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
+  const Eigen::Vector3d e1 = eig.eigenvectors().col(2), e3 = eig.eigenvectors().col(0);
+
+  // 1. Sole direction: among "up" candidates perpendicular to the length axis, the one whose lowest band spans the
+  //    most length (and, second, holds the most area).
+  double s_lo = 1e300, s_hi = -1e300;
+  for (const auto& p : g.vertices) {
+    s_lo = std::min(s_lo, (p - c).dot(e1));
+    s_hi = std::max(s_hi, (p - c).dot(e1));
+  }
+  const double L1 = s_hi - s_lo;
+  // 1. Sole plane: a foot standing on a floor rests on a facet of its convex hull. Among hull planes (whose normal
+  //    is not along the length axis), the sole is the one whose 3 mm contact band is both long and large; a top cut
+  //    is large but short, a side wall long but thin. (A direction grid would need < 0.7 deg steps for a flat sole.)
+  const std::size_t stride = std::max<std::size_t>(1, g.vertices.size() / 4000);
+  double total_w = 0;
+  for (std::size_t i = 0; i < g.vertices.size(); i += stride) total_w += w[i];
+  double best = -1;
+  Eigen::Vector3d up = e3;
+  for (const auto& plane : detail::hull_planes(g.vertices)) {
+    if (std::abs(plane.normal.dot(e1)) > std::sin(60.0 * std::numbers::pi / 180.0)) continue;
+    const Eigen::Vector3d u = -plane.normal;  // up points into the foot
+    double lo = 1e300, hi = -1e300, area = 0;
+    for (std::size_t i = 0; i < g.vertices.size(); i += stride)
+      if (g.vertices[i].dot(u) < -plane.offset + opt.sole_band_mm) {
+        const double t = (g.vertices[i] - c).dot(e1);
+        lo = std::min(lo, t);
+        hi = std::max(hi, t);
+        area += w[i];
+      }
+    if (hi < lo) continue;
+    // Seen from the sole, the forefoot is wide and flat: at the thinner end of the length (toes), its extent across
+    // (v) is 2-4 times its extent along up (u). Seen from a side wall it is the other way round.
+    const Eigen::Vector3d v = u.cross(e1).normalized();
+    double flat = 0, toe_section = 1e300;
+    for (int end = 0; end < 2; ++end) {
+      double ulo = 1e300, uhi = -1e300, vlo = 1e300, vhi = -1e300;
+      for (std::size_t i = 0; i < g.vertices.size(); i += stride) {
+        const double t = ((g.vertices[i] - c).dot(e1) - s_lo) / L1;
+        if (end == 0 ? (t > 0.75 && t < 0.9) : (t > 0.1 && t < 0.25)) {
+          ulo = std::min(ulo, g.vertices[i].dot(u)), uhi = std::max(uhi, g.vertices[i].dot(u));
+          vlo = std::min(vlo, g.vertices[i].dot(v)), vhi = std::max(vhi, g.vertices[i].dot(v));
+        }
+      }
+      // The toe end is the one with the smaller cross-section (the other holds the heel, ankle and any leg).
+      if (uhi > ulo && (uhi - ulo) * (vhi - vlo) < toe_section) {
+        toe_section = (uhi - ulo) * (vhi - vlo);
+        flat = (vhi - vlo) / (uhi - ulo);
+      }
+    }
+    // The sole's contact band is both long and large; a top cut is large but short, a side wall long but thin.
+    const double score = (hi - lo) / L1 * (area / total_w) * flat;
+    if (score > best) best = score, up = u;
+  }
+  up = refine_sole(s, up, opt.sole_band_mm);
+
+  // 2. Axes: x along the length axis in the sole plane, heel end under the higher mass.
+  Eigen::Vector3d x = (e1 - e1.dot(up) * up).normalized();
+  {
+    double hmin = 1e300, hmax = -1e300;
+    for (const auto& p : g.vertices) {
+      hmin = std::min(hmin, p.dot(up));
+      hmax = std::max(hmax, p.dot(up));
+    }
+    double top_s = 0, top_w = 0, lo = 1e300, hi = -1e300;
+    for (std::size_t i = 0; i < g.vertices.size(); ++i) {
+      const double t = (g.vertices[i] - c).dot(x);
+      lo = std::min(lo, t);
+      hi = std::max(hi, t);
+      if (g.vertices[i].dot(up) > hmin + 0.6 * (hmax - hmin)) {
+        top_s += w[i] * t;
+        top_w += w[i];
+      }
+    }
+    if (top_w > 0 && top_s / top_w > 0.5 * (lo + hi)) x = -x;  // the high part (ankle) is over the heel
+  }
+  Eigen::Vector3d y = up.cross(x);
+  Eigen::Matrix3d R;
+  R.row(0) = x.transpose();
+  R.row(1) = y.transpose();
+  R.row(2) = up.transpose();
+
+  auto frame_points = [&](const Eigen::Matrix3d& rot) {
+    std::vector<Eigen::Vector3d> q(g.vertices.size());
+    for (std::size_t i = 0; i < q.size(); ++i) q[i] = rot * (g.vertices[i] - c);
+    return q;
+  };
+  std::vector<Eigen::Vector3d> q = frame_points(R);
+  BoundingBox box = bounding_box(q);
+  const double len = box.extent().x();
+  const double wid = box.extent().y();
+  if (len < 100 || len > 400)
+    not_a_foot("its length along the sole is " + std::to_string(static_cast<int>(len)) + " mm (feet: 100-400 mm)");
+  if (wid / len < 0.25 || wid / len > 0.6)
+    not_a_foot("width/length ratio " + std::to_string(wid / len).substr(0, 4) + " (feet: about 0.33-0.45)");
+
+  // 3. Side. Cues, each positive for a right foot in this frame (medial = +y for a right foot).
+  auto slice_y = [&](double xa, double xb, double zmax, double& ymin, double& ymax, double& xat_min,
+                     double& xat_max) {
+    ymin = 1e300, ymax = -1e300;
+    for (const auto& p : q)
+      if (p.x() >= xa && p.x() <= xb && p.z() - box.min.z() <= zmax) {
+        if (p.y() < ymin) ymin = p.y(), xat_min = p.x();
+        if (p.y() > ymax) ymax = p.y(), xat_max = p.x();
+      }
+  };
+  const double x0 = box.min.x();
+  double fy0 = 0, fy1 = 0, fxa = 0, fxb = 0;
+  slice_y(x0 + 0.55 * len, x0 + 0.85 * len, 1e9, fy0, fy1, fxa, fxb);
+  // (a) toe tip towards the medial side of the forefoot.
+  Eigen::Vector3d tip = q[0];
+  for (const auto& p : q)
+    if (p.x() > tip.x()) tip = p;
+  const double cue_toe = std::clamp((tip.y() - 0.5 * (fy0 + fy1)) / (0.15 * (fy1 - fy0)), -1.0, 1.0);
+  // (b) the medial ball point (1st MTH) lies ahead of the lateral one (5th MTH).
+  const double cue_ball = std::clamp((fxb - fxa) / (0.06 * len), -1.0, 1.0);
+  // (c) midfoot: the lateral column touches the ground, the medial arch does not.
+  double mid_lo = 1e300, mid_hi = -1e300, contact = 0, contact_w = 0;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const auto& p = q[i];
+    if (p.x() < x0 + 0.35 * len || p.x() > x0 + 0.55 * len) continue;
+    mid_lo = std::min(mid_lo, p.y());
+    mid_hi = std::max(mid_hi, p.y());
+  }
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const auto& p = q[i];
+    if (p.x() < x0 + 0.35 * len || p.x() > x0 + 0.55 * len || p.z() > box.min.z() + opt.sole_band_mm) continue;
+    contact += w[i] * p.y();
+    contact_w += w[i];
+  }
+  double cue_arch = 0;
+  if (contact_w > 0 && mid_hi > mid_lo)
+    cue_arch = std::clamp(-(contact / contact_w - 0.5 * (mid_lo + mid_hi)) / (0.15 * (mid_hi - mid_lo)), -1.0, 1.0);
+  const double score = cue_toe + cue_ball + cue_arch;
+
+  FootFrame f;
+  if (opt.side) {
+    f.side = *opt.side;
+    f.side_reason = std::string("given by the user (--side ") + side_name(f.side) + ")";
+    f.side_confidence = 1.0;
+  } else {
+    f.side = score >= 0 ? Side::right : Side::left;
+    f.side_confidence = std::min(1.0, std::abs(score) / 2.0);
+    std::ostringstream r;
+    r.precision(2);
+    r << "cues for a right foot (+) / left foot (-): toe tip medial " << cue_toe << ", ball line oblique " << cue_ball
+      << ", lateral midfoot contact " << cue_arch << "; sum " << score;
+    f.side_reason = r.str();
+    if (f.side_confidence < 0.25) f.warnings.push_back("side is uncertain: " + f.side_reason + " (use --side)");
+  }
+  Eigen::Matrix3d M = Eigen::Matrix3d::Identity();
+  if (f.side == Side::left) M(1, 1) = -1;  // mirror to the right-foot convention
+  R = M * R;
+  q = frame_points(R);
+
+  // The pternion is the rearmost point of the heel, below the malleoli (a calf leaning back can reach further).
+  auto find_pternion = [](const std::vector<Eigen::Vector3d>& pts) {
+    double zmin = 1e300;
+    for (const auto& p : pts) zmin = std::min(zmin, p.z());
+    Eigen::Vector3d rear(1e300, 0, 0);
+    for (const auto& p : pts)
+      if (p.z() - zmin <= kPternionMaxHeightMm && p.x() < rear.x()) rear = p;
+    return rear;
+  };
+
+  // 4. Foot axis: pternion -> 2nd toe tip. Two passes, as the pternion moves when the axis turns.
+  for (int pass = 0; pass < 2; ++pass) {
+    box = bounding_box(q);
+    const Eigen::Vector3d pternion = find_pternion(q);
+    const double L = box.max.x() - pternion.x(), xa = pternion.x();
+    double ymin = 0, ymax = 0, dummy1 = 0, dummy2 = 0;
+    slice_y(xa + 0.65 * L, xa + 0.80 * L, 1e9, ymin, ymax, dummy1, dummy2);
+    const double W = ymax - ymin;
+    // 2nd toe tip: the most anterior point 42-62 % of the ball width in from the medial border. The toes converge,
+    // so the 2nd toe lies near the middle of the ball (Brannock's axis); the hallux occupies roughly the medial
+    // third and its lateral flank can reach further forward than the 2nd toe. (find-template: the FIND keypoint of
+    // the 2nd toe sits at 52 %.)
+    Eigen::Vector3d toe2 = pternion;
+    for (const auto& p : q)
+      if (p.y() <= ymax - 0.42 * W && p.y() >= ymax - 0.62 * W && p.x() > toe2.x()) toe2 = p;
+    const double angle = std::atan2(toe2.y() - pternion.y(), toe2.x() - pternion.x());
+    const Eigen::Matrix3d Rz = Eigen::AngleAxisd(-angle, Eigen::Vector3d::UnitZ()).toRotationMatrix();
+    R = Rz * R;
+    q = frame_points(R);
+  }
+  const Eigen::Vector3d pternion = find_pternion(q);
+  double zmin = 1e300;
+  for (const auto& p : q) zmin = std::min(zmin, p.z());
+  const Eigen::Vector3d shift(-pternion.x(), -pternion.y(), -zmin);
+  f.to_foot_frame.setIdentity();
+  f.to_foot_frame.topLeftCorner<3, 3>() = R;
+  f.to_foot_frame.topRightCorner<3, 1>() = -R * c + shift;
+  f.aligned = transformed(g, f.to_foot_frame);
+  const BoundingBox fb = bounding_box(f.aligned.vertices);
+  f.length_mm = fb.max.x();
+  // Foot-likeness of the profile: a tall rear foot (heel and ankle) and low toes. A box or a blob fails here.
+  double heel_top = 0, toe_top = 0;
+  for (const auto& p : f.aligned.vertices) {
+    if (p.x() >= 0.10 * f.length_mm && p.x() <= 0.25 * f.length_mm) heel_top = std::max(heel_top, p.z());
+    if (p.x() >= 0.85 * f.length_mm && p.x() <= 0.95 * f.length_mm) toe_top = std::max(toe_top, p.z());
+  }
+  const double H = fb.max.z();
+  if (heel_top < 0.75 * H || toe_top > 0.7 * H)
+    not_a_foot("its side profile lacks a tall heel/ankle and low toes (heights at 10-25 % and 85-95 % of its " +
+               std::to_string(static_cast<int>(f.length_mm)) + " mm length: " + std::to_string(static_cast<int>(heel_top)) +
+               " and " + std::to_string(static_cast<int>(toe_top)) + " mm of " + std::to_string(static_cast<int>(H)) +
+               " mm)");
+  return f;
+}
+
+}  // namespace fitcheck::foot

@@ -1,0 +1,211 @@
+#include "measure/measure.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "foot/foot.hpp"
+
+namespace fitcheck::measure {
+
+void Options::validate() const {
+  if (!(section_slab_mm >= 0.2 && section_slab_mm <= 10))
+    throw Error(ErrorCode::usage, "measure", "section_slab_mm must be in [0.2, 10] mm");
+  if (!(top_cut_mm >= 0 && top_cut_mm <= 400)) throw Error(ErrorCode::usage, "measure", "top_cut_mm must be in [0, 400] mm");
+}
+
+const Landmark* Result::find(const std::string& name) const {
+  for (const auto& l : landmarks)
+    if (l.name == name) return &l;
+  return nullptr;
+}
+
+std::vector<Eigen::Vector3d> section(const Geometry& g, const Eigen::Vector3d& origin, const Eigen::Vector3d& normal,
+                                     double slab_mm) {
+  std::vector<Eigen::Vector3d> out;
+  if (!g.is_mesh()) {
+    for (const auto& p : g.vertices)
+      if (std::abs((p - origin).dot(normal)) <= slab_mm) out.push_back(p - (p - origin).dot(normal) * normal);
+    return out;
+  }
+  for (const auto& f : g.faces) {
+    double d[3];
+    for (int k = 0; k < 3; ++k) d[k] = (g.vertices[f[k]] - origin).dot(normal);
+    for (int k = 0; k < 3; ++k) {
+      const int j = (k + 1) % 3;
+      if ((d[k] < 0) != (d[j] < 0)) {
+        const double t = d[k] / (d[k] - d[j]);
+        out.push_back(g.vertices[f[k]] + t * (g.vertices[f[j]] - g.vertices[f[k]]));
+      }
+    }
+  }
+  return out;
+}
+
+double volume_below(const Geometry& m, double cut_z) {
+  // Divergence theorem with F = (0, 0, z): V = sum over surface of z_mean * n_z * A, plus the cap at z = cut_z whose
+  // n_z * A equals minus the clipped surface's (a closed surface has zero net projected area).
+  double v = 0, proj = 0;
+  auto add = [&](const Eigen::Vector3d& a, const Eigen::Vector3d& b, const Eigen::Vector3d& c) {
+    const double nz_area = 0.5 * ((b - a).cross(c - a)).z();
+    v += (a.z() + b.z() + c.z()) / 3.0 * nz_area;
+    proj += nz_area;
+  };
+  for (const auto& f : m.faces) {
+    const Eigen::Vector3d p[3] = {m.vertices[f[0]], m.vertices[f[1]], m.vertices[f[2]]};
+    int below = 0;
+    for (const auto& q : p) below += q.z() <= cut_z;
+    if (below == 3) {
+      add(p[0], p[1], p[2]);
+    } else if (below > 0) {
+      // Clip the triangle to z <= cut_z (Sutherland-Hodgman on one plane) and fan-triangulate, keeping winding.
+      std::vector<Eigen::Vector3d> poly;
+      for (int k = 0; k < 3; ++k) {
+        const auto& a = p[k];
+        const auto& b = p[(k + 1) % 3];
+        const bool ia = a.z() <= cut_z, ib = b.z() <= cut_z;
+        if (ia) poly.push_back(a);
+        if (ia != ib) poly.push_back(a + (cut_z - a.z()) / (b.z() - a.z()) * (b - a));
+      }
+      for (std::size_t k = 1; k + 1 < poly.size(); ++k) add(poly[0], poly[k], poly[k + 1]);
+    }
+  }
+  return v - cut_z * proj;
+}
+
+namespace {
+
+[[noreturn]] void missing(const std::string& what) {
+  throw Error(ErrorCode::invalid_input, "measure", "the scan does not cover " + what);
+}
+
+}  // namespace
+
+Result measure_foot(const Geometry& g, const Options& opt) {
+  opt.validate();
+  Result r;
+  const auto& P = g.vertices;
+  const BoundingBox box = bounding_box(P);
+  const double L = box.max.x();  // pternion at x = 0
+  auto& m = r.measurements;
+  const double slab = opt.section_slab_mm;
+
+  auto extreme = [&](auto in_region, auto better) -> std::optional<Eigen::Vector3d> {
+    std::optional<Eigen::Vector3d> best;
+    for (const auto& p : P)
+      if (in_region(p) && (!best || better(p, *best))) best = p;
+    return best;
+  };
+  auto xs = [&](double lo_pct, double hi_pct) {
+    return [=](const Eigen::Vector3d& p) { return p.x() >= lo_pct / 100 * L && p.x() <= hi_pct / 100 * L; };
+  };
+  auto add = [&](const std::string& name, const Eigen::Vector3d& p, double conf) { r.landmarks.push_back({name, p, conf}); };
+
+  const auto pternion = extreme([](const Eigen::Vector3d& p) { return p.z() <= foot::kPternionMaxHeightMm; },
+                                [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.x() < b.x(); });
+  const auto akro = extreme([](const Eigen::Vector3d&) { return true; },
+                            [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.x() > b.x(); });
+  // The heel back is nearly vertical: take the centre of the rear-most millimetre rather than one extreme vertex.
+  Eigen::Vector3d pt = Eigen::Vector3d::Zero();
+  int npt = 0;
+  for (const auto& p : P)
+    if (p.z() <= foot::kPternionMaxHeightMm && p.x() <= pternion->x() + 1.0) pt += p, ++npt;
+  add("pternion", pt / npt, 0.8);
+  add("akropodion", *akro, 0.9);
+  m.foot_length_mm = akro->x() - pternion->x();
+
+  const auto mth1 = extreme(xs(62, 82), [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.y() > b.y(); });
+  const auto mth5 = extreme(xs(55, 75), [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.y() < b.y(); });
+  if (!mth1 || !mth5) missing("the ball of the foot");
+  add("mth1_medial", *mth1, 0.7);
+  add("mth5_lateral", *mth5, 0.7);
+  m.ball_width_mm = (*mth1 - *mth5).head<2>().norm();
+
+  // Ball girth: the vertical plane through both ball points.
+  {
+    Eigen::Vector3d d = *mth1 - *mth5;
+    d.z() = 0;
+    const Eigen::Vector3d n = d.cross(Eigen::Vector3d::UnitZ()).normalized();
+    const auto sec = section(g, *mth1, n, slab);
+    if (sec.size() < 3) missing("a section through the ball");
+    m.ball_girth_mm = convex_perimeter(sec, n);
+  }
+  // Instep: section perpendicular to the axis at 55 % L.
+  {
+    const Eigen::Vector3d o(0.55 * L, 0, 0);
+    const auto sec = section(g, o, Eigen::Vector3d::UnitX(), slab);
+    if (sec.size() < 3) missing("the instep (55 % of length)");
+    m.instep_girth_mm = convex_perimeter(sec, Eigen::Vector3d::UnitX());
+    const auto top = *std::max_element(sec.begin(), sec.end(), [](auto& a, auto& b) { return a.z() < b.z(); });
+    add("instep", top, 0.6);
+  }
+  {
+    const auto sec = section(g, Eigen::Vector3d(0.5 * L, 0, 0), Eigen::Vector3d::UnitX(), slab);
+    if (sec.empty()) missing("the mid-foot (50 % of length)");
+    m.dorsal_height_50_mm =
+        std::max_element(sec.begin(), sec.end(), [](auto& a, auto& b) { return a.z() < b.z(); })->z();
+  }
+  {
+    const auto sec = section(g, Eigen::Vector3d(0.43 * L, 0, 0), Eigen::Vector3d::UnitX(), slab);
+    std::optional<Eigen::Vector3d> nav;
+    for (const auto& p : sec)
+      if (p.z() >= 10 && p.z() <= 70 && (!nav || p.y() > nav->y())) nav = p;
+    if (!nav) missing("the medial arch (43 % of length, 10-70 mm high)");
+    add("navicular", *nav, 0.4);
+    m.arch_height_mm = nav->z();
+  }
+  {
+    double best = 0;
+    for (double pct = 5; pct <= 22; pct += 1) {
+      const auto sec = section(g, Eigen::Vector3d(pct / 100 * L, 0, 0), Eigen::Vector3d::UnitX(), slab);
+      double lo = 1e300, hi = -1e300;
+      for (const auto& p : sec)
+        if (p.z() <= 40) lo = std::min(lo, p.y()), hi = std::max(hi, p.y());
+      if (hi > lo) best = std::max(best, hi - lo);
+    }
+    if (best <= 0) missing("the heel");
+    m.heel_width_mm = best;
+  }
+  {
+    const auto toe = extreme(xs(85, 95), [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.z() > b.z(); });
+    if (!toe) missing("the toes (85-95 % of length)");
+    m.toe_box_height_mm = toe->z();
+  }
+  // Malleoli: only when the scan reaches clearly above them.
+  {
+    auto region = [&](const Eigen::Vector3d& p) { return xs(5, 35)(p) && p.z() >= 40 && p.z() <= 120; };
+    const auto med = extreme(region, [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.y() > b.y(); });
+    const auto lat = extreme(region, [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.y() < b.y(); });
+    double top = -1e300;
+    for (const auto& p : P)
+      if (xs(5, 35)(p)) top = std::max(top, p.z());
+    if (med && top > med->z() + 15) add("malleolus_medial", *med, 0.5);
+    if (lat && top > lat->z() + 15) add("malleolus_lateral", *lat, 0.5);
+    if (!med || !lat || top <= std::min(med->z(), lat->z()) + 15)
+      r.warnings.push_back("the scan is cut too low to locate both malleoli");
+  }
+  if (g.is_mesh()) {
+    const Topology t = analyze_topology(g);
+    const double cut = opt.top_cut_mm > 0 ? std::min(opt.top_cut_mm, box.max.z()) : box.max.z() + 1.0;
+    if (t.boundary_edges == 0 && t.edge_manifold) {
+      m.volume_cm3 = volume_below(g, cut) / 1000.0;
+    } else {
+      // An opening only at the top (a scan cut at the ankle) is capped exactly by cutting just below it; a hole
+      // lower down would leak, so no volume then.
+      double low = 1e300;
+      for (int v : boundary_vertices(g)) low = std::min(low, g.vertices[v].z());
+      if (t.edge_manifold && low > 0.6 * box.max.z()) {
+        m.volume_cm3 = volume_below(g, std::min(cut, low)) / 1000.0;
+        r.warnings.push_back("open top capped at z = " + std::to_string(static_cast<int>(low)) + " mm for the volume");
+      } else {
+        r.warnings.push_back("the mesh has " + std::to_string(t.holes) +
+                             " hole(s) below its top; volume not computed until it is repaired");
+      }
+    }
+  } else {
+    r.warnings.push_back("point cloud: volume needs a reconstructed surface and is not computed");
+  }
+  return r;
+}
+
+}  // namespace fitcheck::measure
