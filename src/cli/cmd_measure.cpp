@@ -33,14 +33,16 @@ int run_measure(const MeasureArgs& a, const OutputFlags& out) {
   if (a.side == "left") fo.side = foot::Side::left;
   else if (a.side == "right") fo.side = foot::Side::right;
   else if (a.side != "auto") throw Error(ErrorCode::usage, "cli", "--side must be left, right or auto");
-  foot::FootFrame frame;
-  measure::Result res;
+  measure::ScanOptions so;
+  so.frame = fo;
+  measure::ScanResult scan;
   try {
-    frame = foot::align_foot(loaded.geometry, fo);
-    res = measure::measure_foot(frame.aligned);
+    scan = measure::measure_scan(loaded.geometry, so);
   } catch (const Error& e) {
     throw Error(e.code(), e.stage(), a.file + ": " + e.what());  // name the file in stage errors
   }
+  const foot::FootFrame& frame = scan.frame;
+  const measure::Result& res = scan.result;
   if (!a.write_aligned.empty()) save::write_geometry(a.write_aligned, frame.aligned);
 
   std::vector<std::string> warnings = loaded.warnings;
@@ -78,6 +80,7 @@ int run_measure(const MeasureArgs& a, const OutputFlags& out) {
     t.push_back(row);
   }
   j["to_foot_frame"] = t;
+  j["cleaning"] = scan.steps;
   j["to_foot_frame_note"] = "maps the file's coordinates converted to mm into the foot frame (row-major 4x4)";
   j["warnings"] = warnings;
   if (out.json) {

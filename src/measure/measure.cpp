@@ -208,4 +208,33 @@ Result measure_foot(const Geometry& g, const Options& opt) {
   return r;
 }
 
+ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
+  if (!(o.leg_cut_pct >= 25 && o.leg_cut_pct <= 100))
+    throw Error(ErrorCode::usage, "measure", "leg_cut_pct must be in [25, 100] %");
+  ScanResult out;
+  clean::Result cleaned = clean::clean_scan(scan, o.clean);
+  out.steps = cleaned.steps;
+  const foot::FootFrame first = foot::align_foot(cleaned.geometry, o.frame);
+  Geometry cut = first.aligned;
+  const double cut_z = o.leg_cut_pct / 100.0 * first.length_mm;
+  const std::size_t removed = clean::cut_above(cut, cut_z);
+  if (removed == 0) {
+    out.frame = first;
+  } else {
+    out.steps.push_back("leg cut at " + std::to_string(static_cast<int>(cut_z)) + " mm above the sole: " +
+                        std::to_string(removed) + " vertices removed");
+    foot::FrameOptions again = o.frame;
+    again.side = foot::Side::right;  // already mirrored to the right-foot convention
+    foot::FootFrame second = foot::align_foot(cut, again);
+    out.frame = second;
+    out.frame.side = first.side;
+    out.frame.side_reason = first.side_reason;
+    out.frame.side_confidence = first.side_confidence;
+    out.frame.to_foot_frame = second.to_foot_frame * first.to_foot_frame;
+    out.frame.warnings.insert(out.frame.warnings.begin(), first.warnings.begin(), first.warnings.end());
+  }
+  out.result = measure_foot(out.frame.aligned, o.measure);
+  return out;
+}
+
 }  // namespace fitcheck::measure

@@ -29,7 +29,9 @@
 #include <string>
 #include <vector>
 
+#include "clean/clean.hpp"
 #include "core/geometry.hpp"
+#include "foot/foot.hpp"
 
 namespace fitcheck::measure {
 
@@ -61,6 +63,21 @@ struct Result {
 /// Measures a foot already in the foot frame (foot::align_foot). Throws Error(invalid_input) when a section is
 /// empty (the scan misses the part a measurement needs).
 Result measure_foot(const Geometry& aligned, const Options& options = {});
+
+/// The whole foot-scan path: clean (point clouds), foot frame, cut the leg above the ankle, foot frame again on what
+/// is left (a leg biases the first one), measure.
+struct ScanOptions {
+  clean::Options clean;
+  foot::FrameOptions frame;
+  Options measure;
+  double leg_cut_pct = 42.0;  ///< cut height above the sole as % of foot length (above the malleoli); [25, 100]
+};
+struct ScanResult {
+  foot::FootFrame frame;           ///< final frame; to_foot_frame maps the input (mm) to it
+  Result result;
+  std::vector<std::string> steps;  ///< cleaning and cutting, for the report
+};
+ScanResult measure_scan(const Geometry& scan_mm, const ScanOptions& options = {});
 
 /// Points where the plane (point `origin`, unit `normal`) cuts the surface: exact for meshes, a slab for clouds.
 std::vector<Eigen::Vector3d> section(const Geometry& g, const Eigen::Vector3d& origin, const Eigen::Vector3d& normal,

@@ -1,0 +1,42 @@
+// Stage `clean`: turn a raw scan into just the foot (ARCHITECTURE.md stage 2).
+//
+// Point clouds (phone scans) go through PCL: statistical outlier removal, voxel downsampling of large clouds, removal
+// of a floor plane (RANSAC) when the plane reaches well beyond the rest of the scan, and the largest Euclidean
+// cluster. Meshes (kiosk and CAD scans) are kept as they are here. For both, cut_leg() removes what lies above the
+// ankle once the foot frame is known.
+//
+// Not yet done (issue #3): surface reconstruction of point clouds and CGAL hole filling; until then point clouds
+// have no volume and meshes with holes below the top cut have no volume either (measure says so).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/geometry.hpp"
+
+namespace fitcheck::clean {
+
+struct Options {
+  int outlier_neighbours = 20;          ///< k for statistical outlier removal; [4, 200]
+  double outlier_std = 2.0;             ///< points beyond mean + std x sigma of k-NN distance go; [0.5, 10]
+  std::size_t voxel_above_points = 150000;  ///< downsample clouds larger than this; [1000, 1e9]
+  double voxel_mm = 1.5;                ///< voxel edge when downsampling, mm; [0.2, 10]
+  double floor_distance_mm = 3.0;       ///< RANSAC inlier distance for the floor plane, mm; [0.5, 20]
+  double floor_reach_mm = 25.0;         ///< a plane is a floor when its inliers reach this far beyond the rest, mm
+  double cluster_tolerance_mm = 8.0;    ///< Euclidean clustering distance, mm; [1, 50]
+  void validate() const;                ///< throws Error(usage)
+};
+
+struct Result {
+  Geometry geometry;               ///< the cleaned foot (a point cloud for cloud input, the mesh unchanged otherwise)
+  std::vector<std::string> steps;  ///< what was done, with counts, for the report
+};
+
+/// Cleans a scan in mm. Meshes pass through unchanged.
+Result clean_scan(const Geometry& scan, const Options& options = {});
+
+/// Removes everything above `cut_z_mm` (foot frame, sole at z = 0): vertices of a cloud, faces of a mesh that
+/// reach above the cut (unused vertices dropped). Returns how many vertices were removed.
+std::size_t cut_above(Geometry& g, double cut_z_mm);
+
+}  // namespace fitcheck::clean

@@ -1,0 +1,152 @@
+// Adapter: PCL filters and segmentation for point-cloud cleaning.
+#include <pcl/ModelCoefficients.h>
+#include <pcl/console/print.h>
+#include <pcl/filters/extract_indices.h>
+#include <pcl/filters/statistical_outlier_removal.h>
+#include <pcl/filters/voxel_grid.h>
+#include <pcl/point_types.h>
+#include <pcl/search/kdtree.h>
+#include <pcl/segmentation/extract_clusters.h>
+#include <pcl/segmentation/sac_segmentation.h>
+
+#include <algorithm>
+
+#include "clean/clean.hpp"
+#include "core/error.hpp"
+
+namespace fitcheck::clean {
+
+namespace {
+
+using Cloud = pcl::PointCloud<pcl::PointXYZ>;
+
+Cloud::Ptr to_pcl(const std::vector<Eigen::Vector3d>& v) {
+  Cloud::Ptr c(new Cloud);
+  c->reserve(v.size());
+  for (const auto& p : v) c->push_back(pcl::PointXYZ(static_cast<float>(p.x()), static_cast<float>(p.y()), static_cast<float>(p.z())));
+  return c;
+}
+
+std::vector<Eigen::Vector3d> from_pcl(const Cloud& c) {
+  std::vector<Eigen::Vector3d> v;
+  v.reserve(c.size());
+  for (const auto& p : c) v.emplace_back(p.x, p.y, p.z);
+  return v;
+}
+
+}  // namespace
+
+void Options::validate() const {
+  auto bad = [](const char* what) { throw Error(ErrorCode::usage, "clean", std::string("invalid option: ") + what); };
+  if (outlier_neighbours < 4 || outlier_neighbours > 200) bad("outlier_neighbours must be in [4, 200]");
+  if (!(outlier_std >= 0.5 && outlier_std <= 10)) bad("outlier_std must be in [0.5, 10]");
+  if (voxel_above_points < 1000) bad("voxel_above_points must be at least 1000");
+  if (!(voxel_mm >= 0.2 && voxel_mm <= 10)) bad("voxel_mm must be in [0.2, 10] mm");
+  if (!(floor_distance_mm >= 0.5 && floor_distance_mm <= 20)) bad("floor_distance_mm must be in [0.5, 20] mm");
+  if (!(floor_reach_mm >= 1 && floor_reach_mm <= 500)) bad("floor_reach_mm must be in [1, 500] mm");
+  if (!(cluster_tolerance_mm >= 1 && cluster_tolerance_mm <= 50)) bad("cluster_tolerance_mm must be in [1, 50] mm");
+}
+
+Result clean_scan(const Geometry& scan, const Options& o) {
+  o.validate();
+  Result r;
+  if (scan.is_mesh()) {
+    r.geometry = scan;
+    r.steps.push_back("mesh: kept as scanned");
+    return r;
+  }
+  pcl::console::setVerbosityLevel(pcl::console::L_ALWAYS);
+  Cloud::Ptr cloud = to_pcl(scan.vertices);
+  const std::size_t n0 = cloud->size();
+
+  if (cloud->size() > o.voxel_above_points) {
+    Cloud::Ptr down(new Cloud);
+    pcl::VoxelGrid<pcl::PointXYZ> vg;
+    vg.setInputCloud(cloud);
+    const float leaf = static_cast<float>(o.voxel_mm);
+    vg.setLeafSize(leaf, leaf, leaf);
+    vg.filter(*down);
+    r.steps.push_back("voxel grid " + std::to_string(o.voxel_mm).substr(0, 4) + " mm: " + std::to_string(cloud->size()) +
+                      " -> " + std::to_string(down->size()) + " points");
+    cloud = down;
+  }
+  {
+    Cloud::Ptr kept(new Cloud);
+    pcl::StatisticalOutlierRemoval<pcl::PointXYZ> sor;
+    sor.setInputCloud(cloud);
+    sor.setMeanK(o.outlier_neighbours);
+    sor.setStddevMulThresh(o.outlier_std);
+    sor.filter(*kept);
+    r.steps.push_back("statistical outliers removed: " + std::to_string(cloud->size() - kept->size()));
+    cloud = kept;
+  }
+  {
+    // Floor: the dominant plane, if its inliers reach well beyond the rest of the scan in the plane.
+    pcl::SACSegmentation<pcl::PointXYZ> seg;
+    seg.setOptimizeCoefficients(true);
+    seg.setModelType(pcl::SACMODEL_PLANE);
+    seg.setMethodType(pcl::SAC_RANSAC);
+    seg.setDistanceThreshold(o.floor_distance_mm);
+    seg.setMaxIterations(500);
+    seg.setInputCloud(cloud);
+    pcl::PointIndices::Ptr inliers(new pcl::PointIndices);
+    pcl::ModelCoefficients coef;
+    seg.segment(*inliers, coef);
+    if (inliers->indices.size() > 50 && coef.values.size() == 4) {
+      const Eigen::Vector3d n(coef.values[0], coef.values[1], coef.values[2]);
+      const Eigen::Vector3d a = (std::abs(n.z()) < 0.9 ? Eigen::Vector3d::UnitZ() : Eigen::Vector3d::UnitX()).cross(n).normalized();
+      const Eigen::Vector3d b = n.cross(a).normalized();
+      std::vector<char> is_in(cloud->size(), 0);
+      for (int i : inliers->indices) is_in[i] = 1;
+      double in_lo[2] = {1e300, 1e300}, in_hi[2] = {-1e300, -1e300}, out_lo[2] = {1e300, 1e300}, out_hi[2] = {-1e300, -1e300};
+      for (std::size_t i = 0; i < cloud->size(); ++i) {
+        const Eigen::Vector3d p((*cloud)[i].x, (*cloud)[i].y, (*cloud)[i].z);
+        const double u[2] = {p.dot(a), p.dot(b)};
+        for (int k = 0; k < 2; ++k) {
+          if (is_in[i]) in_lo[k] = std::min(in_lo[k], u[k]), in_hi[k] = std::max(in_hi[k], u[k]);
+          else out_lo[k] = std::min(out_lo[k], u[k]), out_hi[k] = std::max(out_hi[k], u[k]);
+        }
+      }
+      double reach = 0;
+      for (int k = 0; k < 2; ++k) reach = std::max({reach, out_lo[k] - in_lo[k], in_hi[k] - out_hi[k]});
+      if (reach > o.floor_reach_mm) {
+        Cloud::Ptr rest(new Cloud);
+        pcl::ExtractIndices<pcl::PointXYZ> ex;
+        ex.setInputCloud(cloud);
+        ex.setIndices(inliers);
+        ex.setNegative(true);
+        ex.filter(*rest);
+        r.steps.push_back("floor plane removed: " + std::to_string(inliers->indices.size()) + " points (reaching " +
+                          std::to_string(static_cast<int>(reach)) + " mm beyond the foot)");
+        cloud = rest;
+      }
+    }
+  }
+  {
+    pcl::search::KdTree<pcl::PointXYZ>::Ptr tree(new pcl::search::KdTree<pcl::PointXYZ>);
+    tree->setInputCloud(cloud);
+    std::vector<pcl::PointIndices> clusters;
+    pcl::EuclideanClusterExtraction<pcl::PointXYZ> ec;
+    ec.setClusterTolerance(o.cluster_tolerance_mm);
+    ec.setMinClusterSize(1);
+    ec.setMaxClusterSize(static_cast<int>(cloud->size()));
+    ec.setSearchMethod(tree);
+    ec.setInputCloud(cloud);
+    ec.extract(clusters);
+    if (clusters.empty()) throw Error(ErrorCode::invalid_input, "clean", "nothing left after cleaning");
+    const auto biggest = std::max_element(clusters.begin(), clusters.end(),
+                                          [](auto& x, auto& y) { return x.indices.size() < y.indices.size(); });
+    Cloud::Ptr main(new Cloud);
+    for (int i : biggest->indices) main->push_back((*cloud)[i]);
+    r.steps.push_back("largest cluster kept: " + std::to_string(main->size()) + " of " + std::to_string(cloud->size()) +
+                      " points (" + std::to_string(clusters.size()) + " clusters)");
+    cloud = main;
+  }
+  r.geometry.vertices = from_pcl(*cloud);
+  if (r.geometry.vertices.size() < 100)
+    throw Error(ErrorCode::invalid_input, "clean", "only " + std::to_string(r.geometry.vertices.size()) + " of " +
+                                                       std::to_string(n0) + " points left after cleaning");
+  return r;
+}
+
+}  // namespace fitcheck::clean
