@@ -5,8 +5,8 @@
 // cluster. Meshes (kiosk and CAD scans) are kept as they are here. For both, cut_leg() removes what lies above the
 // ankle once the foot frame is known.
 //
-// Not yet done (issue #3): surface reconstruction of point clouds and CGAL hole filling; until then point clouds
-// have no volume and meshes with holes below the top cut have no volume either (measure says so).
+// reconstruct_surface() closes a point cloud with Poisson for its volume. Not yet done (issue #3): CGAL hole filling
+// of meshes; meshes with holes below the top cut have no volume (measure says so).
 #pragma once
 
 #include <string>
@@ -20,7 +20,7 @@ struct Options {
   int outlier_neighbours = 20;          ///< k for statistical outlier removal; [4, 200]
   double outlier_std = 2.0;             ///< points beyond mean + std x sigma of k-NN distance go; [0.5, 10]
   std::size_t voxel_above_points = 150000;  ///< downsample clouds larger than this; [1000, 1e9]
-  double voxel_mm = 1.5;                ///< voxel edge when downsampling, mm; [0.2, 10]
+  double voxel_mm = 2.0;                ///< voxel edge when downsampling, mm; [0.2, 10]
   double floor_distance_mm = 3.0;       ///< RANSAC inlier distance for the floor plane, mm; [0.5, 20]
   double floor_reach_mm = 25.0;         ///< a plane is a floor when its inliers reach this far beyond the rest, mm
   double cluster_tolerance_mm = 8.0;    ///< Euclidean clustering distance, mm; [1, 50]
@@ -34,6 +34,16 @@ struct Result {
 
 /// Cleans a scan in mm. Meshes pass through unchanged.
 Result clean_scan(const Geometry& scan, const Options& options = {});
+
+struct ReconstructOptions {
+  double voxel_mm = 3.0;       ///< downsampling before normals and Poisson, mm; [0.5, 10]
+  int depth = 7;               ///< Poisson octree depth (7: ~2.3 mm cells on a 300 mm box); [5, 11]
+  int normal_neighbours = 20;  ///< k for normal estimation and orientation; [5, 200]
+};
+
+/// Closed surface through a point cloud (Open3D screened Poisson, normals oriented outward). Watertight, but it
+/// bulges over missing parts: use it for the volume, not for landmarks. Throws did_not_converge when Poisson fails.
+Geometry reconstruct_surface(const Geometry& cloud, const ReconstructOptions& options = {});
 
 /// Removes everything above `cut_z_mm` (foot frame, sole at z = 0): vertices of a cloud, faces of a mesh that
 /// reach above the cut (unused vertices dropped). Returns how many vertices were removed.

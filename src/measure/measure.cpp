@@ -234,6 +234,17 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
     out.frame.warnings.insert(out.frame.warnings.begin(), first.warnings.begin(), first.warnings.end());
   }
   out.result = measure_foot(out.frame.aligned, o.measure);
+  if (!out.frame.aligned.is_mesh()) {
+    // Volume of a cloud: a Poisson surface, clipped 1 mm below the cloud's top so its bulge over the open cut
+    // does not count.
+    const Geometry surface = clean::reconstruct_surface(out.frame.aligned);
+    const double top = bounding_box(out.frame.aligned.vertices).max.z() - 1.0;
+    out.result.measurements.volume_cm3 = volume_below(surface, top) / 1000.0;
+    auto& w = out.result.warnings;
+    w.erase(std::remove_if(w.begin(), w.end(), [](const std::string& x) { return x.rfind("point cloud:", 0) == 0; }), w.end());
+    w.push_back("point cloud: volume from a Poisson reconstruction (an estimate; missing parts are bridged)");
+    out.steps.push_back("Poisson surface for the volume: " + std::to_string(surface.faces.size()) + " faces");
+  }
   return out;
 }
 
