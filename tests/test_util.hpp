@@ -17,6 +17,7 @@
 #include "core/geometry.hpp"
 #include "foot/foot.hpp"
 #include "load/load.hpp"
+#include "synth/synth.hpp"
 
 // Printing for Boost.Test messages (found by ADL).
 namespace fitcheck {
@@ -73,6 +74,17 @@ inline std::vector<char> random_bytes(std::size_t n, unsigned seed) {
   std::vector<char> b(n);
   for (auto& c : b) c = static_cast<char>(rng() & 0xFF);
   return b;
+}
+
+/// A coarse synthetic foot (40 x 24 sections, ~1k vertices) for format and writer round trips.
+inline const Geometry& sample_foot() {
+  static const Geometry g = [] {
+    synth::FootShape s;
+    s.rings = 40;
+    s.ring_points = 24;
+    return synth::make_foot(s);
+  }();
+  return g;
 }
 
 /// Writes points (and optional triangles) as an ascii PLY.

@@ -5,8 +5,7 @@
 // cluster. Meshes (kiosk and CAD scans) are kept as they are here. For both, cut_leg() removes what lies above the
 // ankle once the foot frame is known.
 //
-// reconstruct_surface() closes a point cloud with Poisson for its volume. Not yet done (issue #3): CGAL hole filling
-// of meshes; meshes with holes below the top cut have no volume (measure says so).
+// reconstruct_surface() closes a point cloud with Poisson for its volume; fill_holes() closes meshes (CGAL).
 #pragma once
 
 #include <string>
@@ -45,8 +44,22 @@ struct ReconstructOptions {
 /// bulges over missing parts: use it for the volume, not for landmarks. Throws did_not_converge when Poisson fails.
 Geometry reconstruct_surface(const Geometry& cloud, const ReconstructOptions& options = {});
 
-/// Removes everything above `cut_z_mm` (foot frame, sole at z = 0): vertices of a cloud, faces of a mesh that
-/// reach above the cut (unused vertices dropped). Returns how many vertices were removed.
+struct RepairOptions {
+  std::size_t max_hole_edges = 2000;  ///< fill holes with at most this many border edges; [3, 1e7]
+  double planar_tolerance_mm = 1.0;   ///< a border this close to a plane is capped flat (a cut), mm; [0, 10]
+};
+struct RepairResult {
+  std::size_t holes_filled = 0;
+  std::size_t faces_added = 0;
+  std::vector<std::string> notes;
+};
+/// Fills the holes of a mesh (CGAL: triangulate, refine and fair each border cycle) so it encloses a volume; also
+/// closes the flat top of a scan cut at the ankle. Point clouds pass unchanged.
+RepairResult fill_holes(Geometry& mesh, const RepairOptions& options = {});
+
+/// Removes everything above `cut_z_mm` (foot frame, sole at z = 0): the points of a cloud; a mesh is clipped exactly
+/// at the plane (crossing triangles split, so the new border lies in the plane). Returns how many of the input
+/// vertices lay above the plane.
 std::size_t cut_above(Geometry& g, double cut_z_mm);
 
 }  // namespace fitcheck::clean

@@ -218,11 +218,20 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
   Geometry cut = first.aligned;
   const double cut_z = o.leg_cut_pct / 100.0 * first.length_mm;
   const std::size_t removed = clean::cut_above(cut, cut_z);
-  if (removed == 0) {
-    out.frame = first;
-  } else {
+  if (removed > 0)
     out.steps.push_back("leg cut at " + std::to_string(static_cast<int>(cut_z)) + " mm above the sole: " +
                         std::to_string(removed) + " vertices removed");
+  bool repaired = false;
+  if (cut.is_mesh() && !analyze_topology(cut).closed) {
+    const clean::RepairResult rep = clean::fill_holes(cut);
+    out.steps.push_back("holes filled (CGAL): " + std::to_string(rep.holes_filled) + ", " +
+                        std::to_string(rep.faces_added) + " faces added");
+    out.steps.insert(out.steps.end(), rep.notes.begin(), rep.notes.end());
+    repaired = rep.holes_filled > 0;
+  }
+  if (removed == 0 && !repaired) {
+    out.frame = first;
+  } else {
     foot::FrameOptions again = o.frame;
     again.side = foot::Side::right;  // already mirrored to the right-foot convention
     foot::FootFrame second = foot::align_foot(cut, again);

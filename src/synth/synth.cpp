@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <random>
 
 #include "core/error.hpp"
 
@@ -134,6 +135,30 @@ Geometry mirror_y(const Geometry& g) {
   for (auto& v : m.vertices) v.y() = -v.y();
   for (auto& f : m.faces) std::swap(f[1], f[2]);
   return m;
+}
+
+Geometry sample_surface(const Geometry& m, std::size_t n, double noise_mm, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<double> cum;
+  double total = 0;
+  for (const auto& f : m.faces) {
+    total += 0.5 * (m.vertices[f[1]] - m.vertices[f[0]]).cross(m.vertices[f[2]] - m.vertices[f[0]]).norm();
+    cum.push_back(total);
+  }
+  std::uniform_real_distribution<double> u(0, 1);
+  std::normal_distribution<double> noise(0, noise_mm > 0 ? noise_mm : 1.0);
+  Geometry c;
+  c.vertices.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto k = std::lower_bound(cum.begin(), cum.end(), u(rng) * total) - cum.begin();
+    const auto& f = m.faces[static_cast<std::size_t>(std::min<std::ptrdiff_t>(k, static_cast<std::ptrdiff_t>(m.faces.size()) - 1))];
+    double a = u(rng), b = u(rng);
+    if (a + b > 1) a = 1 - a, b = 1 - b;
+    Eigen::Vector3d p = m.vertices[f[0]] + a * (m.vertices[f[1]] - m.vertices[f[0]]) + b * (m.vertices[f[2]] - m.vertices[f[0]]);
+    if (noise_mm > 0) p += Eigen::Vector3d(noise(rng), noise(rng), noise(rng));
+    c.vertices.push_back(p);
+  }
+  return c;
 }
 
 Geometry make_uv_sphere(double r, int rings, int segments) {

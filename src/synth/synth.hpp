@@ -40,6 +40,10 @@ Geometry make_foot(const FootShape& shape = {});
 /// Mirror across the plane y = 0 (right foot -> left foot), flipping face winding so normals stay outward.
 Geometry mirror_y(const Geometry& g);
 
+/// `n` points drawn uniformly (by area) on the mesh surface plus Gaussian noise of `noise_mm` per axis: a scanner's
+/// point cloud of a known surface. Deterministic for a seed.
+Geometry sample_surface(const Geometry& mesh, std::size_t n, double noise_mm, unsigned seed);
+
 /// Unit-test shapes.
 Geometry make_uv_sphere(double radius_mm, int rings = 32, int segments = 64);
 Geometry make_box(const Eigen::Vector3d& size_mm);  ///< axis-aligned, min corner at the origin, 12 triangles

@@ -121,23 +121,7 @@ BOOST_AUTO_TEST_CASE(cut_above_keeps_the_part_below) {
 BOOST_AUTO_TEST_CASE(poisson_volume_of_a_cloud_matches_the_mesh) {
   // The synthetic foot (closed mesh, exact volume) sampled as a 60k-point cloud with 0.3 mm noise.
   const Geometry m = synth::make_foot();
-  std::mt19937 rng(12);
-  std::vector<double> cum;
-  double total = 0;
-  for (const auto& f : m.faces) {
-    total += 0.5 * (m.vertices[f[1]] - m.vertices[f[0]]).cross(m.vertices[f[2]] - m.vertices[f[0]]).norm();
-    cum.push_back(total);
-  }
-  std::uniform_real_distribution<double> u(0, 1);
-  std::normal_distribution<double> noise(0, 0.3);
-  Geometry c;
-  for (int i = 0; i < 60000; ++i) {
-    const auto& f = m.faces[static_cast<std::size_t>(std::lower_bound(cum.begin(), cum.end(), u(rng) * total) - cum.begin())];
-    double a = u(rng), b = u(rng);
-    if (a + b > 1) a = 1 - a, b = 1 - b;
-    c.vertices.push_back(m.vertices[f[0]] + a * (m.vertices[f[1]] - m.vertices[f[0]]) +
-                         b * (m.vertices[f[2]] - m.vertices[f[0]]) + Eigen::Vector3d(noise(rng), noise(rng), noise(rng)));
-  }
+  const Geometry c = synth::sample_surface(m, 60000, 0.3, 12);
   const auto from_mesh = measure::measure_scan(m).result.measurements;
   const auto from_cloud = measure::measure_scan(c).result.measurements;
   BOOST_REQUIRE(from_mesh.volume_cm3.has_value());

@@ -18,24 +18,28 @@ using namespace fitcheck::test;
 
 namespace {
 
-std::map<std::string, int> keypoints(const std::string& row_name) {
-  std::ifstream in(shared_data("scans/find-template-keypoints.csv"));
-  BOOST_REQUIRE(in);
-  std::string header, line;
-  std::getline(in, header);
-  std::vector<std::string> cols;
-  std::stringstream hs(header);
-  for (std::string c; std::getline(hs, c, ',');) cols.push_back(c);
-  while (std::getline(in, line)) {
-    std::stringstream ls(line);
+// Rows of a comma-separated file, the header first.
+std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  BOOST_REQUIRE_MESSAGE(in, p << " is missing: tests read ../shared/data");
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
     std::vector<std::string> cells;
+    std::stringstream ls(line);
     for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
-    if (!cells.empty() && cells[0] == row_name) {
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+std::map<std::string, int> keypoints(const std::string& row_name) {
+  const auto rows = read_csv(shared_data("scans/find-template-keypoints.csv"));
+  for (std::size_t r = 1; r < rows.size(); ++r)
+    if (!rows[r].empty() && rows[r][0] == row_name) {
       std::map<std::string, int> out;
-      for (std::size_t i = 1; i < cells.size() && i < cols.size(); ++i) out[cols[i]] = std::stoi(cells[i]);
+      for (std::size_t i = 1; i < rows[r].size() && i < rows[0].size(); ++i) out[rows[0][i]] = std::stoi(rows[r][i]);
       return out;
     }
-  }
   BOOST_FAIL("row " << row_name << " not in keypoints.csv");
   return {};
 }
@@ -47,25 +51,16 @@ struct Range {
 std::map<std::string, Range> ansur_ranges() {
   std::map<std::string, Range> r;
   for (const char* f : {"anthropometry/ansur2-male-foot.csv", "anthropometry/ansur2-female-foot.csv"}) {
-    std::ifstream in(shared_data(f));
-    BOOST_REQUIRE(in);
-    std::string header, line;
-    std::getline(in, header);
-    std::vector<std::string> cols;
-    std::stringstream hs(header);
-    for (std::string c; std::getline(hs, c, ',');) cols.push_back(c);
-    while (std::getline(in, line)) {
-      std::stringstream ls(line);
-      std::string c;
-      for (std::size_t i = 0; std::getline(ls, c, ',') && i < cols.size(); ++i) {
+    const auto rows = read_csv(shared_data(f));
+    for (std::size_t k = 1; k < rows.size(); ++k)
+      for (std::size_t i = 0; i < rows[k].size() && i < rows[0].size(); ++i) {
         char* end = nullptr;
-        const double v = std::strtod(c.c_str(), &end);
-        if (end != c.c_str()) {
-          r[cols[i]].lo = std::min(r[cols[i]].lo, v);
-          r[cols[i]].hi = std::max(r[cols[i]].hi, v);
+        const double v = std::strtod(rows[k][i].c_str(), &end);
+        if (end != rows[k][i].c_str()) {
+          r[rows[0][i]].lo = std::min(r[rows[0][i]].lo, v);
+          r[rows[0][i]].hi = std::max(r[rows[0][i]].hi, v);
         }
       }
-    }
   }
   return r;
 }

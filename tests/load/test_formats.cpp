@@ -13,15 +13,6 @@ namespace tt = boost::test_tools;
 
 namespace {
 
-const Geometry& sample_foot() {
-  static const Geometry g = [] {
-    synth::FootShape s;
-    s.rings = 40;
-    s.ring_points = 24;
-    return synth::make_foot(s);
-  }();
-  return g;
-}
 
 void expect_same_box(const Geometry& got, const Geometry& want, double tol_mm) {
   const BoundingBox a = bounding_box(got.vertices), b = bounding_box(want.vertices);

@@ -25,15 +25,6 @@ namespace tt = boost::test_tools;
 
 namespace {
 
-const Geometry& sample_foot() {
-  static const Geometry g = [] {
-    synth::FootShape s;
-    s.rings = 40;
-    s.ring_points = 24;
-    return synth::make_foot(s);
-  }();
-  return g;
-}
 
 std::vector<double> height_field() {
   std::vector<double> p;

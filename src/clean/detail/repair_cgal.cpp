@@ -1,0 +1,111 @@
+// Adapter: CGAL Polygon_mesh_processing hole filling. This is the one translation unit that includes PMP (it takes
+// ~45 s and ~2 GB to compile; see ARCHITECTURE.md pitfalls).
+#include <CGAL/Exact_predicates_inexact_constructions_kernel.h>
+#include <CGAL/Polygon_mesh_processing/border.h>
+#include <CGAL/Polygon_mesh_processing/orient_polygon_soup.h>
+#include <CGAL/Polygon_mesh_processing/polygon_soup_to_polygon_mesh.h>
+#include <CGAL/Polygon_mesh_processing/triangulate_hole.h>
+#include <CGAL/Surface_mesh.h>
+
+#include <Eigen/Eigenvalues>
+#include <array>
+#include <iterator>
+#include <vector>
+
+#include "clean/clean.hpp"
+#include "core/error.hpp"
+
+namespace fitcheck::clean {
+
+namespace PMP = CGAL::Polygon_mesh_processing;
+using K = CGAL::Exact_predicates_inexact_constructions_kernel;
+using Mesh = CGAL::Surface_mesh<K::Point_3>;
+
+RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
+  RepairResult r;
+  if (!g.is_mesh()) return r;
+  std::vector<K::Point_3> points;
+  points.reserve(g.vertices.size());
+  for (const auto& v : g.vertices) points.emplace_back(v.x(), v.y(), v.z());
+  std::vector<std::array<std::size_t, 3>> polygons;
+  polygons.reserve(g.faces.size());
+  for (const auto& f : g.faces)
+    polygons.push_back({static_cast<std::size_t>(f[0]), static_cast<std::size_t>(f[1]), static_cast<std::size_t>(f[2])});
+  Mesh mesh;
+  try {
+    if (!PMP::is_polygon_soup_a_polygon_mesh(polygons)) {
+      PMP::orient_polygon_soup(points, polygons);  // may duplicate non-manifold vertices
+      r.notes.push_back("polygon soup re-oriented to a manifold mesh before hole filling");
+    }
+    PMP::polygon_soup_to_polygon_mesh(points, polygons, mesh);
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::invalid_input, "clean", std::string("mesh cannot be repaired: ") + e.what());
+  }
+  std::vector<Mesh::Halfedge_index> borders;
+  PMP::extract_boundary_cycles(mesh, std::back_inserter(borders));
+  for (const auto h : borders) {
+    // Skip holes whose border is longer than max_hole_edges: that is an open scan, not a hole.
+    std::size_t edges = 0;
+    for (auto e : CGAL::halfedges_around_face(h, mesh)) {
+      (void)e;
+      ++edges;
+    }
+    if (edges > o.max_hole_edges) {
+      r.notes.push_back("left open: a border of " + std::to_string(edges) + " edges");
+      continue;
+    }
+    // A planar border (a scan cut flat at the ankle, or the leg cut) gets a flat cap; any other hole a refined,
+    // faired patch that continues the surrounding surface.
+    std::vector<Eigen::Vector3d> ring;
+    for (auto e : CGAL::halfedges_around_face(h, mesh)) {
+      const auto& p = mesh.point(mesh.target(e));
+      ring.emplace_back(p.x(), p.y(), p.z());
+    }
+    Eigen::Vector3d centre = Eigen::Vector3d::Zero();
+    for (const auto& p : ring) centre += p;
+    centre /= static_cast<double>(ring.size());
+    Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
+    for (const auto& p : ring) cov += (p - centre) * (p - centre).transpose();
+    Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
+    const Eigen::Vector3d normal = eig.eigenvectors().col(0);
+    double off_plane = 0;
+    for (const auto& p : ring) off_plane = std::max(off_plane, std::abs((p - centre).dot(normal)));
+    std::vector<Mesh::Face_index> new_faces;
+    std::vector<Mesh::Vertex_index> new_vertices;
+    bool ok = true;
+    if (off_plane <= o.planar_tolerance_mm) {
+      PMP::triangulate_hole(mesh, h, std::back_inserter(new_faces));  // CGAL 5.5 (Debian 12) positional form
+      r.notes.push_back("planar border of " + std::to_string(edges) + " edges capped flat");
+    } else {
+      try {
+        ok = std::get<0>(PMP::triangulate_refine_and_fair_hole(mesh, h, std::back_inserter(new_faces),
+                                                               std::back_inserter(new_vertices)));
+      } catch (const std::exception&) {
+        ok = false;
+      }
+      if (!ok) r.notes.push_back("hole of " + std::to_string(edges) + " edges filled without fairing");
+    }
+    ++r.holes_filled;
+    r.faces_added += new_faces.size();
+  }
+  Geometry out;
+  std::vector<int> index(mesh.number_of_vertices() + mesh.number_of_removed_vertices(), -1);
+  for (auto v : mesh.vertices()) {
+    index[v] = static_cast<int>(out.vertices.size());
+    const auto& p = mesh.point(v);
+    out.vertices.emplace_back(p.x(), p.y(), p.z());
+  }
+  for (auto f : mesh.faces()) {
+    Eigen::Vector3i t;
+    int k = 0;
+    for (auto v : CGAL::vertices_around_face(mesh.halfedge(f), mesh)) {
+      if (k < 3) t[k] = index[v];
+      ++k;
+    }
+    if (k == 3) out.faces.push_back(t);
+  }
+  g = std::move(out);
+  return r;
+}
+
+}  // namespace fitcheck::clean
