@@ -8,7 +8,7 @@
 //   .pcd  PCL point cloud, any encoding (PCL)
 //   .xyz .asc .pts .txt  whitespace- or comma-separated "x y z ..." per line; lines starting with '#' or '//' and a
 //         leading non-numeric header line are skipped
-//   .gltf .glb  glTF 2.0 meshes (Open3D / tinygltf)
+//   .gltf .glb  glTF 2.0 triangle and point primitives, node transforms applied (own reader, bounds-checked)
 //
 // Units: everything returned is in millimetres. Unless Options::units forces one, the unit is inferred from the
 // length of the object (its extent along its first principal axis) among m, cm, mm and inch: the unit that makes it

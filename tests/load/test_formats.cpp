@@ -159,6 +159,45 @@ BOOST_AUTO_TEST_CASE(glb_written_by_us_reads_back) {
   expect_same_box(r.geometry, sample_foot(), 1e-3);
 }
 
+BOOST_AUTO_TEST_CASE(glb_point_cloud_reads_back) {
+  TempDir d;
+  Geometry cloud;
+  cloud.vertices = sample_foot().vertices;
+  save::write_geometry(d / "c.glb", cloud, {{"quality", std::vector<double>(cloud.vertices.size(), 2.0)}});
+  const auto r = load::load_geometry(d / "c.glb");
+  BOOST_TEST(r.format == "glb");
+  BOOST_TEST(!r.geometry.is_mesh());
+  BOOST_TEST(r.geometry.vertices.size() == cloud.vertices.size());
+  expect_same_box(r.geometry, sample_foot(), 1e-3);
+}
+
+BOOST_AUTO_TEST_CASE(broken_glb_and_gltf_are_io_errors) {
+  TempDir d;
+  save::write_geometry(d / "f.glb", sample_foot());
+  const std::string bytes = read_text(d / "f.glb");
+  write_text(d / "cut.glb", bytes.substr(0, bytes.size() / 2));
+  auto code_and_message = [](const std::filesystem::path& p) {
+    try {
+      load::load_geometry(p);
+    } catch (const Error& e) {
+      return std::make_pair(e.code(), std::string(e.what()));
+    }
+    return std::make_pair(ErrorCode::internal, std::string("no error"));
+  };
+  const auto cut = code_and_message(d / "cut.glb");
+  BOOST_TEST(cut.first == ErrorCode::io);
+  BOOST_TEST(cut.second.find("truncated GLB") != std::string::npos, cut.second);
+  // An accessor that claims more vertices than its buffer holds.
+  write_text(d / "lie.gltf",
+             R"({"asset":{"version":"2.0"},"meshes":[{"primitives":[{"attributes":{"POSITION":0},"mode":0}]}],)"
+             R"("buffers":[{"byteLength":12,"uri":"data:application/octet-stream;base64,AAAAAAAAAAAAAAAA"}],)"
+             R"("bufferViews":[{"buffer":0,"byteLength":12}],)"
+             R"("accessors":[{"bufferView":0,"componentType":5126,"count":500,"type":"VEC3"}]})");
+  const auto lie = code_and_message(d / "lie.gltf");
+  BOOST_TEST(lie.first == ErrorCode::io);
+  BOOST_TEST(lie.second.find("reads past the end") != std::string::npos, lie.second);
+}
+
 BOOST_AUTO_TEST_CASE(gltf_with_embedded_buffer) {
   // Minimal glTF: one triangle soup of the box corners via a data: URI (base64), written by hand.
   TempDir d;

@@ -1,7 +1,8 @@
-// Adapter: the formats Open3D parses well (PLY via its rply reader, glTF/GLB via Assimp/tinygltf).
+// Adapter: PLY through Open3D's rply reader.
 // Not OBJ: Debian's Open3D 0.16 reads OBJ through Assimp, which drops vertices no face uses (point-only OBJ files
 // load empty) and triangulates polygons only together with post-processing that re-welds and reorders vertices
-// (the find-template keypoints index the file's vertex order). See read_obj.cpp.
+// (the find-template keypoints index the file's vertex order). See read_obj.cpp. Not glTF either: Assimp skips
+// point primitives. See read_gltf.cpp.
 // Open3D reports failure as `false` plus a log line; we silence its log and turn failures into Error(io).
 #include <open3d/geometry/PointCloud.h>
 #include <open3d/geometry/TriangleMesh.h>
@@ -67,16 +68,6 @@ Raw read_ply_open3d(const std::filesystem::path& p, const PlyHeader& header) {
   if (raw.geometry.vertices.size() != header.vertices)
     fail_io(p, "PLY header declares " + std::to_string(header.vertices) + " vertices but " +
                    std::to_string(raw.geometry.vertices.size()) + " could be read");
-  return raw;
-}
-
-Raw read_gltf(const std::filesystem::path& p) {
-  open3d::geometry::TriangleMesh mesh;
-  if (!read_mesh(p, mesh)) fail_io(p, "malformed glTF/GLB (tinygltf could not parse it)");
-  Raw raw;
-  raw.format = p.extension() == ".gltf" || p.extension() == ".GLTF" ? "gltf" : "glb";
-  raw.geometry = from_open3d(mesh);
-  if (raw.geometry.vertices.empty()) fail_io(p, "glTF file holds no mesh vertices");
   return raw;
 }
 

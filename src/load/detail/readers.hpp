@@ -23,7 +23,7 @@ struct Raw {
 
 Raw read_ply(const std::filesystem::path& p);   // ply_header.cpp checks, read_open3d.cpp parses
 Raw read_obj(const std::filesystem::path& p);   // read_obj.cpp
-Raw read_gltf(const std::filesystem::path& p);  // read_open3d.cpp (.gltf and .glb)
+Raw read_gltf(const std::filesystem::path& p);  // read_gltf.cpp (.gltf and .glb)
 Raw read_stl(const std::filesystem::path& p);   // read_stl.cpp
 Raw read_xyz(const std::filesystem::path& p);   // read_xyz.cpp
 Raw read_pcd(const std::filesystem::path& p);   // read_pcd.cpp

@@ -1,0 +1,255 @@
+// glTF 2.0 / GLB reader: triangle (mode 4) and point (mode 0) primitives of the default scene, node transforms
+// applied. Own code because Debian's Open3D reads glTF through Assimp, which skips point primitives (so our own
+// point-cloud GLB would not read back) and reports failures without a reason. Every accessor, buffer view and
+// index is bounds-checked: the file is untrusted input.
+#include <Eigen/Geometry>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "load/detail/readers.hpp"
+
+namespace fitcheck::load::detail {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::vector<unsigned char> base64_decode(const std::filesystem::path& p, const std::string& s) {
+  auto val = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::vector<unsigned char> out;
+  out.reserve(s.size() * 3 / 4);
+  unsigned buf = 0;
+  int bits = 0;
+  for (char c : s) {
+    if (c == '=') break;
+    const int v = val(c);
+    if (v < 0) fail_io(p, "glTF data URI is not valid base64");
+    buf = (buf << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<unsigned char>((buf >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+struct Doc {
+  json j;
+  std::vector<std::vector<unsigned char>> buffers;
+};
+
+Doc parse(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) fail_io(p, "cannot be opened");
+  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Doc d;
+  std::vector<unsigned char> glb_bin;
+  bool has_glb_bin = false;
+  auto u32 = [&](std::size_t off) {
+    std::uint32_t v;
+    std::memcpy(&v, bytes.data() + off, 4);
+    return v;
+  };
+  std::string json_text;
+  if (bytes.size() >= 12 && u32(0) == 0x46546C67u) {  // "glTF"
+    if (u32(4) != 2) fail_io(p, "GLB version " + std::to_string(u32(4)) + " (only glTF 2.0 is supported)");
+    std::size_t off = 12;
+    bool first = true;
+    while (off + 8 <= bytes.size()) {
+      const std::uint32_t len = u32(off), type = u32(off + 4);
+      if (off + 8 + static_cast<std::size_t>(len) > bytes.size())
+        fail_io(p, "truncated GLB: a chunk of " + std::to_string(len) + " bytes runs past the end of the file");
+      if (first && type != 0x4E4F534Au) fail_io(p, "GLB does not start with a JSON chunk");
+      if (type == 0x4E4F534Au) json_text.assign(bytes.begin() + static_cast<long>(off + 8), bytes.begin() + static_cast<long>(off + 8 + len));
+      if (type == 0x004E4942u && !has_glb_bin) {
+        glb_bin.assign(bytes.begin() + static_cast<long>(off + 8), bytes.begin() + static_cast<long>(off + 8 + len));
+        has_glb_bin = true;
+      }
+      off += 8 + len;
+      first = false;
+    }
+    if (json_text.empty()) fail_io(p, "GLB has no JSON chunk");
+  } else {
+    json_text.assign(bytes.begin(), bytes.end());
+  }
+  try {
+    d.j = json::parse(json_text);
+  } catch (const std::exception&) {
+    fail_io(p, "not a glTF file (its JSON does not parse)");
+  }
+  if (!d.j.is_object() || !d.j.contains("asset")) fail_io(p, "not a glTF file (no 'asset')");
+  const json buffers = d.j.value("buffers", json::array());
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    const json& b = buffers[i];
+    std::vector<unsigned char> data;
+    if (!b.contains("uri")) {
+      if (!has_glb_bin) fail_io(p, "buffer " + std::to_string(i) + " has no data");
+      data = glb_bin;
+    } else {
+      const std::string uri = b["uri"].get<std::string>();
+      const auto comma = uri.find(',');
+      if (uri.rfind("data:", 0) == 0 && comma != std::string::npos) {
+        data = base64_decode(p, uri.substr(comma + 1));
+      } else {
+        const auto file = p.parent_path() / uri;
+        std::ifstream bin(file, std::ios::binary);
+        if (!bin) fail_io(p, "buffer file '" + uri + "' cannot be opened");
+        data.assign(std::istreambuf_iterator<char>(bin), std::istreambuf_iterator<char>());
+      }
+    }
+    if (data.size() < b.value("byteLength", std::size_t{0}))
+      fail_io(p, "buffer " + std::to_string(i) + " holds fewer bytes than its byteLength");
+    d.buffers.push_back(std::move(data));
+  }
+  return d;
+}
+
+// Reads accessor `a` as `comps` numbers per element (float for positions, integers for indices).
+std::vector<double> read_accessor(const std::filesystem::path& p, const Doc& d, std::size_t a, int comps) {
+  const json& accs = d.j.at("accessors");
+  if (a >= accs.size()) fail_io(p, "accessor " + std::to_string(a) + " does not exist");
+  const json& acc = accs[a];
+  const std::size_t count = acc.at("count").get<std::size_t>();
+  const int type = acc.at("componentType").get<int>();
+  const int size = type == 5126 || type == 5125 ? 4 : type == 5123 || type == 5122 ? 2 : type == 5121 || type == 5120 ? 1 : 0;
+  if (size == 0) fail_io(p, "accessor " + std::to_string(a) + " has an unsupported component type");
+  std::vector<double> out(count * static_cast<std::size_t>(comps), 0.0);
+  if (!acc.contains("bufferView")) return out;  // all zeros by the spec
+  const std::size_t vi = acc["bufferView"].get<std::size_t>();
+  const json& views = d.j.at("bufferViews");
+  if (vi >= views.size()) fail_io(p, "buffer view " + std::to_string(vi) + " does not exist");
+  const json& view = views[vi];
+  const std::size_t bi = view.at("buffer").get<std::size_t>();
+  if (bi >= d.buffers.size()) fail_io(p, "buffer " + std::to_string(bi) + " does not exist");
+  const auto& buf = d.buffers[bi];
+  const std::size_t elem = static_cast<std::size_t>(size * comps);
+  const std::size_t stride = view.value("byteStride", elem);
+  const std::size_t start = view.value("byteOffset", std::size_t{0}) + acc.value("byteOffset", std::size_t{0});
+  const std::size_t view_end = view.value("byteOffset", std::size_t{0}) + view.at("byteLength").get<std::size_t>();
+  if (stride < elem || view_end > buf.size() || (count > 0 && start + (count - 1) * stride + elem > view_end))
+    fail_io(p, "accessor " + std::to_string(a) + " reads past the end of its buffer");
+  for (std::size_t i = 0; i < count; ++i)
+    for (int k = 0; k < comps; ++k) {
+      const unsigned char* src = buf.data() + start + i * stride + static_cast<std::size_t>(k * size);
+      double v = 0;
+      switch (type) {
+        case 5126: { float f; std::memcpy(&f, src, 4); v = f; break; }
+        case 5125: { std::uint32_t u; std::memcpy(&u, src, 4); v = u; break; }
+        case 5123: { std::uint16_t u; std::memcpy(&u, src, 2); v = u; break; }
+        case 5122: { std::int16_t s; std::memcpy(&s, src, 2); v = s; break; }
+        case 5121: v = *src; break;
+        default: v = static_cast<signed char>(*src); break;
+      }
+      out[i * static_cast<std::size_t>(comps) + static_cast<std::size_t>(k)] = v;
+    }
+  return out;
+}
+
+Eigen::Matrix4d node_matrix(const json& n) {
+  Eigen::Matrix4d m = Eigen::Matrix4d::Identity();
+  if (n.contains("matrix")) {
+    const auto v = n["matrix"].get<std::vector<double>>();
+    if (v.size() == 16)
+      for (int c = 0; c < 4; ++c)
+        for (int r = 0; r < 4; ++r) m(r, c) = v[static_cast<std::size_t>(c * 4 + r)];  // column-major
+    return m;
+  }
+  Eigen::Affine3d t = Eigen::Affine3d::Identity();
+  if (n.contains("translation")) {
+    const auto v = n["translation"].get<std::vector<double>>();
+    if (v.size() == 3) t.translate(Eigen::Vector3d(v[0], v[1], v[2]));
+  }
+  if (n.contains("rotation")) {
+    const auto v = n["rotation"].get<std::vector<double>>();  // x, y, z, w
+    if (v.size() == 4) t.rotate(Eigen::Quaterniond(v[3], v[0], v[1], v[2]).normalized());
+  }
+  if (n.contains("scale")) {
+    const auto v = n["scale"].get<std::vector<double>>();
+    if (v.size() == 3) t.scale(Eigen::Vector3d(v[0], v[1], v[2]));
+  }
+  return t.matrix();
+}
+
+}  // namespace
+
+Raw read_gltf(const std::filesystem::path& p) {
+  const Doc d = parse(p);
+  Raw raw;
+  raw.format = d.buffers.empty() || p.extension() == ".gltf" || p.extension() == ".GLTF" ? "gltf" : "glb";
+  if (p.extension() == ".glb" || p.extension() == ".GLB") raw.format = "glb";
+  auto& g = raw.geometry;
+  bool had_triangles = false;
+  try {
+    const json meshes = d.j.value("meshes", json::array());
+    const json nodes = d.j.value("nodes", json::array());
+    auto add_mesh = [&](std::size_t mi, const Eigen::Matrix4d& m) {
+      if (mi >= meshes.size()) fail_io(p, "node refers to mesh " + std::to_string(mi) + ", which does not exist");
+      for (const json& prim : meshes[mi].value("primitives", json::array())) {
+        const int mode = prim.value("mode", 4);
+        if (mode != 0 && mode != 4) continue;  // lines and strips/fans are not scan surfaces
+        if (!prim.contains("attributes") || !prim["attributes"].contains("POSITION")) continue;
+        const auto pos = read_accessor(p, d, prim["attributes"]["POSITION"].get<std::size_t>(), 3);
+        const int base = static_cast<int>(g.vertices.size());
+        const std::size_t nv = pos.size() / 3;
+        for (std::size_t i = 0; i < nv; ++i)
+          g.vertices.push_back((m * Eigen::Vector4d(pos[3 * i], pos[3 * i + 1], pos[3 * i + 2], 1.0)).head<3>());
+        if (mode != 4) continue;
+        had_triangles = true;
+        std::vector<double> idx;
+        if (prim.contains("indices")) {
+          idx = read_accessor(p, d, prim["indices"].get<std::size_t>(), 1);
+        } else {
+          for (std::size_t i = 0; i < nv; ++i) idx.push_back(static_cast<double>(i));
+        }
+        for (std::size_t t = 0; t + 2 < idx.size(); t += 3) {
+          Eigen::Vector3i f;
+          for (int k = 0; k < 3; ++k) {
+            const double v = idx[t + static_cast<std::size_t>(k)];
+            if (v < 0 || v >= static_cast<double>(nv))
+              fail_io(p, "face index " + std::to_string(static_cast<long long>(v)) + " out of range (primitive has " +
+                             std::to_string(nv) + " vertices)");
+            f[k] = base + static_cast<int>(v);
+          }
+          g.faces.push_back(f);
+        }
+      }
+    };
+    std::function<void(std::size_t, const Eigen::Matrix4d&, int)> visit = [&](std::size_t ni, const Eigen::Matrix4d& parent,
+                                                                              int depth) {
+      if (ni >= nodes.size()) fail_io(p, "node " + std::to_string(ni) + " does not exist");
+      if (depth > 64) fail_io(p, "node hierarchy deeper than 64 (a cycle?)");
+      const Eigen::Matrix4d m = parent * node_matrix(nodes[ni]);
+      if (nodes[ni].contains("mesh")) add_mesh(nodes[ni]["mesh"].get<std::size_t>(), m);
+      for (const json& c : nodes[ni].value("children", json::array())) visit(c.get<std::size_t>(), m, depth + 1);
+    };
+    const json scenes = d.j.value("scenes", json::array());
+    if (!scenes.empty()) {
+      const std::size_t si = d.j.value("scene", std::size_t{0});
+      if (si >= scenes.size()) fail_io(p, "default scene " + std::to_string(si) + " does not exist");
+      for (const json& n : scenes[si].value("nodes", json::array())) visit(n.get<std::size_t>(), Eigen::Matrix4d::Identity(), 0);
+    } else {
+      for (std::size_t mi = 0; mi < meshes.size(); ++mi) add_mesh(mi, Eigen::Matrix4d::Identity());
+    }
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail_io(p, std::string("malformed glTF: ") + e.what());
+  }
+  if (g.vertices.empty()) fail_io(p, "glTF file holds no triangle or point primitives");
+  if (had_triangles && g.faces.empty()) fail_io(p, "glTF triangle primitives hold no faces");
+  return raw;
+}
+
+}  // namespace fitcheck::load::detail
