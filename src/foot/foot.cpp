@@ -98,16 +98,10 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
   const Weighted s{g.vertices, w};
   const Eigen::Vector3d c = weighted_mean(s);
   Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
-  double wsum = 0;
-  for (std::size_t i = 0; i < g.vertices.size(); ++i) {
-    cov += w[i] * (g.vertices[i] - c) * (g.vertices[i] - c).transpose();
-    wsum += w[i];
-  }
+  for (std::size_t i = 0; i < g.vertices.size(); ++i) cov += w[i] * (g.vertices[i] - c) * (g.vertices[i] - c).transpose();
   Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
   const Eigen::Vector3d e1 = eig.eigenvectors().col(2), e3 = eig.eigenvectors().col(0);
 
-  // 1. Sole direction: among "up" candidates perpendicular to the length axis, the one whose lowest band spans the
-  //    most length (and, second, holds the most area).
   double s_lo = 1e300, s_hi = -1e300;
   for (const auto& p : g.vertices) {
     s_lo = std::min(s_lo, (p - c).dot(e1));
