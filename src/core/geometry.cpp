@@ -30,17 +30,31 @@ bool all_finite(const std::vector<Eigen::Vector3d>& points, std::size_t* first_b
   return true;
 }
 
+PrincipalAxes principal_axes(const std::vector<Eigen::Vector3d>& points, const std::vector<double>& weights) {
+  PrincipalAxes pa;
+  if (points.empty()) return pa;
+  auto w = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
+  double sw = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    pa.mean += w(i) * points[i];
+    sw += w(i);
+  }
+  if (!(sw > 0)) return pa;
+  pa.mean /= sw;
+  Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
+  for (std::size_t i = 0; i < points.size(); ++i) cov += w(i) * (points[i] - pa.mean) * (points[i] - pa.mean).transpose();
+  Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov / sw);
+  pa.eigenvalues = eig.eigenvalues();
+  pa.axes = eig.eigenvectors();
+  return pa;
+}
+
 Spread classify_spread(const std::vector<Eigen::Vector3d>& points, double rel_tol) {
   if (points.size() < 2) return Spread::identical;
-  Eigen::Vector3d mean = Eigen::Vector3d::Zero();
-  for (const auto& p : points) mean += p;
-  mean /= static_cast<double>(points.size());
-  Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
-  for (const auto& p : points) cov += (p - mean) * (p - mean).transpose();
-  cov /= static_cast<double>(points.size());
-  Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
+  const PrincipalAxes pa = principal_axes(points);
+  const Eigen::Vector3d& mean = pa.mean;
   // Eigenvalues ascending; compare standard deviations (sqrt) so the tolerance is a length ratio.
-  Eigen::Vector3d sd = eig.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+  Eigen::Vector3d sd = pa.eigenvalues.cwiseMax(0.0).cwiseSqrt();
   const double largest = sd(2);
   const double scale_ref = std::max(mean.cwiseAbs().maxCoeff(), largest);
   if (largest <= 1e-12 * std::max(scale_ref, 1e-300)) return Spread::identical;

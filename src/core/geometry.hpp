@@ -33,6 +33,16 @@ struct BoundingBox {
 /// Axis-aligned bounding box; zero box for an empty set.
 BoundingBox bounding_box(const std::vector<Eigen::Vector3d>& points);
 
+/// Principal axes of a (weighted) point set: mean, and covariance eigenvalues ascending with their unit eigenvectors
+/// as columns (column 2 = direction of largest spread).
+struct PrincipalAxes {
+  Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+  Eigen::Vector3d eigenvalues = Eigen::Vector3d::Zero();
+  Eigen::Matrix3d axes = Eigen::Matrix3d::Identity();
+};
+/// `weights` empty = all 1; otherwise one non-negative weight per point with a positive sum.
+PrincipalAxes principal_axes(const std::vector<Eigen::Vector3d>& points, const std::vector<double>& weights = {});
+
 /// True when every coordinate is finite; `first_bad` gets the index of the first non-finite vertex.
 bool all_finite(const std::vector<Eigen::Vector3d>& points, std::size_t* first_bad = nullptr);
 

@@ -1,6 +1,5 @@
 #include "foot/foot.hpp"
 
-#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -49,38 +48,25 @@ struct Weighted {
   const std::vector<double>& w;
 };
 
-Eigen::Vector3d weighted_mean(const Weighted& s) {
-  Eigen::Vector3d m = Eigen::Vector3d::Zero();
-  double sw = 0;
-  for (std::size_t i = 0; i < s.p.size(); ++i) {
-    m += s.w[i] * s.p[i];
-    sw += s.w[i];
-  }
-  return m / sw;
-}
-
 // Plane through the lowest band along `up`: returns the refined up vector (least-squares normal of the band).
 Eigen::Vector3d refine_sole(const Weighted& s, Eigen::Vector3d up, double band_mm) {
   for (int it = 0; it < 6; ++it) {
     double hmin = 1e300;
     for (const auto& q : s.p) hmin = std::min(hmin, q.dot(up));
-    Eigen::Vector3d m = Eigen::Vector3d::Zero();
-    double sw = 0;
-    std::vector<std::size_t> band;
+    std::vector<Eigen::Vector3d> band;
+    std::vector<double> band_w;
     for (std::size_t i = 0; i < s.p.size(); ++i)
       if (s.p[i].dot(up) < hmin + band_mm) {
-        band.push_back(i);
-        m += s.w[i] * s.p[i];
-        sw += s.w[i];
+        band.push_back(s.p[i]);
+        band_w.push_back(s.w[i]);
       }
+    double sw = 0;
+    for (double x : band_w) sw += x;
     if (band.size() < 3 || sw <= 0) break;
-    m /= sw;
-    Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
-    for (auto i : band) cov += s.w[i] * (s.p[i] - m) * (s.p[i] - m).transpose();
-    Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
+    const PrincipalAxes eig = principal_axes(band, band_w);
     // A band that is nearly a line (one contact strip) does not define a plane: keep the current direction.
-    if (eig.eigenvalues()(1) < 1e-6 * eig.eigenvalues()(2) + 1e-12) break;
-    Eigen::Vector3d n = eig.eigenvectors().col(0);
+    if (eig.eigenvalues(1) < 1e-6 * eig.eigenvalues(2) + 1e-12) break;
+    Eigen::Vector3d n = eig.axes.col(0);
     if (n.dot(up) < 0) n = -n;
     if (n.dot(up) < std::cos(20.0 * std::numbers::pi / 180.0)) break;  // refuse a jump: keep the searched one
     if ((n - up).norm() < 1e-9) break;
@@ -96,11 +82,9 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
   if (g.vertices.size() < 100) not_a_foot("fewer than 100 points");
   const std::vector<double> w = vertex_weights(g);
   const Weighted s{g.vertices, w};
-  const Eigen::Vector3d c = weighted_mean(s);
-  Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
-  for (std::size_t i = 0; i < g.vertices.size(); ++i) cov += w[i] * (g.vertices[i] - c) * (g.vertices[i] - c).transpose();
-  Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
-  const Eigen::Vector3d e1 = eig.eigenvectors().col(2), e3 = eig.eigenvectors().col(0);
+  const PrincipalAxes pa = principal_axes(g.vertices, w);
+  const Eigen::Vector3d c = pa.mean;
+  const Eigen::Vector3d e1 = pa.axes.col(2), e3 = pa.axes.col(0);
 
   double s_lo = 1e300, s_hi = -1e300;
   for (const auto& p : g.vertices) {

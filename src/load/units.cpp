@@ -1,4 +1,3 @@
-#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -122,13 +121,9 @@ UnitChoice choose_unit(double length, const Options& o, const std::string& label
 
 double principal_length(const std::vector<Eigen::Vector3d>& points) {
   if (points.size() < 2) return 0.0;
-  Eigen::Vector3d mean = Eigen::Vector3d::Zero();
-  for (const auto& p : points) mean += p;
-  mean /= static_cast<double>(points.size());
-  Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
-  for (const auto& p : points) cov += (p - mean) * (p - mean).transpose();
-  Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
-  const Eigen::Vector3d axis = eig.eigenvectors().col(2);
+  const PrincipalAxes pa = principal_axes(points);
+  const Eigen::Vector3d& mean = pa.mean;
+  const Eigen::Vector3d axis = pa.axes.col(2);
   double lo = 1e300, hi = -1e300;
   for (const auto& p : points) {
     const double t = (p - mean).dot(axis);

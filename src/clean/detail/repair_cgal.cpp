@@ -7,7 +7,6 @@
 #include <CGAL/Polygon_mesh_processing/triangulate_hole.h>
 #include <CGAL/Surface_mesh.h>
 
-#include <Eigen/Eigenvalues>
 #include <array>
 #include <iterator>
 #include <vector>
@@ -61,13 +60,9 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
       const auto& p = mesh.point(mesh.target(e));
       ring.emplace_back(p.x(), p.y(), p.z());
     }
-    Eigen::Vector3d centre = Eigen::Vector3d::Zero();
-    for (const auto& p : ring) centre += p;
-    centre /= static_cast<double>(ring.size());
-    Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
-    for (const auto& p : ring) cov += (p - centre) * (p - centre).transpose();
-    Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);
-    const Eigen::Vector3d normal = eig.eigenvectors().col(0);
+    const PrincipalAxes ring_axes = principal_axes(ring);
+    const Eigen::Vector3d& centre = ring_axes.mean;
+    const Eigen::Vector3d normal = ring_axes.axes.col(0);
     double off_plane = 0;
     for (const auto& p : ring) off_plane = std::max(off_plane, std::abs((p - centre).dot(normal)));
     std::vector<Mesh::Face_index> new_faces;
