@@ -3,6 +3,7 @@
 // point-cloud GLB would not read back) and reports failures without a reason. Every accessor, buffer view and
 // index is bounds-checked: the file is untrusted input.
 #include <Eigen/Geometry>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -187,8 +188,9 @@ Eigen::Matrix4d node_matrix(const json& n) {
 Raw read_gltf(const std::filesystem::path& p) {
   const Doc d = parse(p);
   Raw raw;
-  raw.format = d.buffers.empty() || p.extension() == ".gltf" || p.extension() == ".GLTF" ? "gltf" : "glb";
-  if (p.extension() == ".glb" || p.extension() == ".GLB") raw.format = "glb";
+  std::string ext = p.extension().string();
+  for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  raw.format = ext == ".glb" ? "glb" : "gltf";
   auto& g = raw.geometry;
   bool had_triangles = false;
   try {
