@@ -4,6 +4,8 @@
 #include <open3d/geometry/TriangleMesh.h>
 #include <open3d/utility/Logging.h>
 
+#include <algorithm>
+
 #include "clean/clean.hpp"
 #include "core/error.hpp"
 
@@ -30,6 +32,21 @@ Geometry reconstruct_surface(const Geometry& cloud, const ReconstructOptions& o)
   } catch (const std::exception& e) {
     throw Error(ErrorCode::did_not_converge, "clean", std::string("Poisson reconstruction failed: ") + e.what());
   }
+  // Marching cubes leaves duplicated and degenerate triangles (tiny holes and slivers that later read as open
+  // borders) and sometimes small detached islands: remove them and keep the largest connected piece.
+  mesh->RemoveDuplicatedVertices();
+  mesh->RemoveDuplicatedTriangles();
+  mesh->RemoveDegenerateTriangles();
+  if (!mesh->triangles_.empty()) {
+    const auto [cluster, counts, area] = mesh->ClusterConnectedTriangles();
+    (void)area;
+    const int keep = static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+    std::vector<std::size_t> drop;
+    for (std::size_t i = 0; i < cluster.size(); ++i)
+      if (cluster[i] != keep) drop.push_back(i);
+    mesh->RemoveTrianglesByIndex(drop);
+  }
+  mesh->RemoveUnreferencedVertices();
   Geometry g;
   g.vertices.assign(mesh->vertices_.begin(), mesh->vertices_.end());
   for (const auto& t : mesh->triangles_) g.faces.emplace_back(t[0], t[1], t[2]);

@@ -99,6 +99,11 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
     }
     if (k == 3) out.faces.push_back(t);
   }
+  // orient_polygon_soup splits non-manifold vertices into copies at the same position; the zero-width slits
+  // between the copies read as open borders (seen on Poisson surfaces of point-cloud lasts). Weld them back: the
+  // surface is then without borders, with a few non-manifold spots that volume and inside/outside tests tolerate.
+  if (const std::size_t welded = weld_identical_vertices(out); welded > 0)
+    r.notes.push_back(std::to_string(welded) + " duplicated vertices welded back");
   g = std::move(out);
   return r;
 }
