@@ -5,9 +5,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <Eigen/Geometry>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <numeric>
 #include <random>
 #include <sstream>
 #include <string>
@@ -146,6 +149,41 @@ inline std::string quote(const std::filesystem::path& p) {
   std::ostringstream s;
   s << '\'' << p.string() << '\'';
   return s.str();
+}
+
+/// A random rotation and a translation of up to 500 mm per axis (deterministic for a seed).
+inline Eigen::Matrix4d random_rigid(unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  const Eigen::Quaterniond q = Eigen::Quaterniond(u(rng), u(rng), u(rng), u(rng)).normalized();
+  Eigen::Matrix4d t = Eigen::Matrix4d::Identity();
+  t.topLeftCorner<3, 3>() = q.toRotationMatrix();
+  t.topRightCorner<3, 1>() = Eigen::Vector3d(u(rng), u(rng), u(rng)) * 500.0;
+  return t;
+}
+
+/// Vertices and faces in a random order (same shape).
+inline Geometry shuffled(const Geometry& g, unsigned seed) {
+  std::vector<int> perm(g.vertices.size());
+  std::iota(perm.begin(), perm.end(), 0);
+  std::shuffle(perm.begin(), perm.end(), std::mt19937(seed));
+  Geometry out;
+  out.vertices.resize(g.vertices.size());
+  std::vector<int> where(perm.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) {
+    out.vertices[i] = g.vertices[perm[i]];
+    where[perm[i]] = static_cast<int>(i);
+  }
+  for (const auto& f : g.faces) out.faces.emplace_back(where[f[0]], where[f[1]], where[f[2]]);
+  std::shuffle(out.faces.begin(), out.faces.end(), std::mt19937(seed + 1));
+  return out;
+}
+
+/// Mirror image (x -> -x).
+inline Geometry mirrored(const Geometry& g) {
+  Eigen::Matrix4d m = Eigen::Matrix4d::Identity();
+  m(0, 0) = -1;  // any mirror plane: x -> -x
+  return foot::transformed(g, m);
 }
 
 }  // namespace fitcheck::test

@@ -18,4 +18,10 @@ void add_info_command(CLI::App& app, std::function<int()>& run, const OutputFlag
 /// Adds `measure`.
 void add_measure_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
 
+/// Adds `last`.
+void add_last_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
+
+/// Adds `place`.
+void add_place_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
+
 }  // namespace fitcheck::cli

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   std::function<int()> run;
   fitcheck::cli::add_info_command(app, run, out);
   fitcheck::cli::add_measure_command(app, run, out);
+  fitcheck::cli::add_last_command(app, run, out);
+  fitcheck::cli::add_place_command(app, run, out);
   // --json is also accepted after the subcommand.
   for (CLI::App* sub : app.get_subcommands({})) sub->add_flag("--json", out.json, "Print JSON to stdout");
 

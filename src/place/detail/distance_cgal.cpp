@@ -1,0 +1,104 @@
+// Adapter: CGAL AABB tree over the last's triangles for signed distances (the one TU of `place` that includes CGAL).
+// Open3D's RaycastingScene is not used: Debian's build gets the sign wrong (ARCHITECTURE.md, known pitfalls).
+#include <CGAL/AABB_traits.h>
+#include <CGAL/AABB_tree.h>
+#include <CGAL/AABB_triangle_primitive.h>
+#include <CGAL/Simple_cartesian.h>
+
+#include <array>
+#include <boost/variant/get.hpp>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "place/place.hpp"
+
+namespace fitcheck::place {
+
+namespace {
+using K = CGAL::Simple_cartesian<double>;
+using Triangles = std::vector<K::Triangle_3>;
+using Primitive = CGAL::AABB_triangle_primitive<K, Triangles::const_iterator>;
+using Tree = CGAL::AABB_tree<CGAL::AABB_traits<K, Primitive>>;
+}  // namespace
+
+struct SignedDistance::Impl {
+  Triangles triangles;
+  std::vector<Eigen::Vector3d> normals;  // unit, outward (the mesh is oriented outward)
+  Tree tree;
+};
+
+SignedDistance::SignedDistance(const Geometry& m) : impl_(std::make_unique<Impl>()) {
+  if (!m.is_mesh()) throw Error(ErrorCode::invalid_input, "place", "signed distance needs a triangle mesh");
+  auto& I = *impl_;
+  I.triangles.reserve(m.faces.size());
+  for (const auto& f : m.faces) {
+    const Eigen::Vector3d& a = m.vertices[f[0]];
+    const Eigen::Vector3d& b = m.vertices[f[1]];
+    const Eigen::Vector3d& c = m.vertices[f[2]];
+    const Eigen::Vector3d n = (b - a).cross(c - a);
+    if (!(n.norm() > 0)) continue;  // degenerate: no area, never the closest in a useful sense
+    I.triangles.emplace_back(K::Point_3(a.x(), a.y(), a.z()), K::Point_3(b.x(), b.y(), b.z()),
+                             K::Point_3(c.x(), c.y(), c.z()));
+    I.normals.push_back(n.normalized());
+  }
+  if (I.triangles.empty()) throw Error(ErrorCode::invalid_input, "place", "the last has no triangle with an area");
+  I.tree.rebuild(I.triangles.begin(), I.triangles.end());
+  I.tree.accelerate_distance_queries();
+}
+
+SignedDistance::~SignedDistance() = default;
+
+std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& points,
+                                          std::vector<Eigen::Vector3d>* normals) const {
+  const auto& I = *impl_;
+  std::vector<double> out(points.size());
+  if (normals) normals->resize(points.size());
+  // Ray directions for the parity fallback: not aligned with any axis or with each other.
+  static const std::array<K::Vector_3, 3> dirs = {K::Vector_3(0.5773, 0.5774, 0.5775), K::Vector_3(-0.6132, 0.2418, 0.7521),
+                                                  K::Vector_3(0.1913, -0.8812, -0.4322)};
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const Eigen::Vector3d& p = points[i];
+    const K::Point_3 q(p.x(), p.y(), p.z());
+    const auto [c, it] = I.tree.closest_point_and_primitive(q);
+    const Eigen::Vector3d cp(c.x(), c.y(), c.z());
+    const double dist = (p - cp).norm();
+    const std::size_t t = static_cast<std::size_t>(it - I.triangles.begin());
+    if (normals) (*normals)[i] = I.normals[t];
+    // Inside that triangle (not on an edge or corner) its normal tells the side exactly.
+    const auto& tri = I.triangles[t];
+    const Eigen::Vector3d a(tri[0].x(), tri[0].y(), tri[0].z()), b(tri[1].x(), tri[1].y(), tri[1].z()),
+        cc(tri[2].x(), tri[2].y(), tri[2].z());
+    const Eigen::Vector3d n = (b - a).cross(cc - a);
+    const double area2 = n.squaredNorm();
+    const double u = (cc - b).cross(cp - b).dot(n) / area2, v = (a - cc).cross(cp - cc).dot(n) / area2;
+    const double w = 1 - u - v;
+    const double edge_eps = 1e-6;
+    double sign;
+    if (dist < 1e-9) {
+      sign = 1;  // on the surface: zero clearance either way
+    } else if (u > edge_eps && v > edge_eps && w > edge_eps) {
+      sign = I.normals[t].dot(p - cp) > 0 ? -1.0 : 1.0;  // outside the last: negative clearance
+    } else {
+      int inside_votes = 0;
+      for (const auto& d : dirs) inside_votes += static_cast<int>(I.tree.number_of_intersected_primitives(K::Ray_3(q, d)) % 2);
+      sign = inside_votes >= 2 ? 1.0 : -1.0;
+    }
+    out[i] = sign * dist;
+  }
+  return out;
+}
+
+double SignedDistance::ray_distance(const Eigen::Vector3d& o, const Eigen::Vector3d& d) const {
+  const K::Ray_3 ray(K::Point_3(o.x(), o.y(), o.z()), K::Vector_3(d.x(), d.y(), d.z()));
+  const auto hit = impl_->tree.first_intersection(ray);
+  if (!hit) return -1.0;
+  if (const K::Point_3* p = boost::get<K::Point_3>(&hit->first))
+    return (Eigen::Vector3d(p->x(), p->y(), p->z()) - o).norm();
+  if (const K::Segment_3* s = boost::get<K::Segment_3>(&hit->first)) {  // the ray runs along a triangle
+    const auto& p = s->source();
+    return (Eigen::Vector3d(p.x(), p.y(), p.z()) - o).norm();
+  }
+  return -1.0;
+}
+
+}  // namespace fitcheck::place

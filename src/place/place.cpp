@@ -1,0 +1,396 @@
+#include "place/place.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "foot/foot.hpp"
+
+namespace fitcheck::place {
+
+namespace {
+
+std::string fmt(double v, int prec = 1) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(prec);
+  s << v;
+  return s.str();
+}
+
+double smoothstep(double a, double b, double x) {
+  const double t = std::clamp((x - a) / (b - a), 0.0, 1.0);
+  return t * t * (3 - 2 * t);
+}
+
+constexpr double kDeg = 180.0 / std::numbers::pi;
+
+/// The pose of step 2: a turning angle per x and the posed sole curve, tabulated every `h` mm.
+struct Pose {
+  double x0 = 0, h = 0.5;
+  std::vector<double> theta, cx, cz;  // angle (rad) and posed sole point per station
+  const last::BottomProfile* foot_bottom = nullptr;
+
+  Eigen::Vector3d apply(const Eigen::Vector3d& p) const {
+    // Linear interpolation between stations keeps the map continuous.
+    const double t = std::clamp((p.x() - x0) / h, 0.0, static_cast<double>(theta.size() - 1));
+    const std::size_t i = std::min(static_cast<std::size_t>(t), theta.size() - 2);
+    const double f = t - static_cast<double>(i);
+    const double th = theta[i] + f * (theta[i + 1] - theta[i]);
+    // Beyond the table the sole curve continues straight.
+    const double xt = x0 + t * h;
+    const double over = p.x() - xt;
+    const double sx = cx[i] + f * (cx[i + 1] - cx[i]) + over * std::cos(th);
+    const double sz = cz[i] + f * (cz[i + 1] - cz[i]) + over * std::sin(th);
+    const double dz = p.z() - foot_bottom->at(p.x());
+    return {sx - std::sin(th) * dz, p.y(), sz + std::cos(th) * dz};
+  }
+};
+
+double chord_slope(const last::BottomProfile& b, double x0, double x1) {
+  return std::atan2(b.at(x1) - b.at(x0), x1 - x0);
+}
+
+/// Weighted quantile (weights >= 0, q in [0, 1]).
+double quantile(std::vector<std::pair<double, double>> vw, double q) {
+  std::sort(vw.begin(), vw.end());
+  double total = 0;
+  for (const auto& [v, w] : vw) total += w;
+  double acc = 0;
+  for (const auto& [v, w] : vw) {
+    acc += w;
+    if (acc >= q * total) return v;
+  }
+  return vw.back().first;
+}
+
+
+}  // namespace
+
+void Options::validate() const {
+  auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+  auto bad = [](const std::string& what) { throw Error(ErrorCode::usage, "place", what); };
+  if (!in(rear_end_pct, 30, 60)) bad("rear_end_pct must be in [30, 60] %");
+  if (!in(blend_pct, 1, 15)) bad("blend_pct must be in [1, 15] %");
+  if (max_iterations < 0 || max_iterations > 200) bad("max_iterations must be in [0, 200]");
+  if (!in(max_shift_mm, 0, 60)) bad("max_shift_mm must be in [0, 60] mm");
+  if (!in(max_turn_deg, 0, 30)) bad("max_turn_deg must be in [0, 30] deg");
+  if (refine_samples < 200 || refine_samples > 1000000) bad("refine_samples must be in [200, 1e6]");
+  if (!in(tight_mm, -20, 20)) bad("tight_mm must be in [-20, 20] mm");
+  if (!in(loose_mm, 0, 40)) bad("loose_mm must be in [0, 40] mm");
+  if (!in(min_toe_allowance_mm, 0, 30)) bad("min_toe_allowance_mm must be in [0, 30] mm");
+  if (!in(max_toe_allowance_mm, min_toe_allowance_mm, 40)) bad("max_toe_allowance_mm must be in [min, 40] mm");
+}
+
+Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last::Last& last, const Options& opt) {
+  opt.validate();
+  Result r;
+  const double Lf = fm.measurements.foot_length_mm;
+  const measure::Landmark* m1 = fm.find("mth1_medial");
+  const measure::Landmark* m5 = fm.find("mth5_lateral");
+  const measure::Landmark* tip_lm = fm.find("akropodion");
+  if (!m1 || !m5 || !tip_lm || !(Lf > 0))
+    throw Error(ErrorCode::invalid_input, "place", "the foot measurement lacks the ball or toe landmarks");
+  // The foot along the same kind of centre line as the last (last::centre_line_turn), pternion kept at x = 0, so
+  // the two bottom profiles are sampled along comparable lines.
+  Eigen::Matrix4d turn = last::centre_line_turn(foot_in);
+  {
+    double back = 1e300;
+    for (const auto& p : foot_in.vertices) {
+      const Eigen::Vector3d q = (turn * p.homogeneous()).head<3>();
+      if (p.z() <= foot::kPternionMaxHeightMm) back = std::min(back, q.x());
+    }
+    turn(0, 3) -= back;
+  }
+  const Geometry foot = foot::transformed(foot_in, turn);
+  auto in_frame = [&](const Eigen::Vector3d& p) { return Eigen::Vector3d((turn * p.homogeneous()).head<3>()); };
+  const double x_ball = 0.5 * (in_frame(m1->position_mm).x() + in_frame(m5->position_mm).x());
+  const Eigen::Vector3d tip_position = in_frame(tip_lm->position_mm);
+  const last::BottomProfile fb = last::bottom_profile(foot);
+  const last::BottomProfile& lb = last.bottom;
+
+  // Step 3: refinement on a strided sample.
+  const std::vector<double> area = foot::vertex_weights(foot);
+  const std::size_t stride = std::max<std::size_t>(1, foot.vertices.size() / opt.refine_samples);
+  std::vector<std::size_t> heel_ids, fore_ids;
+  for (std::size_t i = 0; i < foot.vertices.size(); i += stride) {
+    const Eigen::Vector3d& p = foot.vertices[i];
+    if (p.x() < 0.25 * Lf && p.z() - fb.at(p.x()) < 45.0) heel_ids.push_back(i);
+    else if (p.x() > 0.55 * Lf && p.x() < 0.9 * Lf) fore_ids.push_back(i);
+  }
+  if (heel_ids.size() < 10 || fore_ids.size() < 10)
+    throw Error(ErrorCode::invalid_input, "place", "the foot has too few points at the heel or forefoot to place it");
+  const SignedDistance sd(last.mesh);
+  using Vec6 = Eigen::Matrix<double, 6, 1>;
+  using Mat6 = Eigen::Matrix<double, 6, 6>;
+  std::vector<Eigen::Vector3d> posed;
+  Eigen::Vector3d centre = Eigen::Vector3d::Zero();
+  Vec6 params = Vec6::Zero();  // tx, ty, tz (mm), turns about x, y, z (rad) through `centre`
+  auto rotation = [](const Vec6& q) {
+    const Eigen::Quaterniond qr = Eigen::AngleAxisd(q[5], Eigen::Vector3d::UnitZ()) *
+                                 Eigen::AngleAxisd(q[4], Eigen::Vector3d::UnitY()) *
+                                 Eigen::AngleAxisd(q[3], Eigen::Vector3d::UnitX());
+    return Eigen::Matrix3d(qr.toRotationMatrix());
+  };
+  auto moved = [&](const Eigen::Vector3d& p, const Vec6& q) -> Eigen::Vector3d {
+    return rotation(q) * (p - centre) + centre + q.head<3>();
+  };
+  const double max_turn = opt.max_turn_deg / kDeg;
+  // Step 2 as a function of the three segment turns (rad) and of where the foot's x = 0 sits in the last (x_off).
+  const double s0 = 0.12 * Lf, s1 = opt.rear_end_pct / 100 * Lf, s2 = x_ball, s3 = 0.88 * Lf;
+  const double w = opt.blend_pct / 100 * Lf;
+  const BoundingBox fbox = bounding_box(foot.vertices);
+  auto build_pose = [&](double th_r, double th_f, double th_t, double xo) {
+    Pose pose;
+    pose.foot_bottom = &fb;
+    pose.x0 = fbox.min.x() - 2.0;
+    const std::size_t n = static_cast<std::size_t>(std::ceil((fbox.max.x() + 2.0 - pose.x0) / pose.h)) + 1;
+    pose.theta.resize(n), pose.cx.resize(n), pose.cz.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = pose.x0 + static_cast<double>(i) * pose.h;
+      pose.theta[i] = th_r + (th_f - th_r) * smoothstep(s1 - w / 2, s1 + w / 2, x) +
+                      (th_t - th_f) * smoothstep(s2 - w / 2, s2 + w / 2, x);
+    }
+    // Anchor: the foot's sole under the ball sits on the last's bottom; integrate the turned sole tangent outward
+    // from there (lengths along the sole are kept).
+    const std::size_t ia = std::min(n - 1, static_cast<std::size_t>(std::round((s2 - pose.x0) / pose.h)));
+    const double xa = pose.x0 + static_cast<double>(ia) * pose.h;
+    pose.cx[ia] = xa;
+    pose.cz[ia] = lb.at(xa + xo);
+    auto step = [&](std::size_t from, std::size_t to) {
+      const double xf = pose.x0 + static_cast<double>(from) * pose.h, xt = pose.x0 + static_cast<double>(to) * pose.h;
+      const Eigen::Vector2d d(xt - xf, fb.at(xt) - fb.at(xf));
+      const double th = 0.5 * (pose.theta[from] + pose.theta[to]);
+      pose.cx[to] = pose.cx[from] + std::cos(th) * d.x() - std::sin(th) * d.y();
+      pose.cz[to] = pose.cz[from] + std::sin(th) * d.x() + std::cos(th) * d.y();
+    };
+    for (std::size_t i = ia; i + 1 < n; ++i) step(i, i + 1);
+    for (std::size_t i = ia; i > 0; --i) step(i, i - 1);
+    return pose;
+  };
+  // Two rounds: the second poses the foot against the last's bottom where the first round put it (the heel seat
+  // of a foot smaller than the last ends a few mm ahead of the last's heel back point).
+  double x_off = 0.0, heel_shift = 0.0, th_rear = 0, th_fore = 0, th_toe = 0, x_off_used = 0;
+  for (int round = 0; round < 2; ++round) {
+    // Segment turns = slope of the last's bottom minus slope of the foot's sole over each segment (chords).
+    th_rear = chord_slope(lb, s0 + x_off, s1 + x_off) - chord_slope(fb, s0, s1);
+    th_fore = chord_slope(lb, s1 + x_off, s2 + x_off) - chord_slope(fb, s1, s2);
+    th_toe = chord_slope(lb, s2 + x_off, s3 + x_off) - chord_slope(fb, s2, s3);
+    x_off_used = x_off;
+    const Pose pose = build_pose(th_rear, th_fore, th_toe, x_off);
+    posed.assign(foot.vertices.size(), Eigen::Vector3d::Zero());
+    for (std::size_t i = 0; i < posed.size(); ++i) posed[i] = pose.apply(foot.vertices[i]);
+    // Heel to heel: the posed heel's rear-most point (within 50 mm above the heel seat) on the last's heel back point.
+    {
+      double back = 1e300;
+      const double seat = lb.at(0.0);
+      for (const auto& p : posed)
+        if (p.z() <= seat + foot::kPternionMaxHeightMm) back = std::min(back, p.x());
+      for (auto& p : posed) p.x() -= back;
+      heel_shift = -back;
+    }
+
+    centre = Eigen::Vector3d::Zero();
+    for (const auto& p : posed) centre += p;
+    centre /= static_cast<double>(posed.size());
+    params = Vec6::Zero();
+    r.converged = false;
+    for (int it = 0; it < opt.max_iterations; ++it) {
+      r.iterations = it + 1;
+      Mat6 JtJ = Mat6::Zero();
+      Vec6 Jtr = Vec6::Zero();
+      // One block per region: residuals are clearances minus the region's mean, rows likewise centred.
+      auto block = [&](const std::vector<std::size_t>& ids, const Vec6& mask) {
+        std::vector<Eigen::Vector3d> pts;
+        pts.reserve(ids.size());
+        for (std::size_t i : ids) pts.push_back(moved(posed[i], params));
+        std::vector<Eigen::Vector3d> normals;
+        const std::vector<double> d = sd.query(pts, &normals);
+        std::vector<Vec6> J(ids.size());
+        double wsum = 0, dmean = 0;
+        Vec6 jmean = Vec6::Zero();
+        const Eigen::Vector3d c_now = centre + params.head<3>();
+        for (std::size_t k = 0; k < ids.size(); ++k) {
+          const Eigen::Vector3d& nrm = normals[k];
+          // Moving a point outward along the last's normal lowers its clearance; a small turn about axis a moves it
+          // by a x arm.
+          const Eigen::Vector3d arm = pts[k] - c_now;
+          J[k] << -nrm, -nrm.dot(Eigen::Vector3d::UnitX().cross(arm)), -nrm.dot(Eigen::Vector3d::UnitY().cross(arm)),
+              -nrm.dot(Eigen::Vector3d::UnitZ().cross(arm));
+          J[k] = J[k].cwiseProduct(mask);
+          const double wk = area[ids[k]];
+          wsum += wk, dmean += wk * d[k], jmean += wk * J[k];
+        }
+        dmean /= wsum, jmean /= wsum;
+        for (std::size_t k = 0; k < ids.size(); ++k) {
+          const double wk = area[ids[k]] / wsum;
+          const Vec6 jc = J[k] - jmean;
+          JtJ += wk * jc * jc.transpose();
+          Jtr += wk * jc * (d[k] - dmean);
+        }
+      };
+      Vec6 all, fore;
+      all << 1, 1, 1, 1, 1, 1;
+      fore << 0, 1, 0, 1, 0, 1;  // the forefoot centres sideways (y, roll, turn about z); x, z and pitch: the heel
+      block(heel_ids, all);
+      block(fore_ids, fore);
+      const double lambda = 1e-6 * std::max(JtJ.trace(), 1e-12);
+      const Vec6 delta = -(JtJ + lambda * Mat6::Identity()).ldlt().solve(Jtr);
+      if (!delta.allFinite()) break;
+      Vec6 next = params + delta;
+      for (int k = 0; k < 3; ++k) next[k] = std::clamp(next[k], -opt.max_shift_mm, opt.max_shift_mm);
+      for (int k = 3; k < 6; ++k) next[k] = std::clamp(next[k], -max_turn, max_turn);
+      const Vec6 change = next - params;
+      params = next;
+      if (change.head<3>().norm() < 0.002 && change.tail<3>().norm() < 1e-5) {
+        r.converged = true;
+        break;
+      }
+    }
+    x_off = heel_shift + params[0];
+  }
+  // Toes: the turn that makes the clearance under the toes even (the toe pads parallel to the last's bottom), by a
+  // golden-section search around the chord estimate; a chord of a strongly curved toe spring misjudges it by a few
+  // tenths of a degree.
+  {
+    std::vector<std::size_t> toe_ids;
+    for (std::size_t i = 0; i < foot.vertices.size(); i += stride) {
+      const Eigen::Vector3d& p = foot.vertices[i];
+      if (p.x() > s2 + 0.03 * Lf && p.z() - fb.at(p.x()) < 6.0) toe_ids.push_back(i);
+    }
+    if (toe_ids.size() >= 10) {
+      auto spread = [&](double th_t) {
+        const Pose pose = build_pose(th_rear, th_fore, th_t, x_off_used);
+        std::vector<Eigen::Vector3d> pts;
+        for (std::size_t i : toe_ids) pts.push_back(moved(pose.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0), params));
+        const std::vector<double> d = sd.query(pts);
+        double ws = 0, m = 0, v = 0;
+        for (std::size_t k = 0; k < d.size(); ++k) ws += area[toe_ids[k]], m += area[toe_ids[k]] * d[k];
+        m /= ws;
+        for (std::size_t k = 0; k < d.size(); ++k) v += area[toe_ids[k]] * (d[k] - m) * (d[k] - m);
+        return v / ws;
+      };
+      const double g = (std::sqrt(5.0) - 1) / 2;
+      double lo = th_toe - 8 / kDeg, hi = th_toe + 8 / kDeg;
+      double a1 = hi - g * (hi - lo), a2 = lo + g * (hi - lo), f1 = spread(a1), f2 = spread(a2);
+      for (int k = 0; k < 40 && hi - lo > 1e-5; ++k) {
+        if (f1 < f2) hi = a2, a2 = a1, f2 = f1, a1 = hi - g * (hi - lo), f1 = spread(a1);
+        else lo = a1, a1 = a2, f1 = f2, a2 = lo + g * (hi - lo), f2 = spread(a2);
+      }
+      th_toe = 0.5 * (lo + hi);
+      const Pose pose = build_pose(th_rear, th_fore, th_toe, x_off_used);
+      for (std::size_t i = 0; i < posed.size(); ++i) posed[i] = pose.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0);
+    }
+  }
+  r.heel_turn_deg = -th_rear * kDeg;  // a rising heel turns the rearfoot nose-down
+  r.toe_turn_deg = th_toe * kDeg;
+  if (opt.max_iterations == 0) r.converged = true;
+  if (!r.converged)
+    r.warnings.push_back("placement refinement stopped after " + std::to_string(r.iterations) +
+                         " iterations without settling (result is the last iterate)");
+  r.shift_mm = params.head<3>();
+  r.turn_deg = params[5] * kDeg;
+  r.tilt_deg = Eigen::Vector2d(params[3], params[4]) * kDeg;
+  if ((params.head<3>().cwiseAbs().array() >= opt.max_shift_mm - 1e-9).any() ||
+      (params.tail<3>().cwiseAbs().array() >= max_turn - 1e-12).any())
+    r.warnings.push_back("placement refinement reached its limit (" + fmt(opt.max_shift_mm, 0) + " mm / " +
+                         fmt(opt.max_turn_deg, 0) + " deg): the foot and last differ a lot in shape");
+
+  r.foot = foot;
+  for (std::size_t i = 0; i < posed.size(); ++i) r.foot.vertices[i] = moved(posed[i], params);
+  r.clearance_mm = sd.query(r.foot.vertices);
+
+  // Fit figures.
+  r.toe_allowance_mm = last.measurements.stick_length_mm - Lf;
+  {
+    const Eigen::Vector3d t = r.foot.vertices[static_cast<std::size_t>(
+        std::min_element(foot.vertices.begin(), foot.vertices.end(),
+                         [&](const auto& a, const auto& b) { return (a - tip_position).squaredNorm() < (b - tip_position).squaredNorm(); }) -
+        foot.vertices.begin())];
+    const double inside = sd.query({t})[0];
+    if (inside >= 0) {
+      const double d = sd.ray_distance(t, Eigen::Vector3d::UnitX());
+      r.toe_gap_mm = d >= 0 ? d : inside;
+    } else {
+      const double d = sd.ray_distance(t, -Eigen::Vector3d::UnitX());
+      r.toe_gap_mm = d >= 0 ? -d : inside;
+    }
+  }
+  r.ball_girth_difference_mm = last.measurements.ball_girth_mm - fm.measurements.ball_girth_mm;
+  {
+    const double xi = 0.55 * Lf;  // the foot's instep station (measure.hpp)
+    const auto sec = measure::section(last.mesh, Eigen::Vector3d(xi, 0, 0), Eigen::Vector3d::UnitX(), 0.5);
+    if (sec.size() >= 3)
+      r.instep_girth_difference_mm = measure::convex_perimeter(sec, Eigen::Vector3d::UnitX()) - fm.measurements.instep_girth_mm;
+  }
+  // Regions on the foot's own anatomy (foot frame).
+  std::vector<double> top(101, -1e300);
+  for (const auto& p : foot.vertices) {
+    const int b = std::clamp(static_cast<int>(p.x() / Lf * 100), 0, 100);
+    top[b] = std::max(top[b], p.z());
+  }
+  auto region_of = [&](const Eigen::Vector3d& p) -> int {
+    const double u = p.x() / Lf;
+    const double sole = fb.at(p.x());
+    const double t = top[std::clamp(static_cast<int>(u * 100), 0, 100)];
+    if (u < 0.25 && p.z() - sole < 45.0) return 3;                              // heel
+    if (u >= 0.40 && u < 0.60 && p.z() > sole + 0.5 * (t - sole)) return 2;    // instep (top half)
+    if (u >= 0.60 && u < 0.80) return 1;                                        // ball
+    if (u >= 0.80) return 0;                                                     // toe box
+    return -1;
+  };
+  const char* names[] = {"toe_box", "ball", "instep", "heel"};
+  std::vector<std::vector<std::pair<double, double>>> per(4);
+  for (std::size_t i = 0; i < foot.vertices.size(); ++i)
+    if (const int g = region_of(foot.vertices[i]); g >= 0) per[static_cast<std::size_t>(g)].emplace_back(r.clearance_mm[i], area[i]);
+  for (std::size_t g = 0; g < 4; ++g) {
+    RegionFit f;
+    f.region = names[g];
+    if (per[g].empty()) {
+      f.rating = "not covered";
+      r.warnings.push_back(std::string("the scan does not cover the ") + names[g] + " region");
+      r.regions.push_back(f);
+      continue;
+    }
+    f.min_clearance_mm = 1e300;
+    for (const auto& [c, a] : per[g]) {
+      f.area_mm2 += a;
+      f.min_clearance_mm = std::min(f.min_clearance_mm, c);
+      if (c < 0) f.interference_area_mm2 += a;
+    }
+    f.median_clearance_mm = quantile(per[g], 0.5);
+    f.p5_clearance_mm = quantile(per[g], 0.05);
+    if (f.p5_clearance_mm < opt.tight_mm) f.rating = "tight";
+    else if (f.min_clearance_mm < 0) f.rating = "snug";
+    else if (f.median_clearance_mm > opt.loose_mm) f.rating = "loose";
+    else f.rating = "good";
+    r.regions.push_back(f);
+  }
+  // Plain-language warnings.
+  const double ta = r.toe_allowance_mm;
+  const std::string range = fmt(opt.min_toe_allowance_mm, 0) + "-" + fmt(opt.max_toe_allowance_mm, 0) + " mm";
+  if (ta < 0)
+    r.warnings.push_back("the foot (" + fmt(Lf) + " mm) is " + fmt(-ta) + " mm longer than the last (" +
+                         fmt(last.measurements.stick_length_mm) + " mm): far too long for this last; a last about " +
+                         fmt(Lf + 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm), 0) +
+                         " mm long would fit (toe allowance " + range + ", literature G3)");
+  else if (ta < opt.min_toe_allowance_mm)
+    r.warnings.push_back("toe allowance " + fmt(ta) + " mm is below " + range +
+                         " (literature G3): the toes will reach the front of the shoe, more so as the foot swells");
+  else if (ta > opt.max_toe_allowance_mm)
+    r.warnings.push_back("toe allowance " + fmt(ta) + " mm is above " + range +
+                         " (literature G3): the shoe is long for this foot (heel slip, a flex line behind the ball)");
+  for (const auto& f : r.regions)
+    if (f.rating == "tight")
+      r.warnings.push_back(f.region + " is tight: 5 % of it has less than " + fmt(opt.tight_mm) + " mm (down to " +
+                           fmt(f.min_clearance_mm) + " mm, " + fmt(f.interference_area_mm2 / 100, 1) +
+                           " cm2 pressing into the last)");
+  for (double c : r.clearance_mm)
+    if (!std::isfinite(c)) throw Error(ErrorCode::internal, "place", "non-finite clearance");
+  return r;
+}
+
+}  // namespace fitcheck::place

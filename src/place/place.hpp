@@ -1,0 +1,107 @@
+// Stage `place`: the foot in the last (ARCHITECTURE.md stage 6; literature.md G3, G6).
+//
+// Inputs: the foot in the foot frame (foot/foot.hpp, measured by measure/measure.hpp) and a prepared last
+// (last/last.hpp, last frame). Output: the posed foot in the last frame, the signed clearance per foot vertex and the
+// fit figures.
+//
+// 1. Heel to heel: the foot's pternion goes to the last's heel back point, the foot axis along the last's centre line.
+// 2. Pose (piecewise rigid with smooth blending): the foot is three rigid segments along x -- rearfoot
+//    [0, rear_end_pct], forefoot [rear_end_pct, ball] and toes [ball, tip] (ball = the mean x of the 1st and 5th
+//    metatarsal-head points). Each segment turns about y by the difference between the slope of the last's bottom
+//    and that of the foot's sole under it (chords of the two bottom profiles, last/last.hpp), so the heel rises to the
+//    heel height and the toes follow the toe spring. Turning angles blend over `blend_pct` of the foot length with a
+//    smoothstep; every cross-section turns rigidly about its sole point, so lengths along the sole are kept. The
+//    foot's ball sits on the last's bottom.
+// 3. Constrained refinement (a rigid move, 3 shifts and 3 small turns): the heel is nested in the heel seat (all six
+//    make the clearance over the heel region as even as possible) and the forefoot is centred between the last's
+//    sides (only y, roll and the turn about z answer to the forefoot; its height and the pitch stay with the heel).
+//    Gauss-Newton on the variance of the clearance, limited to the `max_shift_mm` / `max_turn_deg` box.
+//    A foot equal to the last shrunk by a uniform offset ends concentric, so its clearance is that offset
+//    everywhere; a real foot ends with its heel centred in the counter and its forefoot centred on the bottom.
+//
+// Clearance: signed distance from each posed foot vertex to the last's surface, mm; positive = room (inside the
+// last), negative = interference (the foot pokes through the last, which the upper must stretch over).
+// Toe allowance: last stick length minus foot length (literature.md G3: 10-17 mm is the usual range; the shoe
+// cavity is typically 15-20 mm longer than the foot). Toe gap: in the placed pose, from the foot's tip forward to the
+// last's inside along x.
+// Regions of the foot (foot length Lf, after posing): heel x < 25 % Lf and below 50 % of the local height;
+// instep 40-60 % Lf, top half; ball 60-80 % Lf; toe box x > 80 % Lf. Per region: clearance statistics (area
+// weighted), the area in interference, and a rating. The rating thresholds are estimates (no closed-form fit score
+// is standard, literature.md G6) and are options.
+#pragma once
+
+#include <Eigen/Core>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/geometry.hpp"
+#include "last/last.hpp"
+#include "measure/measure.hpp"
+
+namespace fitcheck::place {
+
+struct Options {
+  double rear_end_pct = 45.0;        ///< end of the rigid rearfoot, % of foot length; [30, 60]
+  double blend_pct = 6.0;            ///< width of the smooth blend between segments, % of foot length; [1, 15]
+  int max_iterations = 25;           ///< refinement iterations; [0, 200]
+  double max_shift_mm = 20.0;        ///< refinement may move the foot this far from the start, per axis, mm; [0, 60]
+  double max_turn_deg = 10.0;        ///< and turn it this far about each axis, deg; [0, 30]
+  std::size_t refine_samples = 2500; ///< foot vertices used in the refinement (evenly strided); [200, 1e6]
+  double tight_mm = -3.0;            ///< rating: 5th-percentile clearance below this is tight, mm (an estimate: lasts
+                                     ///< run at or 1-3 mm under foot girth and the upper stretches); [-20, 20]
+  double loose_mm = 6.0;             ///< rating: a region whose median clearance is above this is loose, mm
+  double min_toe_allowance_mm = 10.0;  ///< literature.md G3 lower end, mm; [0, 30]
+  double max_toe_allowance_mm = 17.0;  ///< literature.md G3 upper end, mm; [min, 40]
+  void validate() const;             ///< throws Error(usage)
+};
+
+/// Signed distance to a closed triangle mesh (positive inside). CGAL AABB tree; the sign comes from the closest
+/// triangle's normal when the closest point lies inside that triangle, else from ray parity (three rays, majority).
+class SignedDistance {
+ public:
+  explicit SignedDistance(const Geometry& closed_mesh);
+  ~SignedDistance();
+  SignedDistance(const SignedDistance&) = delete;
+  SignedDistance& operator=(const SignedDistance&) = delete;
+  /// Signed distances, mm; `normals` (optional) receives the outward unit normal of each closest triangle.
+  std::vector<double> query(const std::vector<Eigen::Vector3d>& points,
+                            std::vector<Eigen::Vector3d>* normals = nullptr) const;
+  /// Distance from `origin` along the unit direction `dir` to the first surface hit; negative when nothing is hit.
+  double ray_distance(const Eigen::Vector3d& origin, const Eigen::Vector3d& dir) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct RegionFit {
+  std::string region;                 ///< "toe_box", "ball", "instep", "heel"
+  double area_mm2 = 0;
+  double median_clearance_mm = 0, p5_clearance_mm = 0, min_clearance_mm = 0;
+  double interference_area_mm2 = 0;   ///< area of the region with clearance < 0
+  std::string rating;                 ///< "tight", "snug", "good", "loose"
+};
+
+struct Result {
+  Geometry foot;                       ///< the posed foot in the last frame (the input's vertex order)
+  std::vector<double> clearance_mm;    ///< one per foot vertex
+  double toe_allowance_mm = 0;         ///< last stick length - foot length
+  double toe_gap_mm = 0;               ///< placed: tip of the foot to the last's inside, along x (negative: through)
+  double ball_girth_difference_mm = 0;   ///< last ball girth - foot ball girth
+  double instep_girth_difference_mm = 0; ///< last instep girth - foot instep girth (at the foot's instep station)
+  double heel_turn_deg = 0, toe_turn_deg = 0;  ///< pose: rearfoot and toe turns applied (positive: lifted)
+  Eigen::Vector3d shift_mm = Eigen::Vector3d::Zero();  ///< refinement move
+  double turn_deg = 0;                 ///< refinement turn about z, deg
+  Eigen::Vector2d tilt_deg = Eigen::Vector2d::Zero();  ///< refinement roll (about x) and pitch (about y), deg
+  int iterations = 0;
+  bool converged = false;
+  std::vector<RegionFit> regions;
+  std::vector<std::string> warnings;   ///< e.g. a foot far too long for the last
+};
+
+/// Places `foot` (foot frame, measured by measure_foot into `foot_measure`) in `last`.
+Result place_foot(const Geometry& foot, const measure::Result& foot_measure, const last::Last& last,
+                  const Options& options = {});
+
+}  // namespace fitcheck::place
