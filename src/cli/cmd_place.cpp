@@ -51,7 +51,9 @@ int run_place(const PlaceArgs& a, const OutputFlags& out) {
   }
   const place::Result p = place::place_foot(foot.frame.aligned, foot.result, L);
   if (!a.output.empty()) {
-    save::write_geometry(a.output, p.foot, {{"clearance_mm", p.clearance_mm}}, save::colormap(p.clearance_mm, -5.0, 10.0));
+    std::vector<double> inside(p.inside_shoe.begin(), p.inside_shoe.end());
+    save::write_geometry(a.output, p.foot, {{"clearance_mm", p.clearance_mm}, {"inside_shoe", inside}},
+                         save::colormap(p.clearance_mm, -5.0, 10.0));
   }
   std::vector<std::string> warnings = scan_file.warnings;
   warnings.insert(warnings.end(), last_file.warnings.begin(), last_file.warnings.end());

@@ -54,6 +54,27 @@ double chord_slope(const last::BottomProfile& b, double x0, double x1) {
   return std::atan2(b.at(x1) - b.at(x0), x1 - x0);
 }
 
+/// Lower convex hull of the vertices seen from the side (x, z), as a profile (x ascending).
+last::BottomProfile side_hull(const Geometry& g) {
+  std::vector<Eigen::Vector2d> pts;
+  pts.reserve(g.vertices.size());
+  for (const auto& p : g.vertices) pts.emplace_back(p.x(), p.z());
+  std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y()); });
+  std::vector<Eigen::Vector2d> h;
+  for (const auto& q : pts) {
+    while (h.size() >= 2) {
+      const Eigen::Vector2d u = h[h.size() - 1] - h[h.size() - 2], v = q - h[h.size() - 2];
+      if (u.x() * v.y() - u.y() * v.x() <= 0) h.pop_back();
+      else break;
+    }
+    if (!h.empty() && q.x() == h.back().x()) continue;  // same x, higher: not on the lower hull
+    h.push_back(q);
+  }
+  last::BottomProfile b;
+  for (const auto& q : h) b.x_mm.push_back(q.x()), b.z_mm.push_back(q.y());
+  return b;
+}
+
 /// Weighted quantile (weights >= 0, q in [0, 1]).
 double quantile(std::vector<std::pair<double, double>> vw, double q) {
   std::sort(vw.begin(), vw.end());
@@ -108,9 +129,11 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   const Geometry foot = foot::transformed(foot_in, turn);
   auto in_frame = [&](const Eigen::Vector3d& p) { return Eigen::Vector3d((turn * p.homogeneous()).head<3>()); };
   const double x_ball = 0.5 * (in_frame(m1->position_mm).x() + in_frame(m5->position_mm).x());
-  const Eigen::Vector3d tip_position = in_frame(tip_lm->position_mm);
-  const last::BottomProfile fb = last::bottom_profile(foot);
-  const last::BottomProfile& lb = last.bottom;
+  // Sole lines for the pose: the lower convex hull of the side view, i.e. what the foot stands on (heel, ball and
+  // toe contact; the arch spans it) and what the last's bottom offers (heel seat, tread and toe, the shank spans it).
+  // The centre-line profile would put a foot's arch into the rearfoot's slope.
+  const last::BottomProfile fb = side_hull(foot);
+  const last::BottomProfile lb = side_hull(last.mesh);
 
   // Step 3: refinement on a strided sample.
   const std::vector<double> area = foot::vertex_weights(foot);
@@ -143,7 +166,9 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   const double s0 = 0.12 * Lf, s1 = opt.rear_end_pct / 100 * Lf, s2 = x_ball, s3 = 0.88 * Lf;
   const double w = opt.blend_pct / 100 * Lf;
   const BoundingBox fbox = bounding_box(foot.vertices);
-  auto build_pose = [&](double th_r, double th_f, double th_t, double xo) {
+  // Anchored at table index `ia` (or at the ball, on the last's bottom, when ia == npos) with the sole point there.
+  auto build_pose = [&](double th_r, double th_f, double th_t, double xo, std::size_t ia = std::string::npos,
+                        double acx = 0, double acz = 0) {
     Pose pose;
     pose.foot_bottom = &fb;
     pose.x0 = fbox.min.x() - 2.0;
@@ -156,10 +181,13 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
     }
     // Anchor: the foot's sole under the ball sits on the last's bottom; integrate the turned sole tangent outward
     // from there (lengths along the sole are kept).
-    const std::size_t ia = std::min(n - 1, static_cast<std::size_t>(std::round((s2 - pose.x0) / pose.h)));
-    const double xa = pose.x0 + static_cast<double>(ia) * pose.h;
-    pose.cx[ia] = xa;
-    pose.cz[ia] = lb.at(xa + xo);
+    if (ia == std::string::npos) {
+      ia = std::min(n - 1, static_cast<std::size_t>(std::round((s2 - pose.x0) / pose.h)));
+      acx = pose.x0 + static_cast<double>(ia) * pose.h;
+      acz = lb.at(acx + xo);
+    }
+    pose.cx[ia] = acx;
+    pose.cz[ia] = acz;
     auto step = [&](std::size_t from, std::size_t to) {
       const double xf = pose.x0 + static_cast<double>(from) * pose.h, xt = pose.x0 + static_cast<double>(to) * pose.h;
       const Eigen::Vector2d d(xt - xf, fb.at(xt) - fb.at(xf));
@@ -174,13 +202,15 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   // Two rounds: the second poses the foot against the last's bottom where the first round put it (the heel seat
   // of a foot smaller than the last ends a few mm ahead of the last's heel back point).
   double x_off = 0.0, heel_shift = 0.0, th_rear = 0, th_fore = 0, th_toe = 0, x_off_used = 0;
+  Pose pose_now;
   for (int round = 0; round < 2; ++round) {
     // Segment turns = slope of the last's bottom minus slope of the foot's sole over each segment (chords).
     th_rear = chord_slope(lb, s0 + x_off, s1 + x_off) - chord_slope(fb, s0, s1);
     th_fore = chord_slope(lb, s1 + x_off, s2 + x_off) - chord_slope(fb, s1, s2);
     th_toe = chord_slope(lb, s2 + x_off, s3 + x_off) - chord_slope(fb, s2, s3);
     x_off_used = x_off;
-    const Pose pose = build_pose(th_rear, th_fore, th_toe, x_off);
+    pose_now = build_pose(th_rear, th_fore, th_toe, x_off);
+    const Pose& pose = pose_now;
     posed.assign(foot.vertices.size(), Eigen::Vector3d::Zero());
     for (std::size_t i = 0; i < posed.size(); ++i) posed[i] = pose.apply(foot.vertices[i]);
     // Heel to heel: the posed heel's rear-most point (within 50 mm above the heel seat) on the last's heel back point.
@@ -198,25 +228,26 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
     centre /= static_cast<double>(posed.size());
     params = Vec6::Zero();
     r.converged = false;
-    for (int it = 0; it < opt.max_iterations; ++it) {
-      r.iterations = it + 1;
-      Mat6 JtJ = Mat6::Zero();
-      Vec6 Jtr = Vec6::Zero();
-      // One block per region: residuals are clearances minus the region's mean, rows likewise centred.
+    // Objective: the area-weighted variance of the clearance over the heel region plus that over the forefoot, with
+    // its Gauss-Newton normal equations. Residuals and rows are centred on each region's mean.
+    auto evaluate = [&](const Vec6& q, Mat6& JtJ, Vec6& Jtr) {
+      JtJ.setZero();
+      Jtr.setZero();
+      double value = 0;
       auto block = [&](const std::vector<std::size_t>& ids, const Vec6& mask) {
         std::vector<Eigen::Vector3d> pts;
         pts.reserve(ids.size());
-        for (std::size_t i : ids) pts.push_back(moved(posed[i], params));
+        for (std::size_t i : ids) pts.push_back(moved(posed[i], q));
         std::vector<Eigen::Vector3d> normals;
         const std::vector<double> d = sd.query(pts, &normals);
         std::vector<Vec6> J(ids.size());
         double wsum = 0, dmean = 0;
         Vec6 jmean = Vec6::Zero();
-        const Eigen::Vector3d c_now = centre + params.head<3>();
+        const Eigen::Vector3d c_now = centre + q.head<3>();
         for (std::size_t k = 0; k < ids.size(); ++k) {
           const Eigen::Vector3d& nrm = normals[k];
-          // Moving a point outward along the last's normal lowers its clearance; a small turn about axis a moves it
-          // by a x arm.
+          // Moving a point outward along the last's normal lowers its clearance; a small turn about axis a moves
+          // it by a x arm.
           const Eigen::Vector3d arm = pts[k] - c_now;
           J[k] << -nrm, -nrm.dot(Eigen::Vector3d::UnitX().cross(arm)), -nrm.dot(Eigen::Vector3d::UnitY().cross(arm)),
               -nrm.dot(Eigen::Vector3d::UnitZ().cross(arm));
@@ -230,60 +261,97 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
           const Vec6 jc = J[k] - jmean;
           JtJ += wk * jc * jc.transpose();
           Jtr += wk * jc * (d[k] - dmean);
+          value += wk * (d[k] - dmean) * (d[k] - dmean);
         }
       };
       Vec6 all, fore;
       all << 1, 1, 1, 1, 1, 1;
-      fore << 0, 1, 0, 1, 0, 1;  // the forefoot centres sideways (y, roll, turn about z); x, z and pitch: the heel
+      fore << 0, 1, 0, 1, 0, 1;  // the forefoot centres sideways (y, roll, turn about z); x, z, pitch: the heel
       block(heel_ids, all);
       block(fore_ids, fore);
-      const double lambda = 1e-6 * std::max(JtJ.trace(), 1e-12);
-      const Vec6 delta = -(JtJ + lambda * Mat6::Identity()).ldlt().solve(Jtr);
+      return value;
+    };
+    // Levenberg-Marquardt: a step is kept only when it lowers the objective.
+    Mat6 JtJ, JtJ_next;
+    Vec6 Jtr, Jtr_next;
+    double value = evaluate(params, JtJ, Jtr);
+    double lambda = 1e-3;
+    for (int it = 0; it < opt.max_iterations; ++it) {
+      r.iterations = it + 1;
+      Mat6 A = JtJ;
+      A.diagonal() += lambda * JtJ.diagonal() + Vec6::Constant(1e-12 + 1e-9 * JtJ.trace());
+      const Vec6 delta = -A.ldlt().solve(Jtr);
       if (!delta.allFinite()) break;
       Vec6 next = params + delta;
       for (int k = 0; k < 3; ++k) next[k] = std::clamp(next[k], -opt.max_shift_mm, opt.max_shift_mm);
       for (int k = 3; k < 6; ++k) next[k] = std::clamp(next[k], -max_turn, max_turn);
       const Vec6 change = next - params;
-      params = next;
-      if (change.head<3>().norm() < 0.002 && change.tail<3>().norm() < 1e-5) {
-        r.converged = true;
-        break;
+      const bool tiny = change.head<3>().norm() < 0.01 && change.tail<3>().norm() < 1e-4;
+      const double next_value = evaluate(next, JtJ_next, Jtr_next);
+      if (next_value < value) {
+        const double gain = value - next_value;
+        params = next, value = next_value, JtJ = JtJ_next, Jtr = Jtr_next;
+        lambda = std::max(lambda / 3, 1e-7);
+        if (tiny || gain < 1e-4 * value + 1e-9) {
+          r.converged = true;
+          break;
+        }
+      } else {
+        lambda *= 4;
+        if (tiny || lambda > 1e6) {  // no step lowers it: a minimum (to the resolution of the distance field)
+          r.converged = true;
+          break;
+        }
       }
     }
     x_off = heel_shift + params[0];
   }
-  // Toes: the turn that makes the clearance under the toes even (the toe pads parallel to the last's bottom), by a
-  // golden-section search around the chord estimate; a chord of a strongly curved toe spring misjudges it by a few
-  // tenths of a degree.
+  // Forefoot, then toes: the turn that makes the clearance under the segment even (its plantar surface parallel to
+  // the last's bottom), by golden-section searches around the chord estimates; chords misjudge a curved bottom or a
+  // rounded heel by up to a degree. The pose is re-anchored at the rearfoot's end, so the nested heel stays put.
   {
-    std::vector<std::size_t> toe_ids;
-    for (std::size_t i = 0; i < foot.vertices.size(); i += stride) {
-      const Eigen::Vector3d& p = foot.vertices[i];
-      if (p.x() > s2 + 0.03 * Lf && p.z() - fb.at(p.x()) < 6.0) toe_ids.push_back(i);
-    }
-    if (toe_ids.size() >= 10) {
-      auto spread = [&](double th_t) {
-        const Pose pose = build_pose(th_rear, th_fore, th_t, x_off_used);
-        std::vector<Eigen::Vector3d> pts;
-        for (std::size_t i : toe_ids) pts.push_back(moved(pose.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0), params));
-        const std::vector<double> d = sd.query(pts);
-        double ws = 0, m = 0, v = 0;
-        for (std::size_t k = 0; k < d.size(); ++k) ws += area[toe_ids[k]], m += area[toe_ids[k]] * d[k];
-        m /= ws;
-        for (std::size_t k = 0; k < d.size(); ++k) v += area[toe_ids[k]] * (d[k] - m) * (d[k] - m);
-        return v / ws;
-      };
-      const double g = (std::sqrt(5.0) - 1) / 2;
-      double lo = th_toe - 8 / kDeg, hi = th_toe + 8 / kDeg;
-      double a1 = hi - g * (hi - lo), a2 = lo + g * (hi - lo), f1 = spread(a1), f2 = spread(a2);
-      for (int k = 0; k < 40 && hi - lo > 1e-5; ++k) {
-        if (f1 < f2) hi = a2, a2 = a1, f2 = f1, a1 = hi - g * (hi - lo), f1 = spread(a1);
-        else lo = a1, a1 = a2, f1 = f2, a2 = lo + g * (hi - lo), f2 = spread(a2);
+    const std::size_t i1 = std::min(pose_now.theta.size() - 1,
+                                    static_cast<std::size_t>(std::round((s1 - pose_now.x0) / pose_now.h)));
+    const double acx = pose_now.cx[i1], acz = pose_now.cz[i1];
+    auto plantar = [&](double from, double to) {
+      std::vector<std::size_t> ids;
+      for (std::size_t i = 0; i < foot.vertices.size(); i += stride) {
+        const Eigen::Vector3d& p = foot.vertices[i];
+        if (p.x() > from && p.x() < to && p.z() - fb.at(p.x()) < 6.0) ids.push_back(i);
       }
-      th_toe = 0.5 * (lo + hi);
-      const Pose pose = build_pose(th_rear, th_fore, th_toe, x_off_used);
-      for (std::size_t i = 0; i < posed.size(); ++i) posed[i] = pose.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0);
+      return ids;
+    };
+    auto spread = [&](const std::vector<std::size_t>& ids, double th_f, double th_t) {
+      const Pose pose = build_pose(th_rear, th_f, th_t, x_off_used, i1, acx, acz);
+      std::vector<Eigen::Vector3d> pts;
+      for (std::size_t i : ids) pts.push_back(moved(pose.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0), params));
+      const std::vector<double> d = sd.query(pts);
+      double ws = 0, m = 0, v = 0;
+      for (std::size_t k = 0; k < d.size(); ++k) ws += area[ids[k]], m += area[ids[k]] * d[k];
+      m /= ws;
+      for (std::size_t k = 0; k < d.size(); ++k) v += area[ids[k]] * (d[k] - m) * (d[k] - m);
+      return v / ws;
+    };
+    auto golden = [](double lo, double hi, const auto& f) {
+      const double g = (std::sqrt(5.0) - 1) / 2;
+      double a1 = hi - g * (hi - lo), a2 = lo + g * (hi - lo), f1 = f(a1), f2 = f(a2);
+      for (int k = 0; k < 40 && hi - lo > 1e-5; ++k) {
+        if (f1 < f2) hi = a2, a2 = a1, f2 = f1, a1 = hi - g * (hi - lo), f1 = f(a1);
+        else lo = a1, a1 = a2, f1 = f2, a2 = lo + g * (hi - lo), f2 = f(a2);
+      }
+      return 0.5 * (lo + hi);
+    };
+    const auto sole_ids = plantar(s1 + w / 2, s2 - w / 2);
+    if (sole_ids.size() >= 10) {
+      const double rel = th_toe - th_fore;  // the toes keep their turn relative to the forefoot meanwhile
+      th_fore = golden(th_fore - 8 / kDeg, th_fore + 8 / kDeg, [&](double t) { return spread(sole_ids, t, t + rel); });
+      th_toe = th_fore + rel;
     }
+    const auto toe_ids = plantar(s2 + 0.03 * Lf, 1e300);
+    if (toe_ids.size() >= 10)
+      th_toe = golden(th_toe - 8 / kDeg, th_toe + 8 / kDeg, [&](double t) { return spread(toe_ids, th_fore, t); });
+    const Pose pose = build_pose(th_rear, th_fore, th_toe, x_off_used, i1, acx, acz);
+    for (std::size_t i = 0; i < posed.size(); ++i) posed[i] = pose.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0);
   }
   r.heel_turn_deg = -th_rear * kDeg;  // a rising heel turns the rearfoot nose-down
   r.toe_turn_deg = th_toe * kDeg;
@@ -306,18 +374,12 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   // Fit figures.
   r.toe_allowance_mm = last.measurements.stick_length_mm - Lf;
   {
-    const Eigen::Vector3d t = r.foot.vertices[static_cast<std::size_t>(
-        std::min_element(foot.vertices.begin(), foot.vertices.end(),
-                         [&](const auto& a, const auto& b) { return (a - tip_position).squaredNorm() < (b - tip_position).squaredNorm(); }) -
-        foot.vertices.begin())];
-    const double inside = sd.query({t})[0];
-    if (inside >= 0) {
-      const double d = sd.ray_distance(t, Eigen::Vector3d::UnitX());
-      r.toe_gap_mm = d >= 0 ? d : inside;
-    } else {
-      const double d = sd.ray_distance(t, -Eigen::Vector3d::UnitX());
-      r.toe_gap_mm = d >= 0 ? -d : inside;
-    }
+    // Toe gap: in the placed pose, the last's front end minus the foot's front end along x (a size stick laid on
+    // both; with toe spring a ray at the tip's height would graze the rising bottom instead).
+    double foot_front = -1e300, last_front = -1e300;
+    for (const auto& p : r.foot.vertices) foot_front = std::max(foot_front, p.x());
+    for (const auto& p : last.mesh.vertices) last_front = std::max(last_front, p.x());
+    r.toe_gap_mm = last_front - foot_front;
   }
   r.ball_girth_difference_mm = last.measurements.ball_girth_mm - fm.measurements.ball_girth_mm;
   {
@@ -325,6 +387,26 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
     const auto sec = measure::section(last.mesh, Eigen::Vector3d(xi, 0, 0), Eigen::Vector3d::UnitX(), 0.5);
     if (sec.size() >= 3)
       r.instep_girth_difference_mm = measure::convex_perimeter(sec, Eigen::Vector3d::UnitX()) - fm.measurements.instep_girth_mm;
+  }
+  // The shoe's opening: over the rear half of the last the foot rises out of the shoe above the last's top (the
+  // collar and throat). Those vertices keep their clearance but are not inside the shoe and count in no region.
+  {
+    const double Ls = last.measurements.stick_length_mm;
+    std::vector<double> last_top(101, -1e300);
+    for (const auto& p : last.mesh.vertices) {
+      const int b = std::clamp(static_cast<int>(p.x() / Ls * 100), 0, 100);
+      last_top[b] = std::max(last_top[b], p.z());
+    }
+    r.inside_shoe.assign(r.foot.vertices.size(), 1);
+    std::size_t above = 0;
+    for (std::size_t i = 0; i < r.foot.vertices.size(); ++i) {
+      const Eigen::Vector3d& p = r.foot.vertices[i];
+      if (p.x() < 0 || p.x() > 0.5 * Ls) continue;
+      if (p.z() > last_top[std::clamp(static_cast<int>(p.x() / Ls * 100), 0, 100)] - 2.0) r.inside_shoe[i] = 0, ++above;
+    }
+    if (above > 0)
+      r.warnings.push_back(std::to_string(above) + " foot vertices rise above the last's top at the collar/throat "
+                           "(outside the shoe): not rated");
   }
   // Regions on the foot's own anatomy (foot frame).
   std::vector<double> top(101, -1e300);
@@ -345,7 +427,8 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   const char* names[] = {"toe_box", "ball", "instep", "heel"};
   std::vector<std::vector<std::pair<double, double>>> per(4);
   for (std::size_t i = 0; i < foot.vertices.size(); ++i)
-    if (const int g = region_of(foot.vertices[i]); g >= 0) per[static_cast<std::size_t>(g)].emplace_back(r.clearance_mm[i], area[i]);
+    if (const int g = region_of(foot.vertices[i]); g >= 0 && r.inside_shoe[i])
+      per[static_cast<std::size_t>(g)].emplace_back(r.clearance_mm[i], area[i]);
   for (std::size_t g = 0; g < 4; ++g) {
     RegionFit f;
     f.region = names[g];

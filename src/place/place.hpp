@@ -22,8 +22,8 @@
 // Clearance: signed distance from each posed foot vertex to the last's surface, mm; positive = room (inside the
 // last), negative = interference (the foot pokes through the last, which the upper must stretch over).
 // Toe allowance: last stick length minus foot length (literature.md G3: 10-17 mm is the usual range; the shoe
-// cavity is typically 15-20 mm longer than the foot). Toe gap: in the placed pose, from the foot's tip forward to the
-// last's inside along x.
+// cavity is typically 15-20 mm longer than the foot). Toe gap: in the placed pose, the last's front end minus the
+// foot's front end along x (the heel may sit a little ahead of the last's heel back point).
 // Regions of the foot (foot length Lf, after posing): heel x < 25 % Lf and below 50 % of the local height;
 // instep 40-60 % Lf, top half; ball 60-80 % Lf; toe box x > 80 % Lf. Per region: clearance statistics (area
 // weighted), the area in interference, and a rating. The rating thresholds are estimates (no closed-form fit score
@@ -31,6 +31,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,7 +45,7 @@ namespace fitcheck::place {
 struct Options {
   double rear_end_pct = 45.0;        ///< end of the rigid rearfoot, % of foot length; [30, 60]
   double blend_pct = 6.0;            ///< width of the smooth blend between segments, % of foot length; [1, 15]
-  int max_iterations = 25;           ///< refinement iterations; [0, 200]
+  int max_iterations = 40;           ///< refinement iterations (Levenberg-Marquardt); [0, 200]
   double max_shift_mm = 20.0;        ///< refinement may move the foot this far from the start, per axis, mm; [0, 60]
   double max_turn_deg = 10.0;        ///< and turn it this far about each axis, deg; [0, 30]
   std::size_t refine_samples = 2500; ///< foot vertices used in the refinement (evenly strided); [200, 1e6]
@@ -67,8 +68,6 @@ class SignedDistance {
   /// Signed distances, mm; `normals` (optional) receives the outward unit normal of each closest triangle.
   std::vector<double> query(const std::vector<Eigen::Vector3d>& points,
                             std::vector<Eigen::Vector3d>* normals = nullptr) const;
-  /// Distance from `origin` along the unit direction `dir` to the first surface hit; negative when nothing is hit.
-  double ray_distance(const Eigen::Vector3d& origin, const Eigen::Vector3d& dir) const;
 
  private:
   struct Impl;
@@ -86,8 +85,10 @@ struct RegionFit {
 struct Result {
   Geometry foot;                       ///< the posed foot in the last frame (the input's vertex order)
   std::vector<double> clearance_mm;    ///< one per foot vertex
+  std::vector<std::uint8_t> inside_shoe;  ///< 0 where the foot rises above the last's top over its rear half
+                                          ///< (collar/throat opening): not rated in any region
   double toe_allowance_mm = 0;         ///< last stick length - foot length
-  double toe_gap_mm = 0;               ///< placed: tip of the foot to the last's inside, along x (negative: through)
+  double toe_gap_mm = 0;               ///< placed: last's front end - foot's front end along x (negative: through)
   double ball_girth_difference_mm = 0;   ///< last ball girth - foot ball girth
   double instep_girth_difference_mm = 0; ///< last instep girth - foot instep girth (at the foot's instep station)
   double heel_turn_deg = 0, toe_turn_deg = 0;  ///< pose: rearfoot and toe turns applied (positive: lifted)

@@ -6,7 +6,6 @@
 #include <CGAL/Simple_cartesian.h>
 
 #include <array>
-#include <boost/variant/get.hpp>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -86,19 +85,6 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
     out[i] = sign * dist;
   }
   return out;
-}
-
-double SignedDistance::ray_distance(const Eigen::Vector3d& o, const Eigen::Vector3d& d) const {
-  const K::Ray_3 ray(K::Point_3(o.x(), o.y(), o.z()), K::Vector_3(d.x(), d.y(), d.z()));
-  const auto hit = impl_->tree.first_intersection(ray);
-  if (!hit) return -1.0;
-  if (const K::Point_3* p = boost::get<K::Point_3>(&hit->first))
-    return (Eigen::Vector3d(p->x(), p->y(), p->z()) - o).norm();
-  if (const K::Segment_3* s = boost::get<K::Segment_3>(&hit->first)) {  // the ray runs along a triangle
-    const auto& p = s->source();
-    return (Eigen::Vector3d(p.x(), p.y(), p.z()) - o).norm();
-  }
-  return -1.0;
 }
 
 }  // namespace fitcheck::place
