@@ -62,4 +62,7 @@ RepairResult fill_holes(Geometry& mesh, const RepairOptions& options = {});
 /// vertices lay above the plane.
 std::size_t cut_above(Geometry& g, double cut_z_mm);
 
+/// True when two triangles of the mesh that share no vertex intersect (CGAL exact predicates). Point clouds: false.
+bool self_intersects(const Geometry& mesh);
+
 }  // namespace fitcheck::clean

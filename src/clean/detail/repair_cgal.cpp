@@ -4,6 +4,7 @@
 #include <CGAL/Polygon_mesh_processing/border.h>
 #include <CGAL/Polygon_mesh_processing/orient_polygon_soup.h>
 #include <CGAL/Polygon_mesh_processing/polygon_soup_to_polygon_mesh.h>
+#include <CGAL/Polygon_mesh_processing/self_intersections.h>
 #include <CGAL/Polygon_mesh_processing/triangulate_hole.h>
 #include <CGAL/Surface_mesh.h>
 
@@ -106,6 +107,25 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
     r.notes.push_back(std::to_string(welded) + " duplicated vertices welded back");
   g = std::move(out);
   return r;
+}
+
+bool self_intersects(const Geometry& g) {
+  if (!g.is_mesh()) return false;
+  std::vector<K::Point_3> points;
+  points.reserve(g.vertices.size());
+  for (const auto& v : g.vertices) points.emplace_back(v.x(), v.y(), v.z());
+  std::vector<std::array<std::size_t, 3>> polygons;
+  polygons.reserve(g.faces.size());
+  for (const auto& f : g.faces)
+    polygons.push_back({static_cast<std::size_t>(f[0]), static_cast<std::size_t>(f[1]), static_cast<std::size_t>(f[2])});
+  Mesh mesh;
+  try {
+    if (!PMP::is_polygon_soup_a_polygon_mesh(polygons)) PMP::orient_polygon_soup(points, polygons);
+    PMP::polygon_soup_to_polygon_mesh(points, polygons, mesh);
+    return PMP::does_self_intersect(mesh);
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::internal, "clean", std::string("self-intersection test failed: ") + e.what());
+  }
 }
 
 }  // namespace fitcheck::clean
