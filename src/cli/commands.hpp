@@ -24,4 +24,7 @@ void add_last_command(CLI::App& app, std::function<int()>& run, const OutputFlag
 /// Adds `place`.
 void add_place_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
 
+/// Adds `check`.
+void add_check_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
+
 }  // namespace fitcheck::cli

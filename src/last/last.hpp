@@ -60,7 +60,7 @@ struct Options {
   clean::Options clean;                ///< point-cloud lasts: outliers and clusters
   clean::ReconstructOptions reconstruct{2.0, 8, 20};  ///< point-cloud lasts: Poisson (2 mm voxel, depth 8)
   foot::FrameOptions frame;            ///< resting pose and side (force `frame.side` for a symmetric last)
-  double tread_window_pct = 12.0;      ///< bottom window around the tread levelled in the design pose, % of L; [4, 30]
+  double tread_window_pct = 20.0;      ///< bottom window around the tread levelled in the design pose, % of L; [4, 30]
   double heel_seat_pct = 8.0;          ///< station of the heel height, % of L; [3, 20]
   double toe_spring_pct = 97.0;        ///< station of the toe spring, % of L; [85, 99.5]
   double instep_pct = 50.0;            ///< station of the instep girth, % of L; [35, 60]

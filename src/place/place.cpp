@@ -34,6 +34,12 @@ struct Pose {
   std::vector<double> theta, cx, cz;  // angle (rad) and posed sole point per station
   const last::BottomProfile* foot_bottom = nullptr;
 
+  double angle(double x) const {
+    const double t = std::clamp((x - x0) / h, 0.0, static_cast<double>(theta.size() - 1));
+    const std::size_t i = std::min(static_cast<std::size_t>(t), theta.size() - 2);
+    const double f = t - static_cast<double>(i);
+    return theta[i] + f * (theta[i + 1] - theta[i]);
+  }
   Eigen::Vector3d apply(const Eigen::Vector3d& p) const {
     // Linear interpolation between stations keeps the map continuous.
     const double t = std::clamp((p.x() - x0) / h, 0.0, static_cast<double>(theta.size() - 1));
@@ -350,8 +356,8 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
     const auto toe_ids = plantar(s2 + 0.03 * Lf, 1e300);
     if (toe_ids.size() >= 10)
       th_toe = golden(th_toe - 8 / kDeg, th_toe + 8 / kDeg, [&](double t) { return spread(toe_ids, th_fore, t); });
-    const Pose pose = build_pose(th_rear, th_fore, th_toe, x_off_used, i1, acx, acz);
-    for (std::size_t i = 0; i < posed.size(); ++i) posed[i] = pose.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0);
+    pose_now = build_pose(th_rear, th_fore, th_toe, x_off_used, i1, acx, acz);
+    for (std::size_t i = 0; i < posed.size(); ++i) posed[i] = pose_now.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0);
   }
   r.heel_turn_deg = -th_rear * kDeg;  // a rising heel turns the rearfoot nose-down
   r.toe_turn_deg = th_toe * kDeg;
@@ -369,6 +375,14 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
 
   r.foot = foot;
   for (std::size_t i = 0; i < posed.size(); ++i) r.foot.vertices[i] = moved(posed[i], params);
+  {
+    const Eigen::Matrix3d rigid_turn = rotation(params) , frame_turn = turn.topLeftCorner<3, 3>();
+    r.local_rotation.resize(posed.size());
+    for (std::size_t i = 0; i < posed.size(); ++i)
+      r.local_rotation[i] = rigid_turn *
+                            Eigen::AngleAxisd(-pose_now.angle(foot.vertices[i].x()), Eigen::Vector3d::UnitY()).toRotationMatrix() *
+                            frame_turn;
+  }
   r.clearance_mm = sd.query(r.foot.vertices);
 
   // Fit figures.

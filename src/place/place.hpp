@@ -85,6 +85,9 @@ struct RegionFit {
 struct Result {
   Geometry foot;                       ///< the posed foot in the last frame (the input's vertex order)
   std::vector<double> clearance_mm;    ///< one per foot vertex
+  /// Per vertex: the rotation the pose gave that vertex's cross-section (input foot frame -> last frame). A small
+  /// displacement d of the foot (e.g. swelling, in the foot frame) moves the placed vertex by local_rotation * d.
+  std::vector<Eigen::Matrix3d> local_rotation;
   std::vector<std::uint8_t> inside_shoe;  ///< 0 where the foot rises above the last's top over its rear half
                                           ///< (collar/throat opening): not rated in any region
   double toe_allowance_mm = 0;         ///< last stick length - foot length

@@ -94,6 +94,13 @@ BOOST_AUTO_TEST_CASE(foot_equal_to_the_last_shrunk_by_3mm_has_3mm_everywhere) {
     BOOST_TEST(std::abs(reg.median_clearance_mm - 3.0) <= 0.2);
     BOOST_TEST(reg.rating == "good");
   }
+  // The per-vertex rotations map foot-frame displacements into the last: both frames put x along the foot, so a
+  // forward step stays (nearly) forward, and they are proper rotations.
+  BOOST_TEST_REQUIRE(r.local_rotation.size() == r.foot.vertices.size());
+  for (const auto& R : r.local_rotation) {
+    BOOST_TEST_REQUIRE(std::abs(R.determinant() - 1.0) <= 1e-9);
+    BOOST_TEST_REQUIRE((R * Eigen::Vector3d::UnitX()).x() > 0.99);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(foot_equal_to_the_last_grown_2pct_interferes_most_at_the_toes) {

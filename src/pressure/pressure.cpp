@@ -1,0 +1,203 @@
+#include "pressure/pressure.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "measure/measure.hpp"
+#include "save/save.hpp"
+
+namespace fitcheck::pressure {
+
+namespace {
+
+std::string fmt(double v, int prec = 1) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(prec);
+  s << v;
+  return s.str();
+}
+
+/// Lowest z per 1 % of length and the plantar mask of a foot in the foot frame.
+std::vector<std::uint8_t> plantar_mask(const Geometry& foot, double L) {
+  std::vector<double> sole(101, 1e300);
+  auto bin = [&](double x) { return static_cast<std::size_t>(std::clamp(static_cast<int>(x / L * 100), 0, 100)); };
+  for (const auto& p : foot.vertices) sole[bin(p.x())] = std::min(sole[bin(p.x())], p.z());
+  const auto nrm = save::vertex_normals(foot);
+  std::vector<std::uint8_t> m(foot.vertices.size(), 0);
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    const auto& p = foot.vertices[i];
+    m[i] = (p.z() - sole[bin(p.x())] < 8.0 && nrm[i].z() < -0.3) ? 1 : 0;
+  }
+  return m;
+}
+
+/// Piecewise-linear lookup in (x ascending, value) samples; 0 outside.
+double lookup(const std::vector<std::pair<double, double>>& s, double x) {
+  if (s.empty() || x < s.front().first || x > s.back().first) return 0.0;
+  const auto it = std::lower_bound(s.begin(), s.end(), x, [](const auto& a, double v) { return a.first < v; });
+  if (it == s.begin()) return it->second;
+  const auto& a = *(it - 1);
+  const auto& b = *it;
+  return b.first > a.first ? a.second + (x - a.first) / (b.first - a.first) * (b.second - a.second) : b.second;
+}
+
+}  // namespace
+
+void Options::validate() const {
+  auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+  if (!in(vamp_stiffness_n_per_mm, 0, 50) || !in(lace_zone_stiffness_n_per_mm, 0, 50))
+    throw Error(ErrorCode::usage, "pressure", "upper stiffness must be in [0, 50] N/mm");
+  if (!in(section_step_mm, 1, 20)) throw Error(ErrorCode::usage, "pressure", "section_step_mm must be in [1, 20] mm");
+  if (!in(min_radius_mm, 1, 50)) throw Error(ErrorCode::usage, "pressure", "min_radius_mm must be in [1, 50] mm");
+  toe_puff.validate();
+  counter.validate();
+}
+
+Field shoe_pressure(const ShoeInput& in, const Options& o) {
+  o.validate();
+  if (!in.foot_in_last || !in.foot_in_foot_frame || !in.clearance_mm || !in.last || !(in.foot_length_mm > 0))
+    throw Error(ErrorCode::internal, "pressure", "incomplete shoe input");
+  const Geometry& g = *in.foot_in_last;
+  const Geometry& ff = *in.foot_in_foot_frame;
+  if (!g.is_mesh()) throw Error(ErrorCode::invalid_input, "pressure", "pressure needs a foot mesh (a point cloud was given)");
+  const std::size_t n = g.vertices.size();
+  if (ff.vertices.size() != n || in.clearance_mm->size() != n)
+    throw Error(ErrorCode::internal, "pressure", "foot, foot-frame foot and clearance differ in size");
+  const double Lf = in.foot_length_mm;
+  const last::Last& L = *in.last;
+  const double Ls = L.measurements.stick_length_mm;
+  Field f;
+  f.membrane_kpa.assign(n, 0.0), f.indentation_kpa.assign(n, 0.0), f.lace_kpa.assign(n, 0.0), f.sock_kpa.assign(n, 0.0);
+  f.total_kpa.assign(n, 0.0);
+  std::vector<double> H = contact::mean_curvature(g);
+  for (double& h : H) h = std::min(h, 1.0 / o.min_radius_mm);
+  const std::vector<std::uint8_t> plantar = plantar_mask(ff, Lf);
+  auto inside = [&](std::size_t i) { return !in.inside_shoe || (*in.inside_shoe)[i] != 0; };
+
+  // Upper membrane: girth strain per section.
+  std::vector<std::pair<double, double>> tension;  // (x, N/mm)
+  for (double x = 0.3 * Ls; x <= Ls; x += o.section_step_mm) {
+    const auto last_sec = measure::section(L.mesh, Eigen::Vector3d(x, 0, 0), Eigen::Vector3d::UnitX(), 0.5);
+    if (last_sec.size() < 3) continue;
+    double top = -1e300;
+    for (const auto& p : last_sec) top = std::max(top, p.z());
+    std::vector<Eigen::Vector3d> foot_sec;
+    for (const auto& p : measure::section(g, Eigen::Vector3d(x, 0, 0), Eigen::Vector3d::UnitX(), 0.5))
+      if (p.z() <= top) foot_sec.push_back(p);
+    double N = 0;
+    if (foot_sec.size() >= 3) {
+      const double c_upper = measure::convex_perimeter(last_sec, Eigen::Vector3d::UnitX());
+      const double c_foot = measure::convex_perimeter(foot_sec, Eigen::Vector3d::UnitX());
+      const double k = x > 0.6 * Lf ? o.vamp_stiffness_n_per_mm : o.lace_zone_stiffness_n_per_mm;
+      N = k * std::max(0.0, c_foot - c_upper) / c_upper;  // ARCHITECTURE "upper as a membrane", P6
+    }
+    tension.emplace_back(x, N);
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (inside(i) && !plantar[i] && H[i] > 0) f.membrane_kpa[i] = 2.0 * lookup(tension, g.vertices[i].x()) * H[i] * 1000.0;
+
+  // Indentation against the stiff toe puff and heel counter (Winkler).
+  std::vector<double> sole(101, 1e300);
+  auto bin = [&](double x) { return static_cast<std::size_t>(std::clamp(static_cast<int>(x / Lf * 100), 0, 100)); };
+  for (const auto& p : ff.vertices) sole[bin(p.x())] = std::min(sole[bin(p.x())], p.z());
+  for (std::size_t i = 0; i < n; ++i) {
+    const double c = (*in.clearance_mm)[i];
+    if (!(c < 0) || !inside(i) || plantar[i]) continue;
+    const Eigen::Vector3d& p = ff.vertices[i];
+    const double u = p.x() / Lf;
+    if (u > 0.8) f.indentation_kpa[i] = contact::winkler_kpa(-c, o.toe_puff);
+    else if (u < 0.2 && p.z() - sole[bin(p.x())] < 50.0) f.indentation_kpa[i] = contact::winkler_kpa(-c, o.counter);
+  }
+  if (in.lacing) {
+    f.lace_kpa = lacing::pressure_kpa(*in.lacing, g, in.lacing_options);
+    if (f.lace_kpa.size() != n) throw Error(ErrorCode::internal, "pressure", "lace pressure size mismatch");
+    for (std::size_t i = 0; i < n; ++i)
+      if (!inside(i)) f.lace_kpa[i] = 0.0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    f.total_kpa[i] = std::max(f.membrane_kpa[i], f.indentation_kpa[i]) + f.lace_kpa[i];
+    if (!std::isfinite(f.total_kpa[i]) || f.total_kpa[i] < 0)
+      throw Error(ErrorCode::internal, "pressure", "non-finite or negative pressure at vertex " + std::to_string(i));
+  }
+  return f;
+}
+
+void add_sock_pressure(Field& f, const Geometry& ff, double Lf, const sock::SockSpec& s, double min_radius_mm) {
+  if (!ff.is_mesh()) throw Error(ErrorCode::invalid_input, "pressure", "sock pressure needs a foot mesh");
+  const std::size_t n = ff.vertices.size();
+  if (f.total_kpa.empty()) {
+    f.total_kpa.assign(n, 0.0), f.membrane_kpa.assign(n, 0.0), f.indentation_kpa.assign(n, 0.0), f.lace_kpa.assign(n, 0.0);
+  }
+  f.sock_kpa.assign(n, 0.0);
+  std::vector<double> H = contact::mean_curvature(ff);
+  for (double& h : H) h = std::min(h, 1.0 / min_radius_mm);
+  const std::vector<std::uint8_t> plantar = plantar_mask(ff, Lf);
+  const double leg_from = s.leg.empty() ? 1e300 : s.leg.front().height_mm;
+  // Foot part: band tension per 2 % station from the foot's girth there.
+  std::vector<std::pair<double, double>> foot_t;
+  for (double pct = 1; pct <= 99; pct += 2) {
+    const double x = pct / 100 * Lf;
+    std::vector<Eigen::Vector3d> sec;
+    for (const auto& p : measure::section(ff, Eigen::Vector3d(x, 0, 0), Eigen::Vector3d::UnitX(), 0.5))
+      if (p.z() < leg_from) sec.push_back(p);
+    if (sec.size() < 3) continue;
+    const double girth = measure::convex_perimeter(sec, Eigen::Vector3d::UnitX());
+    const contact::Band band{sock::relaxed_circumference_at(s, pct), s.fabric_modulus_n_per_mm, s.thickness_mm};
+    foot_t.emplace_back(x, contact::band_tension_n_per_mm(band, girth));
+  }
+  // Leg part (cuff or sleeve): horizontal sections of the scanned lower leg.
+  std::vector<std::pair<double, double>> leg_t;
+  if (!s.leg.empty()) {
+    double top = -1e300;
+    for (const auto& p : ff.vertices) top = std::max(top, p.z());
+    for (double h = leg_from; h < top - 1.0; h += 5.0) {
+      const auto relaxed = sock::relaxed_leg_circumference_at(s, h);
+      if (!relaxed) break;
+      std::vector<Eigen::Vector3d> sec;
+      for (const auto& p : measure::section(ff, Eigen::Vector3d(0, 0, h), Eigen::Vector3d::UnitZ(), 0.5))
+        if (p.x() < 0.45 * Lf) sec.push_back(p);
+      if (sec.size() < 3) continue;
+      const double girth = measure::convex_perimeter(sec, Eigen::Vector3d::UnitZ());
+      leg_t.emplace_back(h, contact::band_tension_n_per_mm({*relaxed, s.fabric_modulus_n_per_mm, s.thickness_mm}, girth));
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (plantar[i] || !(H[i] > 0)) continue;
+    const Eigen::Vector3d& p = ff.vertices[i];
+    const double T = (p.z() >= leg_from && p.x() < 0.45 * Lf) ? lookup(leg_t, p.z()) : lookup(foot_t, p.x());
+    // literature.md P6 with the tension at the fabric's mid-thickness: R -> R + t/2, i.e. curvature 1/(1/H' ...);
+    // for an isotropic band 2H is the sum of the principal curvatures.
+    const double k = 2.0 * H[i] / (1.0 + H[i] * s.thickness_mm);
+    f.sock_kpa[i] = T * k * 1000.0;
+    f.total_kpa[i] += f.sock_kpa[i];
+  }
+}
+
+std::vector<std::string> assumptions(const Options& o, bool shoe, bool sock, const lacing::Options* lace) {
+  std::vector<std::string> a;
+  if (shoe) {
+    a.push_back("upper: an isotropic membrane stretched by the girth excess of each cross-section over the last, " +
+                fmt(o.vamp_stiffness_n_per_mm) + " N/mm per unit strain over the vamp and " +
+                fmt(o.lace_zone_stiffness_n_per_mm) +
+                " N/mm over the lace zone (no sourced values, literature M3: estimates)");
+    a.push_back("toe puff and heel counter: Winkler foundation of soft tissue (E = 0.20 MPa, literature M1) in series "
+                "with a stiff lining (estimate); elsewhere the soft upper yields and the membrane term counts");
+    if (lace)
+      a.push_back("laces: " + lacing::pattern_text(*lace) + " at " + fmt(lace->lace_tension_n) +
+                  " N, capstan friction mu = " + fmt(lace->friction_mu, 2) +
+                  " (literature P7); dorsal pressure magnitudes under laces are not sourced (P1, P5b): model estimate");
+    a.push_back("the plantar surface is not modelled (no insole pressure)");
+  }
+  if (sock)
+    a.push_back("sock: knit bands at each station, tension = fabric modulus x strain, Laplace pressure with the "
+                "tension at mid-thickness (literature P6); under a shoe the sock's and the shoe's pressures add");
+  a.push_back("how much skin pressure reaches a nerve is not known (literature N): thresholds are applied to skin "
+              "pressure over the nerve's path");
+  a.push_back("decision support, not a diagnosis");
+  return a;
+}
+
+}  // namespace fitcheck::pressure

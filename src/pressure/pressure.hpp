@@ -1,0 +1,75 @@
+// Stage `pressure`: contact pressure per foot vertex under a shoe and/or a sock (ARCHITECTURE.md stage 8, "contact
+// model"), assembled from the laws of src/contact and the lacing of src/lacing. kPa per vertex; mmHg = kPa / 0.1333.
+//
+// Shoe (the foot placed in the last, vertices in the last frame):
+//   upper membrane   cross-sections perpendicular to x every `section_step_mm` over the upper (from 30 % of the
+//                    last's length to its toe): the upper's girth is the last's convex perimeter there, the foot's is
+//                    its convex perimeter clipped at the last's top; strain e = max(0, c_foot - c_upper) / c_upper,
+//                    tension N = k(region) x e (k per unit strain, N/mm: vamp / lace zone / quarter; literature.md M3
+//                    gives no sourced values: estimates), pressure 2 N H on convex, non-plantar vertices (an isotropic
+//                    membrane: p = N1/R1 + N2/R2 with N1 = N2, P6).
+//   indentation      where the foot pokes through a stiff part of the last -- toe puff (front 20 % of the foot),
+//                    heel counter (rear 20 %, up to 50 mm) -- Winkler p = k x delta with tissue (M1) and a stiff
+//                    lining in series; elsewhere the soft upper gives way and the membrane term carries the load
+//                    (the two are not added: the larger counts).
+//   laces            lacing::pressure_kpa of the layout, added.
+// Sock (the foot in the foot frame, stations as % of foot length): band tension from the relaxed circumference at
+// each station (src/sock) and the foot's convex girth, pressure 2 T H on convex vertices; the leg profile acts on
+// the scanned lower leg above its lowest height (a compression sleeve). Under a shoe, sock and shoe pressures add
+// (the sock is thin; a simplification stated in the report). The plantar surface is not modelled (the insole's
+// support is not what squeezes dorsal and interdigital nerves): 0 there.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contact/contact.hpp"
+#include "core/geometry.hpp"
+#include "lacing/lacing.hpp"
+#include "last/last.hpp"
+#include "sock/sock.hpp"
+
+namespace fitcheck::pressure {
+
+struct Options {
+  double vamp_stiffness_n_per_mm = 2.0;       ///< upper tension per unit strain over the forefoot/toes, N/mm; estimate; [0, 50]
+  double lace_zone_stiffness_n_per_mm = 1.0;  ///< over the instep (tongue and quarters, closed by the laces); estimate; [0, 50]
+  double section_step_mm = 4.0;               ///< spacing of the membrane sections, mm; [1, 20]
+  double min_radius_mm = 5.0;                 ///< membranes bridge sharper features: curvature is capped at 1/this (a
+                                              ///< scan's or mesh's tips are not skin radii; estimate); [1, 50]
+  contact::Foundation toe_puff{5.0, 200.0, 2.0, 5000.0};  ///< tissue (M1) + stiff toe puff; lining values are estimates
+  contact::Foundation counter{10.0, 200.0, 3.0, 100.0};   ///< heel pad tissue + counter padding foam; estimates
+  void validate() const;                      ///< throws Error(usage)
+};
+
+/// Per-vertex pressure and its parts, kPa.
+struct Field {
+  std::vector<double> total_kpa, membrane_kpa, indentation_kpa, lace_kpa, sock_kpa;
+};
+
+/// What the shoe sees: the foot placed in the last (vertices in the last frame), the same foot in the foot frame (for
+/// its anatomy: regions by x / foot length and height above the sole), and the clearance of each placed vertex.
+struct ShoeInput {
+  const Geometry* foot_in_last = nullptr;
+  const Geometry* foot_in_foot_frame = nullptr;
+  const std::vector<double>* clearance_mm = nullptr;
+  const std::vector<std::uint8_t>* inside_shoe = nullptr;  ///< 0 above the collar: no shoe pressure there
+  double foot_length_mm = 0;
+  const last::Last* last = nullptr;
+  const lacing::Layout* lacing = nullptr;  ///< may be null (no laces)
+  lacing::Options lacing_options;
+};
+
+/// Shoe pressure (membrane, indentation, laces). Sock parts stay zero.
+Field shoe_pressure(const ShoeInput& in, const Options& options = {});
+
+/// Sock pressure on the foot in the foot frame (foot length from measure). Adds into `field.sock_kpa` and
+/// `field.total_kpa` (resized to the foot's vertices if empty).
+void add_sock_pressure(Field& field, const Geometry& foot_in_foot_frame, double foot_length_mm, const sock::SockSpec& sock,
+                       double min_radius_mm = 5.0);
+
+/// Plain-sentence assumptions of the pressure model, for the report.
+std::vector<std::string> assumptions(const Options& options, bool shoe, bool sock, const lacing::Options* lacing);
+
+}  // namespace fitcheck::pressure

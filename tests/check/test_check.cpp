@@ -1,0 +1,181 @@
+// The whole check on real data (issue #5 "monotonic on the real scans and lasts"): a larger size or wider width
+// lowers the peak, tighter laces raise the dorsal peak, a longer run never lowers the peak, skipping the eyelets over
+// a hotspot lowers the pressure under them; outputs finite; a sock alone works; the CLI writes its report.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "check/check.hpp"
+#include "contact/contact.hpp"
+#include "last/last.hpp"
+#include "load/load.hpp"
+#include "measure/measure.hpp"
+#include "size/size.hpp"
+#include "test_util.hpp"
+
+using namespace fitcheck;
+using namespace fitcheck::test;
+
+namespace {
+
+// find-template (256.8 mm) in the scanned freecad last (258 mm): a real foot in a real last of about its length.
+const measure::ScanResult& scan_foot() {
+  static const measure::ScanResult s = measure::measure_scan(load::load_geometry(shared_data("scans/find-template.obj")).geometry);
+  return s;
+}
+const last::Last& real_last() {
+  static const last::Last l = last::prepare_last(load::load_geometry(shared_data("lasts/freecad-scanned-last.asc")).geometry);
+  return l;
+}
+
+double peak(const check::Result& r) {
+  double p = 0;
+  for (double v : r.peak_kpa) p = std::max(p, v);
+  return p;
+}
+
+/// Highest pressure over the run on the dorsum (instep and forefoot top: 30-80 % of length, upper half).
+double dorsal_peak(const check::Result& r) {
+  const double L = scan_foot().result.measurements.foot_length_mm;
+  double p = 0;
+  for (std::size_t i = 0; i < r.foot.vertices.size(); ++i) {
+    const std::string reg = hotspots::region_label(r.foot, L, r.foot.vertices[i]);
+    if (reg == "instep" || reg == "dorsum") p = std::max(p, r.peak_kpa[i]);
+  }
+  return p;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(outputs_are_finite_and_the_timeline_rises) {
+  const check::Result r = check::run(scan_foot(), &real_last(), {});
+  BOOST_TEST_REQUIRE(r.minutes.size() >= 6u);
+  BOOST_TEST_REQUIRE(r.fields.size() == r.minutes.size());
+  for (const auto& f : r.fields)
+    for (double v : f.total_kpa) BOOST_TEST_REQUIRE((std::isfinite(v) && v >= 0));
+  for (std::size_t k = 1; k < r.hot.timeline.size(); ++k)  // swelling only grows within an hour (swell.hpp)
+    BOOST_TEST(r.hot.timeline[k].peak_kpa >= 0.995 * r.hot.timeline[k - 1].peak_kpa);  // section sampling: 0.5 %
+  BOOST_TEST(peak(r) > 0);
+  for (const auto& h : r.hot.hotspots) {
+    BOOST_TEST_REQUIRE(std::isfinite(h.peak_mmhg));
+    BOOST_TEST(h.area_mm2 > 0);
+    BOOST_TEST(h.first_minute >= 0);
+    BOOST_TEST(h.minutes_above_30mmhg >= 0);
+    BOOST_TEST(h.minutes_above_30mmhg <= 60.0 + 1e-9);
+  }
+  BOOST_TEST(r.hot.nerves.size() == r.atlas.nerves.size());
+  BOOST_TEST(!r.assumptions.empty());
+  BOOST_TEST(check::red_flags().size() >= 4u);
+}
+
+BOOST_AUTO_TEST_CASE(larger_size_or_wider_width_lowers_the_peak) {
+  const double base = peak(check::run(scan_foot(), &real_last(), {}));
+  const size::Size from = last::infer_size(real_last().measurements.stick_length_mm);
+  size::Size bigger = from;
+  bigger.value += 1;
+  size::Size wider = from;
+  wider.width += 1;
+  for (const auto& to : {bigger, wider}) {
+    BOOST_TEST_CONTEXT(size::format_size(from) << " -> " << size::format_size(to)) {
+      const last::Grade g = last::grade_last(real_last(), from, to);
+      const double p = peak(check::run(scan_foot(), &g.graded, {}));
+      BOOST_TEST_MESSAGE("peak " << contact::mmhg(base) << " -> " << contact::mmhg(p) << " mmHg");
+      BOOST_TEST(p < base);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(tighter_laces_raise_the_dorsal_peak) {
+  check::Options lo, hi;
+  hi.lacing.lace_tension_n = 2 * lo.lacing.lace_tension_n;
+  const double a = dorsal_peak(check::run(scan_foot(), &real_last(), lo));
+  const double b = dorsal_peak(check::run(scan_foot(), &real_last(), hi));
+  BOOST_TEST_MESSAGE("dorsal peak " << contact::mmhg(a) << " -> " << contact::mmhg(b) << " mmHg at twice the tension");
+  BOOST_TEST(b > a);
+}
+
+BOOST_AUTO_TEST_CASE(a_longer_run_never_lowers_the_peak) {
+  double prev = -1;
+  for (double minutes : {10.0, 30.0, 60.0, 120.0, 180.0}) {
+    check::Options o;
+    o.run_minutes = minutes;
+    const double p = peak(check::run(scan_foot(), &real_last(), o));
+    BOOST_TEST_INFO(minutes << " min");
+    BOOST_TEST(p >= prev - 1e-9);
+    prev = p;
+  }
+}
+
+BOOST_AUTO_TEST_CASE(skipping_the_eyelets_over_a_hotspot_lowers_the_pressure_under_them) {
+  const check::Result base = check::run(scan_foot(), &real_last(), {});
+  // The lace rows over the highest lace pressure: the eyelet rows within 15 mm (along the last) of that vertex.
+  std::size_t top = 0;
+  for (std::size_t i = 0; i < base.fields.back().lace_kpa.size(); ++i)
+    if (base.fields.back().lace_kpa[i] > base.fields.back().lace_kpa[top]) top = i;
+  BOOST_TEST_REQUIRE(base.fields.back().lace_kpa[top] > 0);
+  const double x = base.fit->foot.vertices[top].x();
+  std::vector<int> rows;
+  for (const auto& e : base.layout.eyelets)
+    if (std::abs(e.position_mm.x() - x) <= 15.0 && std::find(rows.begin(), rows.end(), e.row) == rows.end()) rows.push_back(e.row);
+  BOOST_TEST_REQUIRE(!rows.empty());
+  std::sort(rows.begin(), rows.end());
+  check::Options o;
+  o.lacing = lacing::parse_pattern("window:" + std::to_string(rows.front()) + "-" + std::to_string(rows.back()));
+  const check::Result win = check::run(scan_foot(), &real_last(), o);
+  // Mean total pressure over the vertices within 10 mm of the skipped rows' span, at the end of the run.
+  double xs = 1e300, xe = -1e300;
+  for (const auto& e : base.layout.eyelets)
+    if (std::find(rows.begin(), rows.end(), e.row) != rows.end()) xs = std::min(xs, e.position_mm.x()), xe = std::max(xe, e.position_mm.x());
+  double a = 0, b = 0;
+  int n = 0;
+  for (std::size_t i = 0; i < base.fit->foot.vertices.size(); ++i) {
+    const double vx = base.fit->foot.vertices[i].x();
+    if (vx < xs - 10 || vx > xe + 10 || base.fields.back().lace_kpa[i] <= 0) continue;
+    a += base.fields.back().total_kpa[i], b += win.fields.back().total_kpa[i], ++n;
+  }
+  BOOST_TEST_REQUIRE(n > 0);
+  BOOST_TEST_MESSAGE("rows " << rows.front() << "-" << rows.back() << ": mean " << contact::mmhg(a / n) << " -> "
+                             << contact::mmhg(b / n) << " mmHg");
+  BOOST_TEST(b < a);
+}
+
+BOOST_AUTO_TEST_CASE(a_sock_alone_and_a_shoe_over_a_sock) {
+  check::Options o;
+  o.sock = sock::load_sock(source_dir() / "lasts" / "sock-class1.json");
+  const check::Result alone = check::run(scan_foot(), nullptr, o);
+  BOOST_TEST(!alone.fit.has_value());
+  BOOST_TEST(peak(alone) > 0);
+  for (double v : alone.peak_kpa) BOOST_TEST_REQUIRE(std::isfinite(v));
+  const check::Result both = check::run(scan_foot(), &real_last(), o);
+  const check::Result shoe = check::run(scan_foot(), &real_last(), {});
+  BOOST_TEST(peak(both) >= peak(shoe));  // the sock adds to the shoe
+  try {
+    check::run(scan_foot(), nullptr, {});
+    BOOST_FAIL("neither shoe nor sock accepted");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code() == ErrorCode::usage);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(cli_check_writes_report_and_states_assumptions) {
+  TempDir dir;
+  const CliRun r = run_cli("check " + quote(source_dir() / "scans" / "foot-right.ply") + " " +
+                           quote(source_dir() / "lasts" / "last-fit.stl") + " --run-minutes 30 --json --report " +
+                           quote(dir / "rep"));
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.find("nan") == std::string::npos);
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* k : {"fit", "timeline", "hotspots", "nerves", "assumptions", "red_flags", "warnings", "args"})
+    BOOST_TEST(j.contains(k), k);
+  BOOST_TEST(j["timeline"].size() >= 5u);
+  for (const auto& e : j["timeline"]) BOOST_TEST((e.contains("minute") && e.contains("peak_mmhg") && e.contains("peak_region")));
+  for (const char* f : {"pressure_peak.ply", "pressure_peak.glb", "pressure.pvd", "pressure_t0000.vtp", "pressure_t0030.vtp", "report.json"})
+    BOOST_TEST(std::filesystem::exists(dir / "rep" / f), f);
+  // a sock alone, given as the second argument
+  const CliRun s = run_cli("check " + quote(source_dir() / "scans" / "foot-right.ply") + " " +
+                           quote(source_dir() / "lasts" / "sock-class1.json") + " --json");
+  BOOST_TEST_REQUIRE(s.exit_code == 0, s.err);
+  BOOST_TEST(!nlohmann::json::parse(s.out).contains("fit"));
+  BOOST_TEST(run_cli("check " + quote(source_dir() / "scans" / "foot-right.ply") + " " +
+                     quote(source_dir() / "lasts" / "last-fit.stl") + " --lacing zigzag").exit_code == 2);
+}
