@@ -52,6 +52,8 @@ void Options::validate() const {
     throw Error(ErrorCode::usage, "pressure", "upper stiffness must be in [0, 50] N/mm");
   if (!in(section_step_mm, 1, 20)) throw Error(ErrorCode::usage, "pressure", "section_step_mm must be in [1, 20] mm");
   if (!in(min_radius_mm, 1, 50)) throw Error(ErrorCode::usage, "pressure", "min_radius_mm must be in [1, 50] mm");
+  if (!in(toe_puff_from_pct, 70, 100) || !in(counter_to_pct, 0, 40))
+    throw Error(ErrorCode::usage, "pressure", "toe_puff_from_pct must be in [70, 100] %, counter_to_pct in [0, 40] %");
   toe_puff.validate();
   counter.validate();
 }
@@ -108,8 +110,8 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
     if (!(c < 0) || !inside(i) || plantar[i]) continue;
     const Eigen::Vector3d& p = ff.vertices[i];
     const double u = p.x() / Lf;
-    if (u > 0.8) f.indentation_kpa[i] = contact::winkler_kpa(-c, o.toe_puff);
-    else if (u < 0.2 && p.z() - sole[bin(p.x())] < 50.0) f.indentation_kpa[i] = contact::winkler_kpa(-c, o.counter);
+    if (u > o.toe_puff_from_pct / 100) f.indentation_kpa[i] = contact::winkler_kpa(-c, o.toe_puff);
+    else if (u < o.counter_to_pct / 100 && p.z() - sole[bin(p.x())] < 50.0) f.indentation_kpa[i] = contact::winkler_kpa(-c, o.counter);
   }
   if (in.lacing) {
     f.lace_kpa = lacing::pressure_kpa(*in.lacing, g, in.lacing_options);

@@ -8,10 +8,10 @@
 //                    tension N = k(region) x e (k per unit strain, N/mm: vamp / lace zone / quarter; literature.md M3
 //                    gives no sourced values: estimates), pressure 2 N H on convex, non-plantar vertices (an isotropic
 //                    membrane: p = N1/R1 + N2/R2 with N1 = N2, P6).
-//   indentation      where the foot pokes through a stiff part of the last -- toe puff (front 20 % of the foot),
-//                    heel counter (rear 20 %, up to 50 mm) -- Winkler p = k x delta with tissue (M1) and a stiff
-//                    lining in series; elsewhere the soft upper gives way and the membrane term carries the load
-//                    (the two are not added: the larger counts).
+//   indentation      where the foot pokes through a stiff part of the last -- toe puff (the toe cap: from
+//                    `toe_puff_from_pct` of the foot length), heel counter (up to `counter_to_pct`, 50 mm high) --
+//                    Winkler p = k x delta with tissue (M1) and the lining in series; elsewhere the soft upper gives
+//                    way and the membrane term carries the load (the two are not added: the larger counts).
 //   laces            lacing::pressure_kpa of the layout, added.
 // Sock (the foot in the foot frame, stations as % of foot length): band tension from the relaxed circumference at
 // each station (src/sock) and the foot's convex girth, pressure 2 T H on convex vertices; the leg profile acts on
@@ -38,6 +38,8 @@ struct Options {
   double section_step_mm = 4.0;               ///< spacing of the membrane sections, mm; [1, 20]
   double min_radius_mm = 5.0;                 ///< membranes bridge sharper features: curvature is capped at 1/this (a
                                               ///< scan's or mesh's tips are not skin radii; estimate); [1, 50]
+  double toe_puff_from_pct = 90.0;            ///< the toe puff covers the foot from here to the tip, % of length; estimate; [70, 100]
+  double counter_to_pct = 15.0;               ///< the heel counter covers the foot up to here, % of length; estimate; [0, 40]
   contact::Foundation toe_puff{5.0, 200.0, 2.0, 5000.0};  ///< tissue (M1) + stiff toe puff; lining values are estimates
   contact::Foundation counter{10.0, 200.0, 3.0, 100.0};   ///< heel pad tissue + counter padding foam; estimates
   void validate() const;                      ///< throws Error(usage)

@@ -146,6 +146,19 @@ BOOST_AUTO_TEST_CASE(a_sock_alone_and_a_shoe_over_a_sock) {
   BOOST_TEST(!alone.fit.has_value());
   BOOST_TEST(peak(alone) > 0);
   for (double v : alone.peak_kpa) BOOST_TEST_REQUIRE(std::isfinite(v));
+  // The scan reaches above the ankle (cut at 42 % of length, ~108 mm): the sock's leg profile (from 60 mm) acts there
+  // as a compression sleeve on the scanned lower leg.
+  const double L = scan_foot().result.measurements.foot_length_mm;
+  std::size_t leg = 0, pressed = 0;
+  for (std::size_t i = 0; i < alone.foot.vertices.size(); ++i) {
+    const auto& p = alone.foot.vertices[i];
+    if (p.z() > 70 && p.x() < 0.45 * L) {
+      ++leg;
+      pressed += alone.fields.back().sock_kpa[i] > 0;
+    }
+  }
+  BOOST_TEST_REQUIRE(leg > 100u);
+  BOOST_TEST(static_cast<double>(pressed) > 0.5 * static_cast<double>(leg));
   const check::Result both = check::run(scan_foot(), &real_last(), o);
   const check::Result shoe = check::run(scan_foot(), &real_last(), {});
   BOOST_TEST(peak(both) >= peak(shoe));  // the sock adds to the shoe
