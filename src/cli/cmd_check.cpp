@@ -65,7 +65,8 @@ void write_report(const std::filesystem::path& dir, const check::Result& r, cons
   pvd << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\">\n<Collection>\n";
   for (std::size_t k = 0; k < r.minutes.size(); ++k) {
     std::ostringstream name;
-    name << "pressure_t" << std::setw(4) << std::setfill('0') << static_cast<int>(std::lround(r.minutes[k])) << ".vtp";
+    name << "pressure_" << std::setw(2) << std::setfill('0') << k << "_min" << std::setw(4) << std::setfill('0')
+         << static_cast<int>(std::lround(r.minutes[k])) << ".vtp";  // index first: fractional minutes stay distinct
     const auto& f = r.fields[k];
     save::write_geometry(dir / name.str(), r.feet[k],
                          {{"pressure_kpa", f.total_kpa}, {"pressure_mmhg", mmhg(f.total_kpa)}, {"membrane_kpa", f.membrane_kpa},
@@ -122,6 +123,9 @@ int run_check(const CheckArgs& a, const OutputFlags& out) {
     warnings.insert(warnings.end(), L->warnings.begin(), L->warnings.end());
   }
   const check::Result r = check::run(scan, L ? &*L : nullptr, o);
+  if (L && scan.frame.side != L->side)
+    warnings.push_back(std::string("a ") + foot::side_name(scan.frame.side) + " foot in a " + foot::side_name(L->side) +
+                       " last: compared as mirror images (use --side if the detection is wrong)");
   warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
 
   nlohmann::ordered_json j;

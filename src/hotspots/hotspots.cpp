@@ -101,10 +101,14 @@ Result find(const Geometry& foot, double L, const std::vector<double>& minutes, 
             const nerves::Atlas& atlas, const Options& o) {
   o.validate();
   const std::size_t n = foot.vertices.size();
+  if (n == 0 || !foot.is_mesh() || !(L > 0) || !std::isfinite(L))
+    throw Error(ErrorCode::invalid_input, "hotspots", "hotspots need a foot mesh and a positive foot length");
   if (minutes.empty() || minutes.size() != kpa.size()) throw Error(ErrorCode::internal, "hotspots", "one field per minute expected");
   for (std::size_t k = 0; k < kpa.size(); ++k) {
     if (kpa[k].size() != n) throw Error(ErrorCode::internal, "hotspots", "field size differs from the foot");
     if (k > 0 && !(minutes[k] > minutes[k - 1])) throw Error(ErrorCode::internal, "hotspots", "minutes must ascend");
+    for (double v : kpa[k])
+      if (!(std::isfinite(v) && v >= 0)) throw Error(ErrorCode::internal, "hotspots", "pressure must be finite and >= 0");
   }
   const Shape shape = shape_of(foot, L);
   const std::vector<double> area = foot::vertex_weights(foot);

@@ -9,7 +9,8 @@
 // Per hotspot: region label (toe box, dorsum, instep, medial, lateral, heel by the peak's place on the foot), the
 // nerve under it (src/nerves: the nerve with most of the patch within `near_mm`), peak (kPa and mmHg, over time),
 // area and area-weighted mean at the peak time, the first minute the patch reaches caution (linear between time
-// points), minutes above 30 mmHg (of the patch's maximum, linear between time points), level, risk.
+// points), minutes above 30 mmHg (above `warning_mmhg`, 30 by default; of the patch's maximum, linear between time
+// points), level, risk.
 // Risk: alarm -> high; warning with >= 30 min above 30 mmHg -> high; warning -> moderate; caution -> low; one step
 // lower when no nerve lies under the patch. How much skin pressure reaches a nerve is unknown (literature N): the
 // risk is a screening flag, not a diagnosis.

@@ -402,25 +402,22 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
     if (sec.size() >= 3)
       r.instep_girth_difference_mm = measure::convex_perimeter(sec, Eigen::Vector3d::UnitX()) - fm.measurements.instep_girth_mm;
   }
-  // The shoe's opening: over the rear half of the last the foot rises out of the shoe above the last's top (the
-  // collar and throat). Those vertices keep their clearance but are not inside the shoe and count in no region.
+  // The shoe's opening: behind the top eyelet row the foot (ankle, leg) rises out of the shoe above the last's top
+  // cut. Those vertices keep their clearance but are not inside the shoe and count in no region. The instep crest
+  // further forward stays inside (the tongue covers it), however tight.
   {
     const double Ls = last.measurements.stick_length_mm;
-    std::vector<double> last_top(101, -1e300);
-    for (const auto& p : last.mesh.vertices) {
-      const int b = std::clamp(static_cast<int>(p.x() / Ls * 100), 0, 100);
-      last_top[b] = std::max(last_top[b], p.z());
-    }
+    double top = -1e300;
+    for (const auto& p : last.mesh.vertices) top = std::max(top, p.z());
     r.inside_shoe.assign(r.foot.vertices.size(), 1);
     std::size_t above = 0;
     for (std::size_t i = 0; i < r.foot.vertices.size(); ++i) {
       const Eigen::Vector3d& p = r.foot.vertices[i];
-      if (p.x() < 0 || p.x() > 0.5 * Ls) continue;
-      if (p.z() > last_top[std::clamp(static_cast<int>(p.x() / Ls * 100), 0, 100)] - 2.0) r.inside_shoe[i] = 0, ++above;
+      if (p.x() <= kCollarEndPct / 100 * Ls && p.z() > top - 2.0) r.inside_shoe[i] = 0, ++above;
     }
     if (above > 0)
-      r.warnings.push_back(std::to_string(above) + " foot vertices rise above the last's top at the collar/throat "
-                           "(outside the shoe): not rated");
+      r.warnings.push_back(std::to_string(above) + " foot vertices rise above the last's top (the collar opening): "
+                           "outside the shoe, not rated");
   }
   // Regions on the foot's own anatomy (foot frame).
   std::vector<double> top(101, -1e300);

@@ -24,7 +24,7 @@
 // Toe allowance: last stick length minus foot length (literature.md G3: 10-17 mm is the usual range; the shoe
 // cavity is typically 15-20 mm longer than the foot). Toe gap: in the placed pose, the last's front end minus the
 // foot's front end along x (the heel may sit a little ahead of the last's heel back point).
-// Regions of the foot (foot length Lf, after posing): heel x < 25 % Lf and below 50 % of the local height;
+// Regions of the foot (foot length Lf, foot frame): heel x < 25 % Lf and less than 45 mm above the sole;
 // instep 40-60 % Lf, top half; ball 60-80 % Lf; toe box x > 80 % Lf. Per region: clearance statistics (area
 // weighted), the area in interference, and a rating. The rating thresholds are estimates (no closed-form fit score
 // is standard, literature.md G6) and are options.
@@ -41,6 +41,10 @@
 #include "measure/measure.hpp"
 
 namespace fitcheck::place {
+
+/// The collar opening ends (the laced throat begins) at this % of the last's stick length: the top eyelet row of
+/// src/lacing (kTopRowPct, an estimate). Behind it the foot leaves the shoe above the last's top.
+constexpr double kCollarEndPct = 32.0;
 
 struct Options {
   double rear_end_pct = 45.0;        ///< end of the rigid rearfoot, % of foot length; [30, 60]
@@ -88,8 +92,8 @@ struct Result {
   /// Per vertex: the rotation the pose gave that vertex's cross-section (input foot frame -> last frame). A small
   /// displacement d of the foot (e.g. swelling, in the foot frame) moves the placed vertex by local_rotation * d.
   std::vector<Eigen::Matrix3d> local_rotation;
-  std::vector<std::uint8_t> inside_shoe;  ///< 0 where the foot rises above the last's top over its rear half
-                                          ///< (collar/throat opening): not rated in any region
+  std::vector<std::uint8_t> inside_shoe;  ///< 0 where the foot rises within 2 mm of or above the last's highest
+                                          ///< point behind kCollarEndPct (the collar opening): not rated
   double toe_allowance_mm = 0;         ///< last stick length - foot length
   double toe_gap_mm = 0;               ///< placed: last's front end - foot's front end along x (negative: through)
   double ball_girth_difference_mm = 0;   ///< last ball girth - foot ball girth

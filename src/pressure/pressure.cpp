@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <sstream>
 
 #include "core/error.hpp"
 #include "measure/measure.hpp"
+#include "place/place.hpp"
 #include "save/save.hpp"
 
 namespace fitcheck::pressure {
@@ -66,7 +68,7 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
   const Geometry& ff = *in.foot_in_foot_frame;
   if (!g.is_mesh()) throw Error(ErrorCode::invalid_input, "pressure", "pressure needs a foot mesh (a point cloud was given)");
   const std::size_t n = g.vertices.size();
-  if (ff.vertices.size() != n || in.clearance_mm->size() != n)
+  if (ff.vertices.size() != n || in.clearance_mm->size() != n || (in.inside_shoe && in.inside_shoe->size() != n))
     throw Error(ErrorCode::internal, "pressure", "foot, foot-frame foot and clearance differ in size");
   const double Lf = in.foot_length_mm;
   const last::Last& L = *in.last;
@@ -80,12 +82,14 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
   auto inside = [&](std::size_t i) { return !in.inside_shoe || (*in.inside_shoe)[i] != 0; };
 
   // Upper membrane: girth strain per section.
+  double last_top = -1e300;
+  for (const auto& p : L.mesh.vertices) last_top = std::max(last_top, p.z());
   std::vector<std::pair<double, double>> tension;  // (x, N/mm)
   for (double x = 0.3 * Ls; x <= Ls; x += o.section_step_mm) {
     const auto last_sec = measure::section(L.mesh, Eigen::Vector3d(x, 0, 0), Eigen::Vector3d::UnitX(), 0.5);
     if (last_sec.size() < 3) continue;
-    double top = -1e300;
-    for (const auto& p : last_sec) top = std::max(top, p.z());
+    // Behind the throat the shoe is open above the last's top: the ankle there is outside (place::kCollarEndPct).
+    const double top = x <= place::kCollarEndPct / 100 * Ls ? last_top : 1e300;
     std::vector<Eigen::Vector3d> foot_sec;
     for (const auto& p : measure::section(g, Eigen::Vector3d(x, 0, 0), Eigen::Vector3d::UnitX(), 0.5))
       if (p.z() <= top) foot_sec.push_back(p);
@@ -128,34 +132,39 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
 }
 
 void add_sock_pressure(Field& f, const Geometry& ff, double Lf, const sock::SockSpec& s, double min_radius_mm) {
+  (void)min_radius_mm;  // the band law below uses each section's round-limb radius, not local curvature
   if (!ff.is_mesh()) throw Error(ErrorCode::invalid_input, "pressure", "sock pressure needs a foot mesh");
+  if (!(Lf > 0)) throw Error(ErrorCode::invalid_input, "pressure", "sock pressure needs a positive foot length");
   const std::size_t n = ff.vertices.size();
   if (f.total_kpa.empty()) {
     f.total_kpa.assign(n, 0.0), f.membrane_kpa.assign(n, 0.0), f.indentation_kpa.assign(n, 0.0), f.lace_kpa.assign(n, 0.0);
   }
+  if (f.total_kpa.size() != n) throw Error(ErrorCode::internal, "pressure", "sock: field size differs from the foot");
   f.sock_kpa.assign(n, 0.0);
-  std::vector<double> H = contact::mean_curvature(ff);
-  for (double& h : H) h = std::min(h, 1.0 / min_radius_mm);
   const std::vector<std::uint8_t> plantar = plantar_mask(ff, Lf);
-  const double leg_from = s.leg.empty() ? 1e300 : s.leg.front().height_mm;
-  // Foot part: band tension per 2 % station from the foot's girth there.
-  std::vector<std::pair<double, double>> foot_t;
+  // Where the foot part of the sock ends: below the leg profile when there is one, else (an ankle sock) at the
+  // height sock_from_mesh clips its rear stations (src/sock: kFootCutHeightFraction of the length).
+  const bool has_leg = !s.leg.empty();
+  const double foot_top = has_leg ? s.leg.front().height_mm : sock::kFootCutHeightFraction * Lf;
+  const double leg_top = has_leg ? s.leg.back().height_mm : foot_top;
+  // A knit band has hoop tension only: p = T / (R + t/2) with R the round-limb radius girth / 2 pi of its section
+  // (literature.md P6, the hosiery formula's assumption; contact::band_pressure_kpa).
+  struct Station {
+    double at = 0, kpa = 0;
+  };
+  std::vector<Station> foot_p, leg_p;
   for (double pct = 1; pct <= 99; pct += 2) {
     const double x = pct / 100 * Lf;
     std::vector<Eigen::Vector3d> sec;
     for (const auto& p : measure::section(ff, Eigen::Vector3d(x, 0, 0), Eigen::Vector3d::UnitX(), 0.5))
-      if (p.z() < leg_from) sec.push_back(p);
+      if (p.z() < foot_top) sec.push_back(p);
     if (sec.size() < 3) continue;
     const double girth = measure::convex_perimeter(sec, Eigen::Vector3d::UnitX());
     const contact::Band band{sock::relaxed_circumference_at(s, pct), s.fabric_modulus_n_per_mm, s.thickness_mm};
-    foot_t.emplace_back(x, contact::band_tension_n_per_mm(band, girth));
+    foot_p.push_back({x, contact::band_pressure_kpa(band, girth, girth / (2 * std::numbers::pi))});
   }
-  // Leg part (cuff or sleeve): horizontal sections of the scanned lower leg.
-  std::vector<std::pair<double, double>> leg_t;
-  if (!s.leg.empty()) {
-    double top = -1e300;
-    for (const auto& p : ff.vertices) top = std::max(top, p.z());
-    for (double h = leg_from; h < top - 1.0; h += 5.0) {
+  if (has_leg) {
+    for (double h = foot_top; h <= leg_top; h += 5.0) {
       const auto relaxed = sock::relaxed_leg_circumference_at(s, h);
       if (!relaxed) break;
       std::vector<Eigen::Vector3d> sec;
@@ -163,18 +172,25 @@ void add_sock_pressure(Field& f, const Geometry& ff, double Lf, const sock::Sock
         if (p.x() < 0.45 * Lf) sec.push_back(p);
       if (sec.size() < 3) continue;
       const double girth = measure::convex_perimeter(sec, Eigen::Vector3d::UnitZ());
-      leg_t.emplace_back(h, contact::band_tension_n_per_mm({*relaxed, s.fabric_modulus_n_per_mm, s.thickness_mm}, girth));
+      leg_p.push_back({h, contact::band_pressure_kpa({*relaxed, s.fabric_modulus_n_per_mm, s.thickness_mm}, girth,
+                                                     girth / (2 * std::numbers::pi))});
     }
   }
+  auto as_pairs = [](const std::vector<Station>& v) {
+    std::vector<std::pair<double, double>> o;
+    for (const auto& st : v) o.emplace_back(st.at, st.kpa);
+    return o;
+  };
+  const auto fp = as_pairs(foot_p), lp = as_pairs(leg_p);
   for (std::size_t i = 0; i < n; ++i) {
-    if (plantar[i] || !(H[i] > 0)) continue;
+    if (plantar[i]) continue;
     const Eigen::Vector3d& p = ff.vertices[i];
-    const double T = (p.z() >= leg_from && p.x() < 0.45 * Lf) ? lookup(leg_t, p.z()) : lookup(foot_t, p.x());
-    // literature.md P6 with the tension at the fabric's mid-thickness: R -> R + t/2, i.e. curvature 1/(1/H' ...);
-    // for an isotropic band 2H is the sum of the principal curvatures.
-    const double k = 2.0 * H[i] / (1.0 + H[i] * s.thickness_mm);
-    f.sock_kpa[i] = T * k * 1000.0;
-    f.total_kpa[i] += f.sock_kpa[i];
+    double kpa = 0;
+    if (p.z() < foot_top) kpa = lookup(fp, p.x());
+    else if (has_leg && p.z() <= leg_top && p.x() < 0.45 * Lf) kpa = lookup(lp, p.z());
+    // else: above the sock's top, or the top of the foot in front of the leg above the foot part: not covered
+    f.sock_kpa[i] = kpa;
+    f.total_kpa[i] += kpa;
   }
 }
 

@@ -4,9 +4,11 @@
 // Shoe (the foot placed in the last, vertices in the last frame):
 //   upper membrane   cross-sections perpendicular to x every `section_step_mm` over the upper (from 30 % of the
 //                    last's length to its toe): the upper's girth is the last's convex perimeter there, the foot's is
-//                    its convex perimeter clipped at the last's top; strain e = max(0, c_foot - c_upper) / c_upper,
-//                    tension N = k(region) x e (k per unit strain, N/mm: vamp / lace zone / quarter; literature.md M3
-//                    gives no sourced values: estimates), pressure 2 N H on convex, non-plantar vertices (an isotropic
+//                    its convex perimeter (behind the throat, place::kCollarEndPct, clipped at the last's top);
+//                    strain e = max(0, c_foot - c_upper) / c_upper,
+//                    tension N = k(region) x e (k per unit strain, N/mm: vamp / lace zone; literature.md M3
+//                    gives no sourced values: estimates; the region by the section's x against the foot length:
+//                    vamp ahead of 60 %), pressure 2 N H on convex, non-plantar vertices (an isotropic
 //                    membrane: p = N1/R1 + N2/R2 with N1 = N2, P6).
 //   indentation      where the foot pokes through a stiff part of the last -- toe puff (the toe cap: from
 //                    `toe_puff_from_pct` of the foot length), heel counter (up to `counter_to_pct`, 50 mm high) --
@@ -14,8 +16,10 @@
 //                    way and the membrane term carries the load (the two are not added: the larger counts).
 //   laces            lacing::pressure_kpa of the layout, added.
 // Sock (the foot in the foot frame, stations as % of foot length): band tension from the relaxed circumference at
-// each station (src/sock) and the foot's convex girth, pressure 2 T H on convex vertices; the leg profile acts on
-// the scanned lower leg above its lowest height (a compression sleeve). Under a shoe, sock and shoe pressures add
+// each station (src/sock) and the foot's convex girth there, hoop pressure T / (R + t/2) with R = girth / 2 pi (the
+// hosiery formula's round limb, P6) on the section's non-plantar vertices; the leg profile acts on horizontal
+// sections of the scanned lower leg from its lowest to its highest point (a compression sleeve); an ankle sock (no
+// leg profile) ends at 35 % of the foot length high, like src/sock's mesh stations. Under a shoe, sock and shoe pressures add
 // (the sock is thin; a simplification stated in the report). The plantar surface is not modelled (the insole's
 // support is not what squeezes dorsal and interdigital nerves): 0 there.
 #pragma once

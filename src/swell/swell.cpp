@@ -183,7 +183,7 @@ std::vector<State> simulate(const Geometry& foot, const measure::Result& m, cons
       const Eigen::Vector2d c = centre_at(p.x());
       dir[i] = Eigen::Vector3d(0, p.y() - c.x(), p.z() - c.y()) * w[i];
     }
-    const double target = volume(g) + st.target_volume_pct / 100 * v0;
+    const double target = v0 * (1 + st.target_volume_pct / 100);  // relative to the resting foot (header)
     auto vol_at = [&](double sc) {
       Geometry tmp = g;
       for (std::size_t i = 0; i < n; ++i) tmp.vertices[i] += sc * dir[i];

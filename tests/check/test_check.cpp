@@ -95,15 +95,28 @@ BOOST_AUTO_TEST_CASE(tighter_laces_raise_the_dorsal_peak) {
 }
 
 BOOST_AUTO_TEST_CASE(a_longer_run_never_lowers_the_peak) {
+  // The peak over a run is a maximum over its time points, and longer runs contain the shorter runs' points, so it
+  // cannot fall by construction; what can fail is the physics behind it: swelling must raise the pressure while the
+  // foot gains volume (S1), so an hour's peak must exceed ten minutes' and the foot at 60 min press harder than at 0.
   double prev = -1;
-  for (double minutes : {10.0, 30.0, 60.0, 120.0, 180.0}) {
+  std::vector<double> peaks;
+  for (double minutes : {10.0, 30.0, 60.0}) {
     check::Options o;
     o.run_minutes = minutes;
-    const double p = peak(check::run(scan_foot(), &real_last(), o));
+    const check::Result r = check::run(scan_foot(), &real_last(), o);
+    const double p = peak(r);
     BOOST_TEST_INFO(minutes << " min");
     BOOST_TEST(p >= prev - 1e-9);
     prev = p;
+    peaks.push_back(p);
+    if (minutes == 60.0) {
+      double s0 = 0, s60 = 0;
+      for (std::size_t i = 0; i < r.fields.front().total_kpa.size(); ++i)
+        s0 += r.fields.front().total_kpa[i], s60 += r.fields.back().total_kpa[i];
+      BOOST_TEST(s60 > s0, "summed pressure at 0 and 60 min: " << s0 << " vs " << s60);
+    }
   }
+  BOOST_TEST(peaks.back() > peaks.front());
 }
 
 BOOST_AUTO_TEST_CASE(skipping_the_eyelets_over_a_hotspot_lowers_the_pressure_under_them) {
@@ -161,7 +174,16 @@ BOOST_AUTO_TEST_CASE(a_sock_alone_and_a_shoe_over_a_sock) {
   BOOST_TEST(static_cast<double>(pressed) > 0.5 * static_cast<double>(leg));
   const check::Result both = check::run(scan_foot(), &real_last(), o);
   const check::Result shoe = check::run(scan_foot(), &real_last(), {});
-  BOOST_TEST(peak(both) >= peak(shoe));  // the sock adds to the shoe
+  // Under a shoe the sock's band pressure adds to the shoe's, vertex by vertex, and it is the same sock pressure the
+  // sock gives alone (same foot, same time point).
+  double sock_sum = 0;
+  for (std::size_t i = 0; i < both.foot.vertices.size(); ++i) {
+    const double shoe_part = both.fields.back().total_kpa[i] - both.fields.back().sock_kpa[i];
+    BOOST_TEST_REQUIRE(std::abs(shoe_part - shoe.fields.back().total_kpa[i]) <= 1e-9);
+    BOOST_TEST_REQUIRE(std::abs(both.fields.back().sock_kpa[i] - alone.fields.back().sock_kpa[i]) <= 1e-9);
+    sock_sum += both.fields.back().sock_kpa[i];
+  }
+  BOOST_TEST(sock_sum > 0);
   try {
     check::run(scan_foot(), nullptr, {});
     BOOST_FAIL("neither shoe nor sock accepted");
@@ -182,7 +204,7 @@ BOOST_AUTO_TEST_CASE(cli_check_writes_report_and_states_assumptions) {
     BOOST_TEST(j.contains(k), k);
   BOOST_TEST(j["timeline"].size() >= 5u);
   for (const auto& e : j["timeline"]) BOOST_TEST((e.contains("minute") && e.contains("peak_mmhg") && e.contains("peak_region")));
-  for (const char* f : {"pressure_peak.ply", "pressure_peak.glb", "pressure.pvd", "pressure_t0000.vtp", "pressure_t0030.vtp", "report.json"})
+  for (const char* f : {"pressure_peak.ply", "pressure_peak.glb", "pressure.pvd", "pressure_00_min0000.vtp", "pressure_04_min0030.vtp", "report.json"})
     BOOST_TEST(std::filesystem::exists(dir / "rep" / f), f);
   // a sock alone, given as the second argument
   const CliRun s = run_cli("check " + quote(source_dir() / "scans" / "foot-right.ply") + " " +
