@@ -244,4 +244,24 @@ void scale(Geometry& g, double factor) {
   for (auto& p : g.vertices) p *= factor;
 }
 
+double smoothstep(double a, double b, double x) {
+  const double t = std::clamp((x - a) / (b - a), 0.0, 1.0);
+  return t * t * (3 - 2 * t);
+}
+
+std::vector<Eigen::Vector2d> lower_hull(std::vector<Eigen::Vector2d> pts) {
+  std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y()); });
+  std::vector<Eigen::Vector2d> h;
+  for (const auto& q : pts) {
+    if (!h.empty() && q.x() == h.back().x()) continue;  // same x, higher: not on the lower hull
+    while (h.size() >= 2) {
+      const Eigen::Vector2d u = h[h.size() - 1] - h[h.size() - 2], v = q - h[h.size() - 2];
+      if (u.x() * v.y() - u.y() * v.x() <= 0) h.pop_back();  // not a left turn: drop (keeps the lower chain)
+      else break;
+    }
+    h.push_back(q);
+  }
+  return h;
+}
+
 }  // namespace fitcheck

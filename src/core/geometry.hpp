@@ -82,4 +82,11 @@ std::size_t weld_identical_vertices(Geometry& mesh);
 /// Multiply every position by `factor` (unit conversion).
 void scale(Geometry& g, double factor);
 
+/// Hermite smoothstep: 0 for x <= a, 1 for x >= b, 3t^2 - 2t^3 with t = (x - a) / (b - a) between. Precondition a < b.
+double smoothstep(double a, double b, double x);
+
+/// Lower convex hull of 2D points (Andrew's monotone chain): vertices with x strictly ascending (of points sharing an
+/// x only the lowest can be on it).
+std::vector<Eigen::Vector2d> lower_hull(std::vector<Eigen::Vector2d> points);
+
 }  // namespace fitcheck

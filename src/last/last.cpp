@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "measure/measure.hpp"
 
 namespace fitcheck::last {
@@ -16,32 +17,15 @@ namespace {
   throw Error(ErrorCode::invalid_input, "last", "the last does not cover " + what);
 }
 
-std::string fmt(double v, int prec = 1) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(prec);
-  s << v;
-  return s.str();
-}
-
+/// Height of the lower convex hull of 2D points (y, z) at y = at; nullopt when `at` is outside their y range.
 /// Height of the lower convex hull of 2D points (y, z) at y = at; nullopt when `at` is outside their y range.
 std::optional<double> lower_hull_at(std::vector<Eigen::Vector2d> pts, double at) {
   if (pts.size() < 2) return std::nullopt;
-  std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y()); });
-  std::vector<Eigen::Vector2d> h;
-  for (const auto& p : pts) {
-    while (h.size() >= 2) {
-      const Eigen::Vector2d a = h[h.size() - 1] - h[h.size() - 2], b = p - h[h.size() - 2];
-      if (a.x() * b.y() - a.y() * b.x() <= 0) h.pop_back();  // not a left turn: drop (keeps the lower chain)
-      else break;
-    }
-    h.push_back(p);
-  }
+  const std::vector<Eigen::Vector2d> h = lower_hull(std::move(pts));
   for (std::size_t i = 0; i + 1 < h.size(); ++i)
-    if (at >= h[i].x() && at <= h[i + 1].x()) {
-      const double dx = h[i + 1].x() - h[i].x();
-      return dx > 0 ? h[i].y() + (at - h[i].x()) / dx * (h[i + 1].y() - h[i].y()) : std::min(h[i].y(), h[i + 1].y());
-    }
+    if (at >= h[i].x() && at <= h[i + 1].x())
+      return h[i].y() + (at - h[i].x()) / (h[i + 1].x() - h[i].x()) * (h[i + 1].y() - h[i].y());
+  if (h.size() == 1 && at == h[0].x()) return h[0].y();
   return std::nullopt;
 }
 
@@ -223,16 +207,7 @@ Measurements measure_in_frame(const Geometry& g, const BottomProfile& bottom, co
     // rounded, reconstructed bottom edge).
     std::vector<Eigen::Vector2d> wz;
     for (const auto& p : sec) wz.emplace_back(p.dot(dir), p.z());
-    std::sort(wz.begin(), wz.end(), [](const auto& a, const auto& b) { return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y()); });
-    std::vector<Eigen::Vector2d> h;
-    for (const auto& p : wz) {
-      while (h.size() >= 2) {
-        const Eigen::Vector2d u = h[h.size() - 1] - h[h.size() - 2], v = p - h[h.size() - 2];
-        if (u.x() * v.y() - u.y() * v.x() <= 0) h.pop_back();
-        else break;
-      }
-      h.push_back(p);
-    }
+    const std::vector<Eigen::Vector2d> h = lower_hull(std::move(wz));
     double lo = h.front().x(), hi = h.back().x();
     for (std::size_t i = 0; i + 1 < h.size(); ++i) {
       const Eigen::Vector2d e = h[i + 1] - h[i];
@@ -298,7 +273,7 @@ Last prepare_last(const Geometry& input, const Options& opt) {
     out.steps.push_back("point cloud closed by a Poisson surface (Open3D): " + std::to_string(mesh.faces.size()) +
                         " faces");
     out.warnings.push_back("point-cloud last: the surface is a Poisson reconstruction (about " +
-                           fmt(opt.reconstruct.voxel_mm, 1) + " mm detail; gaps in the scan are bridged)");
+                           fmt_fixed(opt.reconstruct.voxel_mm, 1) + " mm detail; gaps in the scan are bridged)");
   } else {
     mesh = input;
   }
@@ -367,15 +342,15 @@ Last prepare_last(const Geometry& input, const Options& opt) {
                    {"instep", instep}};
   // Plausibility of a last for an adult or child foot (not errors: odd lasts exist).
   if (L < 150 || L > 360)
-    out.warnings.push_back("stick length " + fmt(L) + " mm is outside 150-360 mm: check the units (--units)");
+    out.warnings.push_back("stick length " + fmt_fixed(L) + " mm is outside 150-360 mm: check the units (--units)");
   if (m.heel_height_mm < -3)
-    out.warnings.push_back("the heel seat lies " + fmt(-m.heel_height_mm) +
+    out.warnings.push_back("the heel seat lies " + fmt_fixed(-m.heel_height_mm) +
                            " mm below the ground through the tread: the bottom is unusually curved");
   if (m.heel_height_mm > 120)
-    out.warnings.push_back("heel height " + fmt(m.heel_height_mm) + " mm is unusually high");
+    out.warnings.push_back("heel height " + fmt_fixed(m.heel_height_mm) + " mm is unusually high");
   const double girth_ratio = m.ball_girth_mm / L;
   if (girth_ratio < 0.7 || girth_ratio > 1.15)
-    out.warnings.push_back("ball girth / stick length = " + fmt(girth_ratio, 2) +
+    out.warnings.push_back("ball girth / stick length = " + fmt_fixed(girth_ratio, 2) +
                            " is outside 0.70-1.15 (typical lasts 0.85-0.95)");
   (void)box;
   return out;
@@ -393,7 +368,7 @@ Grade grade_last(const Last& last, const size::Size& from, const size::Size& to,
   if (!(gr.length_scale > 0.6 && gr.length_scale < 1.6))
     throw Error(ErrorCode::usage, "last",
                 "grading " + size::format_size(from) + " -> " + size::format_size(to) + " changes the length by " +
-                    fmt(gr.delta.length_mm) + " mm on a " + fmt(L) + " mm last: more than 40 %, refused");
+                    fmt_fixed(gr.delta.length_mm) + " mm on a " + fmt_fixed(L) + " mm last: more than 40 %, refused");
   const BottomProfile& b = last.bottom;
   auto apply = [&](const Eigen::Vector3d& p, double sl, double sg) {
     const double base = b.at(p.x());
@@ -427,7 +402,7 @@ Grade grade_last(const Last& last, const size::Size& from, const size::Size& to,
     s0 = s1, f0 = f1, s1 = s2, f1 = girth(s1) - target;
   }
   if (!(std::abs(f1) < 1e-3) || !(s1 > 0.5 && s1 < 2))
-    throw Error(ErrorCode::did_not_converge, "last", "no girth scale reaches a ball girth of " + fmt(target) + " mm");
+    throw Error(ErrorCode::did_not_converge, "last", "no girth scale reaches a ball girth of " + fmt_fixed(target) + " mm");
   gr.girth_scale = s1;
   Geometry graded = last.mesh;
   for (auto& p : graded.vertices) p = apply(p, gr.length_scale, gr.girth_scale);

@@ -7,24 +7,12 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "foot/foot.hpp"
 
 namespace fitcheck::place {
 
 namespace {
-
-std::string fmt(double v, int prec = 1) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(prec);
-  s << v;
-  return s.str();
-}
-
-double smoothstep(double a, double b, double x) {
-  const double t = std::clamp((x - a) / (b - a), 0.0, 1.0);
-  return t * t * (3 - 2 * t);
-}
 
 constexpr double kDeg = 180.0 / std::numbers::pi;
 
@@ -65,19 +53,8 @@ last::BottomProfile side_hull(const Geometry& g) {
   std::vector<Eigen::Vector2d> pts;
   pts.reserve(g.vertices.size());
   for (const auto& p : g.vertices) pts.emplace_back(p.x(), p.z());
-  std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y()); });
-  std::vector<Eigen::Vector2d> h;
-  for (const auto& q : pts) {
-    while (h.size() >= 2) {
-      const Eigen::Vector2d u = h[h.size() - 1] - h[h.size() - 2], v = q - h[h.size() - 2];
-      if (u.x() * v.y() - u.y() * v.x() <= 0) h.pop_back();
-      else break;
-    }
-    if (!h.empty() && q.x() == h.back().x()) continue;  // same x, higher: not on the lower hull
-    h.push_back(q);
-  }
   last::BottomProfile b;
-  for (const auto& q : h) b.x_mm.push_back(q.x()), b.z_mm.push_back(q.y());
+  for (const auto& q : lower_hull(std::move(pts))) b.x_mm.push_back(q.x()), b.z_mm.push_back(q.y());
   return b;
 }
 
@@ -370,8 +347,8 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   r.tilt_deg = Eigen::Vector2d(params[3], params[4]) * kDeg;
   if ((params.head<3>().cwiseAbs().array() >= opt.max_shift_mm - 1e-9).any() ||
       (params.tail<3>().cwiseAbs().array() >= max_turn - 1e-12).any())
-    r.warnings.push_back("placement refinement reached its limit (" + fmt(opt.max_shift_mm, 0) + " mm / " +
-                         fmt(opt.max_turn_deg, 0) + " deg): the foot and last differ a lot in shape");
+    r.warnings.push_back("placement refinement reached its limit (" + fmt_fixed(opt.max_shift_mm, 0) + " mm / " +
+                         fmt_fixed(opt.max_turn_deg, 0) + " deg): the foot and last differ a lot in shape");
 
   r.foot = foot;
   for (std::size_t i = 0; i < posed.size(); ++i) r.foot.vertices[i] = moved(posed[i], params);
@@ -465,22 +442,22 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   }
   // Plain-language warnings.
   const double ta = r.toe_allowance_mm;
-  const std::string range = fmt(opt.min_toe_allowance_mm, 0) + "-" + fmt(opt.max_toe_allowance_mm, 0) + " mm";
+  const std::string range = fmt_fixed(opt.min_toe_allowance_mm, 0) + "-" + fmt_fixed(opt.max_toe_allowance_mm, 0) + " mm";
   if (ta < 0)
-    r.warnings.push_back("the foot (" + fmt(Lf) + " mm) is " + fmt(-ta) + " mm longer than the last (" +
-                         fmt(last.measurements.stick_length_mm) + " mm): far too long for this last; a last about " +
-                         fmt(Lf + 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm), 0) +
+    r.warnings.push_back("the foot (" + fmt_fixed(Lf) + " mm) is " + fmt_fixed(-ta) + " mm longer than the last (" +
+                         fmt_fixed(last.measurements.stick_length_mm) + " mm): far too long for this last; a last about " +
+                         fmt_fixed(Lf + 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm), 0) +
                          " mm long would fit (toe allowance " + range + ", literature G3)");
   else if (ta < opt.min_toe_allowance_mm)
-    r.warnings.push_back("toe allowance " + fmt(ta) + " mm is below " + range +
+    r.warnings.push_back("toe allowance " + fmt_fixed(ta) + " mm is below " + range +
                          " (literature G3): the toes will reach the front of the shoe, more so as the foot swells");
   else if (ta > opt.max_toe_allowance_mm)
-    r.warnings.push_back("toe allowance " + fmt(ta) + " mm is above " + range +
+    r.warnings.push_back("toe allowance " + fmt_fixed(ta) + " mm is above " + range +
                          " (literature G3): the shoe is long for this foot (heel slip, a flex line behind the ball)");
   for (const auto& f : r.regions)
     if (f.rating == "tight")
-      r.warnings.push_back(f.region + " is tight: 5 % of it has less than " + fmt(opt.tight_mm) + " mm (down to " +
-                           fmt(f.min_clearance_mm) + " mm, " + fmt(f.interference_area_mm2 / 100, 1) +
+      r.warnings.push_back(f.region + " is tight: 5 % of it has less than " + fmt_fixed(opt.tight_mm) + " mm (down to " +
+                           fmt_fixed(f.min_clearance_mm) + " mm, " + fmt_fixed(f.interference_area_mm2 / 100, 1) +
                            " cm2 pressing into the last)");
   for (double c : r.clearance_mm)
     if (!std::isfinite(c)) throw Error(ErrorCode::internal, "place", "non-finite clearance");

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "measure/measure.hpp"
 #include "place/place.hpp"
 #include "save/save.hpp"
@@ -13,14 +14,6 @@
 namespace fitcheck::pressure {
 
 namespace {
-
-std::string fmt(double v, int prec = 1) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(prec);
-  s << v;
-  return s.str();
-}
 
 /// Lowest z per 1 % of length and the plantar mask of a foot in the foot frame.
 std::vector<std::uint8_t> plantar_mask(const Geometry& foot, double L) {
@@ -198,14 +191,14 @@ std::vector<std::string> assumptions(const Options& o, bool shoe, bool sock, con
   std::vector<std::string> a;
   if (shoe) {
     a.push_back("upper: an isotropic membrane stretched by the girth excess of each cross-section over the last, " +
-                fmt(o.vamp_stiffness_n_per_mm) + " N/mm per unit strain over the vamp and " +
-                fmt(o.lace_zone_stiffness_n_per_mm) +
+                fmt_fixed(o.vamp_stiffness_n_per_mm) + " N/mm per unit strain over the vamp and " +
+                fmt_fixed(o.lace_zone_stiffness_n_per_mm) +
                 " N/mm over the lace zone (no sourced values, literature M3: estimates)");
     a.push_back("toe puff and heel counter: Winkler foundation of soft tissue (E = 0.20 MPa, literature M1) in series "
                 "with a stiff lining (estimate); elsewhere the soft upper yields and the membrane term counts");
     if (lace)
-      a.push_back("laces: " + lacing::pattern_text(*lace) + " at " + fmt(lace->lace_tension_n) +
-                  " N, capstan friction mu = " + fmt(lace->friction_mu, 2) +
+      a.push_back("laces: " + lacing::pattern_text(*lace) + " at " + fmt_fixed(lace->lace_tension_n) +
+                  " N, capstan friction mu = " + fmt_fixed(lace->friction_mu, 2) +
                   " (literature P7); dorsal pressure magnitudes under laces are not sourced (P1, P5b): model estimate");
     a.push_back("the plantar surface is not modelled (no insole pressure)");
   }

@@ -5,25 +5,13 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "foot/foot.hpp"
 #include "save/save.hpp"
 
 namespace fitcheck::swell {
 
 namespace {
-
-double smoothstep(double a, double b, double x) {
-  const double t = std::clamp((x - a) / (b - a), 0.0, 1.0);
-  return t * t * (3 - 2 * t);
-}
-
-std::string fmt(double v, int prec = 1) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(prec);
-  s << v;
-  return s.str();
-}
 
 /// Enclosed volume of a closed, outward-oriented mesh, mm^3.
 double volume(const Geometry& g) { return signed_volume(g); }
@@ -60,16 +48,16 @@ double volume_change_pct(double minute, const Options& o) {
 
 std::vector<std::string> assumptions(const Options& o) {
   return {
-      "swelling: foot volume +" + fmt(o.plateau_volume_pct) + " % approached with a " + fmt(o.time_constant_min) +
+      "swelling: foot volume +" + fmt_fixed(o.plateau_volume_pct) + " % approached with a " + fmt_fixed(o.time_constant_min) +
           " min time constant (literature S1: about +3 % after 10 min of running), scaled by intensity " +
-          fmt(o.intensity, 2) + " and conditions " + fmt(o.conditions, 2) + "; an estimate for an average runner",
-      "late fluid loss " + fmt(o.late_loss_pct_per_hour) + " %/h after " + fmt(o.late_start_min, 0) +
+          fmt_fixed(o.intensity, 2) + " and conditions " + fmt_fixed(o.conditions, 2) + "; an estimate for an average runner",
+      "late fluid loss " + fmt_fixed(o.late_loss_pct_per_hour) + " %/h after " + fmt_fixed(o.late_start_min, 0) +
           " min (literature S4: -1.7 % after a 35 km run; S5: unchanged in well-hydrated ultra runners)",
-      "swelling goes mostly to the dorsum and toes (weights " + fmt(o.dorsal_weight, 2) + " dorsum/toes, " +
-          fmt(o.side_weight, 2) + " sides/heel, " + fmt(o.plantar_weight, 2) + " plantar)",
-      "stance splay: length +" + fmt(o.splay_length_pct) + " %, forefoot width +" + fmt(o.splay_forefoot_width_pct) +
+      "swelling goes mostly to the dorsum and toes (weights " + fmt_fixed(o.dorsal_weight, 2) + " dorsum/toes, " +
+          fmt_fixed(o.side_weight, 2) + " sides/heel, " + fmt_fixed(o.plantar_weight, 2) + " plantar)",
+      "stance splay: length +" + fmt_fixed(o.splay_length_pct) + " %, forefoot width +" + fmt_fixed(o.splay_forefoot_width_pct) +
           " % with the height lowered to keep the volume (literature S7 gives +1.3 % length; width is an estimate)",
-      "arch drop " + fmt(o.arch_drop_mm_per_hour) + " mm/h at the navicular (literature S4: -1.5 mm after ~3 h)",
+      "arch drop " + fmt_fixed(o.arch_drop_mm_per_hour) + " mm/h at the navicular (literature S4: -1.5 mm after ~3 h)",
   };
 }
 
@@ -199,7 +187,7 @@ std::vector<State> simulate(const Geometry& foot, const measure::Result& m, cons
     for (std::size_t i = 0; i < n; ++i) cur.vertices[i] += s * dir[i];
     const double achieved = (volume(cur) - v0) / v0 * 100;
     if (!(std::abs(volume(cur) - target) <= 1e-4 * v0) || !all_finite(cur.vertices))
-      throw Error(ErrorCode::did_not_converge, "swell", "the swollen volume did not reach its target at minute " + fmt(t));
+      throw Error(ErrorCode::did_not_converge, "swell", "the swollen volume did not reach its target at minute " + fmt_fixed(t));
     st.growth = s;
     st.volume_change_pct = achieved;
     st.foot = std::move(cur);

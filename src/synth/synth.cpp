@@ -11,10 +11,6 @@ namespace fitcheck::synth {
 
 namespace {
 
-double smoothstep(double a, double b, double x) {
-  const double t = std::clamp((x - a) / (b - a), 0.0, 1.0);
-  return t * t * (3 - 2 * t);
-}
 double lerp(double a, double b, double t) { return a + (b - a) * t; }
 double spow(double v, double e) { return std::copysign(std::pow(std::abs(v), e), v); }
 // Round end cap: 0 at the end, 1 at distance >= r from it (quarter circle).

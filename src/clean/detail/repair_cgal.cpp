@@ -21,9 +21,10 @@ namespace PMP = CGAL::Polygon_mesh_processing;
 using K = CGAL::Exact_predicates_inexact_constructions_kernel;
 using Mesh = CGAL::Surface_mesh<K::Point_3>;
 
-RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
-  RepairResult r;
-  if (!g.is_mesh()) return r;
+namespace {
+/// Our triangles as a CGAL Surface_mesh; a soup that is not a manifold mesh is oriented first (which may duplicate
+/// non-manifold vertices). Returns whether it had to be re-oriented. CGAL exceptions pass through.
+bool to_surface_mesh(const Geometry& g, Mesh& mesh) {
   std::vector<K::Point_3> points;
   points.reserve(g.vertices.size());
   for (const auto& v : g.vertices) points.emplace_back(v.x(), v.y(), v.z());
@@ -31,13 +32,19 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
   polygons.reserve(g.faces.size());
   for (const auto& f : g.faces)
     polygons.push_back({static_cast<std::size_t>(f[0]), static_cast<std::size_t>(f[1]), static_cast<std::size_t>(f[2])});
+  const bool reoriented = !PMP::is_polygon_soup_a_polygon_mesh(polygons);
+  if (reoriented) PMP::orient_polygon_soup(points, polygons);
+  PMP::polygon_soup_to_polygon_mesh(points, polygons, mesh);
+  return reoriented;
+}
+}  // namespace
+
+RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
+  RepairResult r;
+  if (!g.is_mesh()) return r;
   Mesh mesh;
   try {
-    if (!PMP::is_polygon_soup_a_polygon_mesh(polygons)) {
-      PMP::orient_polygon_soup(points, polygons);  // may duplicate non-manifold vertices
-      r.notes.push_back("polygon soup re-oriented to a manifold mesh before hole filling");
-    }
-    PMP::polygon_soup_to_polygon_mesh(points, polygons, mesh);
+    if (to_surface_mesh(g, mesh)) r.notes.push_back("polygon soup re-oriented to a manifold mesh before hole filling");
   } catch (const std::exception& e) {
     throw Error(ErrorCode::invalid_input, "clean", std::string("mesh cannot be repaired: ") + e.what());
   }
@@ -111,17 +118,9 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
 
 bool self_intersects(const Geometry& g) {
   if (!g.is_mesh()) return false;
-  std::vector<K::Point_3> points;
-  points.reserve(g.vertices.size());
-  for (const auto& v : g.vertices) points.emplace_back(v.x(), v.y(), v.z());
-  std::vector<std::array<std::size_t, 3>> polygons;
-  polygons.reserve(g.faces.size());
-  for (const auto& f : g.faces)
-    polygons.push_back({static_cast<std::size_t>(f[0]), static_cast<std::size_t>(f[1]), static_cast<std::size_t>(f[2])});
   Mesh mesh;
   try {
-    if (!PMP::is_polygon_soup_a_polygon_mesh(polygons)) PMP::orient_polygon_soup(points, polygons);
-    PMP::polygon_soup_to_polygon_mesh(points, polygons, mesh);
+    to_surface_mesh(g, mesh);
     return PMP::does_self_intersect(mesh);
   } catch (const std::exception& e) {
     throw Error(ErrorCode::internal, "clean", std::string("self-intersection test failed: ") + e.what());
