@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <numeric>
+#include <numbers>
 #include <random>
 #include <sstream>
 #include <string>
@@ -184,6 +185,31 @@ inline Geometry mirrored(const Geometry& g) {
   Eigen::Matrix4d m = Eigen::Matrix4d::Identity();
   m(0, 0) = -1;  // any mirror plane: x -> -x
   return foot::transformed(g, m);
+}
+
+/// Closed cylinder along x from 0 to l, radius r, axis at height axis_z: `seg` segments per ring, `rings` rings,
+/// flat caps fanned from a centre vertex. Outward winding.
+inline Geometry closed_cylinder(double r, double l, int seg, int rings, double axis_z) {
+  Geometry g;
+  for (int i = 0; i < rings; ++i)
+    for (int j = 0; j < seg; ++j) {
+      const double a = 2 * std::numbers::pi * j / seg;
+      g.vertices.emplace_back(l * i / (rings - 1), r * std::cos(a), axis_z + r * std::sin(a));
+    }
+  for (int i = 0; i + 1 < rings; ++i)
+    for (int j = 0; j < seg; ++j) {
+      const int a = i * seg + j, b = i * seg + (j + 1) % seg, c = a + seg, d = b + seg;
+      g.faces.emplace_back(a, b, d);
+      g.faces.emplace_back(a, d, c);
+    }
+  const int c0 = static_cast<int>(g.vertices.size());
+  g.vertices.emplace_back(0, 0, axis_z);
+  g.vertices.emplace_back(l, 0, axis_z);
+  for (int j = 0; j < seg; ++j) {
+    g.faces.emplace_back(c0, (j + 1) % seg, j);
+    g.faces.emplace_back(c0 + 1, (rings - 1) * seg + j, (rings - 1) * seg + (j + 1) % seg);
+  }
+  return g;
 }
 
 }  // namespace fitcheck::test

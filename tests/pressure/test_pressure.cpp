@@ -17,29 +17,8 @@ using namespace fitcheck::test;
 
 namespace {
 
-/// Closed cylinder along x from 0 to l, radius r, axis at height r (so it stands on z = 0).
-Geometry cylinder(double r, double l, int seg = 96, int rings = 61) {
-  Geometry g;
-  for (int i = 0; i < rings; ++i)
-    for (int j = 0; j < seg; ++j) {
-      const double a = 2 * std::numbers::pi * j / seg;
-      g.vertices.emplace_back(l * i / (rings - 1), r * std::cos(a), r + r * std::sin(a));
-    }
-  for (int i = 0; i + 1 < rings; ++i)
-    for (int j = 0; j < seg; ++j) {
-      const int a = i * seg + j, b = i * seg + (j + 1) % seg, c = a + seg, d = b + seg;
-      g.faces.emplace_back(a, b, d);
-      g.faces.emplace_back(a, d, c);
-    }
-  const int c0 = static_cast<int>(g.vertices.size());
-  g.vertices.emplace_back(0, 0, r);
-  g.vertices.emplace_back(l, 0, r);
-  for (int j = 0; j < seg; ++j) {
-    g.faces.emplace_back(c0, (j + 1) % seg, j);
-    g.faces.emplace_back(c0 + 1, (rings - 1) * seg + j, (rings - 1) * seg + (j + 1) % seg);
-  }
-  return g;
-}
+/// A cylinder along x standing on z = 0 (axis at height r).
+Geometry cylinder(double r, double l) { return closed_cylinder(r, l, 96, 61, r); }
 
 }  // namespace
 
