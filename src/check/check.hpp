@@ -26,7 +26,17 @@ namespace fitcheck::check {
 struct Options {
   double run_minutes = 60.0;           ///< run length, min; [0, 1440]
   bool laces = true;                   ///< a laced shoe (false: slip-on / no laces)
-  lacing::Options lacing;
+  lacing::Options lacing;              ///< pattern and friction; its lace_tension_n counts only when
+                                       ///< lace_to_comfort is false
+  /// Comfort lacing (default): runners tie their laces to the resting foot before the run (literature.md S4) and
+  /// tighten until the laces feel snug, not until they hurt. The lace tension is solved so that the laces alone give
+  /// `lace_comfort_mmhg` at their highest point on the resting foot (lace pressure is linear in the tension). The
+  /// default, 15 mmHg, lies below the caution line of the N grading (20 mmHg; venular flow is disturbed from 20-30
+  /// mmHg, literature.md N1, N3): a MODEL ANCHOR, not a measurement (dorsal kPa under laces were not retrieved, P1,
+  /// P5b). The solved tension is kept for the whole run (the laces do not retie themselves as the foot swells; the
+  /// swollen girth loads the upper's lace zone through the membrane term). False: `lacing.lace_tension_n` as given.
+  bool lace_to_comfort = true;
+  double lace_comfort_mmhg = 15.0;     ///< [2, 40] mmHg; estimate, see above
   std::optional<sock::SockSpec> sock;  ///< worn sock (alone when no last is given)
   swell::Options swell;
   place::Options place;
@@ -40,8 +50,10 @@ std::vector<double> time_points(double run_minutes);
 
 struct Result {
   Geometry foot;                           ///< the resting foot mesh in the foot frame (vertex order of every field)
+  double foot_length_mm = 0;
   std::optional<place::Result> fit;        ///< with a last
   lacing::Layout layout;                   ///< with a laced last
+  double lace_tension_n = 0;               ///< the tension used (solved for comfort lacing or as given), N; 0 without laces
   std::vector<double> minutes;
   std::vector<Geometry> feet;              ///< the swollen foot per time point (last frame with a last, else foot frame)
   std::vector<pressure::Field> fields;     ///< per time point
@@ -53,6 +65,12 @@ struct Result {
 
 /// Runs the check. `last` may be null when `options.sock` is set (a sock alone). Throws Error(usage) when neither is.
 Result run(const measure::ScanResult& foot, const last::Last* last, const Options& options);
+
+/// The same check with other laces on the same foot in the same last: `base` must come from run() with `last`
+/// (placement, swelling and the non-lace pressure parts are reused; only the lace pressure and the hotspots are
+/// computed again). `o` differs from base's options in laces/lacing/lace tension only (comfort lacing is solved again
+/// on the resting foot). Gives the same numbers as run() with `o`. Throws Error(usage) when `base` has no placement.
+Result relace(const Result& base, const last::Last& last, const Options& o);
 
 /// The seed's red flags (shared/seed/why-legs-go-numb.txt): signs that need a clinician, not a shoe change.
 std::vector<std::string> red_flags();

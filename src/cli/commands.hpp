@@ -27,4 +27,10 @@ void add_place_command(CLI::App& app, std::function<int()>& run, const OutputFla
 /// Adds `check`.
 void add_check_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
 
+/// Adds `demo`.
+void add_demo_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
+
+/// Adds `batch` (a CSV manifest of checks run as child processes; see cmd_batch.cpp).
+void add_batch_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);
+
 }  // namespace fitcheck::cli

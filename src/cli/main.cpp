@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   fitcheck::cli::add_last_command(app, run, out);
   fitcheck::cli::add_place_command(app, run, out);
   fitcheck::cli::add_check_command(app, run, out);
+  fitcheck::cli::add_demo_command(app, run, out);
+  fitcheck::cli::add_batch_command(app, run, out);
   // --json is also accepted after the subcommand.
   for (CLI::App* sub : app.get_subcommands({})) sub->add_flag("--json", out.json, "Print JSON to stdout");
 

@@ -95,6 +95,13 @@ std::string risk_of(Level l, double dose_min, bool over_nerve, const Options& o)
 
 }  // namespace
 
+int risk_rank(const std::string& risk) noexcept {
+  if (risk == "low") return 1;
+  if (risk == "moderate") return 2;
+  if (risk == "high") return 3;
+  return 0;
+}
+
 std::string region_label(const Geometry& foot, double L, const Eigen::Vector3d& p) { return label(shape_of(foot, L), p); }
 
 Result find(const Geometry& foot, double L, const std::vector<double>& minutes, const std::vector<std::vector<double>>& kpa,
@@ -188,7 +195,20 @@ Result find(const Geometry& foot, double L, const std::vector<double>& minutes, 
     }
     const Level l = level_of(h.peak_mmhg, o);
     h.level = level_name(l);
-    h.risk = risk_of(l, h.minutes_above_30mmhg, best >= 0, o);
+    // The risk counts the pressure over the nerve where the nerve is: a patch can be large (a whole heel cup) with its
+    // peak far from the nerve that passes through one edge of it. Patch peak without a nerve (one step lower) or the
+    // part of the patch over the nerve, whichever is higher.
+    h.risk = risk_of(l, h.minutes_above_30mmhg, false, o);
+    if (best >= 0) {
+      std::vector<double> over(minutes.size(), 0.0);
+      for (std::size_t k = 0; k < minutes.size(); ++k)
+        for (int v : h.vertices)
+          if (near.nerve[static_cast<std::size_t>(v)] == best)
+            over[k] = std::max(over[k], contact::mmhg(kpa[k][static_cast<std::size_t>(v)]));
+      for (double v : over) h.nerve_peak_mmhg = std::max(h.nerve_peak_mmhg, v);
+      const std::string on = risk_of(level_of(h.nerve_peak_mmhg, o), minutes_above(minutes, over, o.warning_mmhg), true, o);
+      if (risk_rank(on) > risk_rank(h.risk)) h.risk = on;
+    }
     r.hotspots.push_back(std::move(h));
   }
   std::sort(r.hotspots.begin(), r.hotspots.end(), [](const Hotspot& a, const Hotspot& b) { return a.peak_mmhg > b.peak_mmhg; });

@@ -12,7 +12,8 @@
 // points), minutes above 30 mmHg (above `warning_mmhg`, 30 by default; of the patch's maximum, linear between time
 // points), level, risk.
 // Risk: alarm -> high; warning with >= 30 min above 30 mmHg -> high; warning -> moderate; caution -> low; one step
-// lower when no nerve lies under the patch. How much skin pressure reaches a nerve is unknown (literature N): the
+// lower when no nerve lies under the patch. A hotspot's risk is the higher of its peak graded one step lower (not
+// over the nerve) and the part of the patch over its nerve graded in full (nerve_peak_mmhg, its own dose). How much skin pressure reaches a nerve is unknown (literature N): the
 // risk is a screening flag, not a diagnosis.
 #pragma once
 
@@ -39,10 +40,13 @@ struct Options {
   void validate() const;       ///< throws Error(usage)
 };
 Level level_of(double mmhg, const Options& o = {});
+/// "none" 0, "low" 1, "moderate" 2, "high" 3 (for ranking and comparisons).
+int risk_rank(const std::string& risk) noexcept;
 
 struct Hotspot {
   std::string region, nerve, nerve_label;
   double peak_kpa = 0, peak_mmhg = 0, mean_mmhg = 0, area_mm2 = 0;
+  double nerve_peak_mmhg = 0;  ///< the patch's peak over its nerve's path (vertices nearest that nerve); 0 without a nerve
   double peak_minute = 0, first_minute = 0, minutes_above_30mmhg = 0;
   Eigen::Vector3d peak_position_mm = Eigen::Vector3d::Zero();  ///< foot frame
   int peak_vertex = -1;

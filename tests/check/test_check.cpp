@@ -87,11 +87,33 @@ BOOST_AUTO_TEST_CASE(larger_size_or_wider_width_lowers_the_peak) {
 
 BOOST_AUTO_TEST_CASE(tighter_laces_raise_the_dorsal_peak) {
   check::Options lo, hi;
+  lo.lace_to_comfort = hi.lace_to_comfort = false;  // a given pull, not laced to comfort
   hi.lacing.lace_tension_n = 2 * lo.lacing.lace_tension_n;
   const double a = dorsal_peak(check::run(scan_foot(), &real_last(), lo));
   const double b = dorsal_peak(check::run(scan_foot(), &real_last(), hi));
   BOOST_TEST_MESSAGE("dorsal peak " << contact::mmhg(a) << " -> " << contact::mmhg(b) << " mmHg at twice the tension");
   BOOST_TEST(b > a);
+}
+
+BOOST_AUTO_TEST_CASE(comfort_lacing_gives_the_comfort_pressure_at_rest_and_relace_matches_a_full_run) {
+  check::Options o;  // comfort lacing (default)
+  const check::Result r = check::run(scan_foot(), &real_last(), o);
+  double lace_peak = 0;
+  for (std::size_t i = 0; i < r.fields.front().lace_kpa.size(); ++i) lace_peak = std::max(lace_peak, r.fields.front().lace_kpa[i]);
+  BOOST_TEST(contact::mmhg(lace_peak) == o.lace_comfort_mmhg, boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(r.lace_tension_n > 0.5);
+  // Re-lacing the same placement (what recommendations do) gives what a full run with that lacing gives.
+  check::Options w = o;
+  w.lace_to_comfort = false;
+  w.lacing = lacing::parse_pattern("window:3-4", w.lacing);
+  w.lacing.lace_tension_n = r.lace_tension_n;
+  const check::Result a = check::relace(r, real_last(), w);
+  const check::Result b = check::run(scan_foot(), &real_last(), w);
+  BOOST_TEST_REQUIRE(a.peak_kpa.size() == b.peak_kpa.size());
+  double diff = 0;
+  for (std::size_t i = 0; i < a.peak_kpa.size(); ++i) diff = std::max(diff, std::abs(a.peak_kpa[i] - b.peak_kpa[i]));
+  BOOST_TEST(diff < 1e-9);
+  BOOST_TEST(a.hot.hotspots.size() == b.hot.hotspots.size());
 }
 
 BOOST_AUTO_TEST_CASE(a_longer_run_never_lowers_the_peak) {

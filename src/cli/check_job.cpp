@@ -1,0 +1,454 @@
+#include "cli/check_job.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <memory>
+#include <sstream>
+
+#include "check/check.hpp"
+#include "contact/contact.hpp"
+#include "core/error.hpp"
+#include "core/format.hpp"
+#include "load/load.hpp"
+#include "recommend/recommend.hpp"
+#include "report/report.hpp"
+#include "save/save.hpp"
+#include "symptoms/symptoms.hpp"
+
+namespace fitcheck::cli {
+
+namespace {
+
+double r1(double x) { return std::round(x * 10.0) / 10.0; }
+
+bool is_json(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".json";
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + v[i];
+  return s;
+}
+
+/// Shell-quoted when needed (for the printed command line).
+std::string quoted(const std::string& s) {
+  if (!s.empty() && s.find_first_of(" \t'\"\\$`!*?;&|<>()[]{}") == std::string::npos) return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::vector<double> to_mmhg(const std::vector<double>& kpa) {
+  std::vector<double> m(kpa.size());
+  for (std::size_t i = 0; i < kpa.size(); ++i) m[i] = contact::mmhg(kpa[i]);
+  return m;
+}
+
+nlohmann::ordered_json regions_json(const std::map<std::string, double>& m) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : m) j[k] = r1(v);
+  return j;
+}
+
+void write_meshes(const std::filesystem::path& dir, const check::Result& r) {
+  // The peak field on the resting foot as placed (or in the foot frame for a sock alone).
+  const Geometry& shown = r.fit ? r.fit->foot : r.foot;
+  const auto peak_mmhg = to_mmhg(r.peak_kpa);
+  const auto colors = save::colormap(peak_mmhg, 0.0, 60.0);
+  save::write_geometry(dir / "pressure_peak.ply", shown, {{"pressure_kpa", r.peak_kpa}, {"pressure_mmhg", peak_mmhg}}, colors);
+  save::write_geometry(dir / "pressure_peak.glb", shown, {{"pressure_kpa", r.peak_kpa}, {"pressure_mmhg", peak_mmhg}}, colors);
+  // VTP per time point + a ParaView collection (.pvd) so the time series plays in ParaView.
+  std::ostringstream pvd;
+  pvd << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\">\n<Collection>\n";
+  for (std::size_t k = 0; k < r.minutes.size(); ++k) {
+    std::ostringstream name;
+    name << "pressure_" << std::setw(2) << std::setfill('0') << k << "_min" << std::setw(4) << std::setfill('0')
+         << static_cast<int>(std::lround(r.minutes[k])) << ".vtp";  // index first: fractional minutes stay distinct
+    const auto& f = r.fields[k];
+    save::write_geometry(dir / name.str(), r.feet[k],
+                         {{"pressure_kpa", f.total_kpa}, {"pressure_mmhg", to_mmhg(f.total_kpa)}, {"membrane_kpa", f.membrane_kpa},
+                          {"indentation_kpa", f.indentation_kpa}, {"lace_kpa", f.lace_kpa}, {"sock_kpa", f.sock_kpa}},
+                         save::colormap(to_mmhg(f.total_kpa), 0.0, 60.0));
+    pvd << "<DataSet timestep=\"" << r.minutes[k] << "\" file=\"" << name.str() << "\"/>\n";
+  }
+  pvd << "</Collection>\n</VTKFile>\n";
+  std::ofstream(dir / "pressure.pvd") << pvd.str();
+}
+
+report::Page html_page(const CheckArgs& a, const check::Result& r, const nlohmann::ordered_json& j,
+                       const std::vector<std::string>& summary) {
+  report::Page p;
+  p.title = "fitcheck: " + std::filesystem::path(a.scan).filename().string() +
+            (j.contains("last") ? " in " + std::filesystem::path(a.target).filename().string() : "") +
+            (j.contains("sock") ? " with sock " + j["sock"].get<std::string>() : "");
+  p.summary = summary;
+  // Views of the peak pressure on the resting foot in the foot frame (x heel->toes, y medial, z up).
+  const auto mmhg = to_mmhg(r.peak_kpa);
+  report::RenderOptions ro;
+  ro.min_value = 0;
+  ro.max_value = 60;
+  for (const auto& v : report::standard_views())
+    p.views.emplace_back("peak pressure over the run, " + v.name + " view", report::render(r.foot, mmhg, v, ro));
+  p.legend_min = 0;
+  p.legend_max = 60;
+  p.legend_marks = {{20, "caution"}, {30, "warning"}, {50, "alarm"}};
+  if (j.contains("recommendations") && !j["recommendations"].empty()) {
+    report::Table t{"Recommendations (each simulated through the whole check; predicted values are model estimates)",
+                    {"rank", "change", "advice", "nerve peak before (mmHg)", "after", "risk before", "after", "fitcheck check args"},
+                    {}};
+    for (const auto& rec : j["recommendations"])
+      t.rows.push_back({std::to_string(rec["rank"].get<int>()), rec["change"].get<std::string>(), rec["advice"].get<std::string>(),
+                        fmt_fixed(rec["peak_mmhg_before"].get<double>()), fmt_fixed(rec["peak_mmhg_after"].get<double>()),
+                        rec["risk_before"].get<std::string>(), rec["risk_after"].get<std::string>(),
+                        rec["command"].get<std::string>()});
+    p.tables.push_back(t);
+  }
+  report::Table hs{"Hotspots (skin pressure; thresholds 20 / 30 / 50 mmHg, literature N)",
+                   {"region", "nerve", "peak (mmHg)", "over the nerve (mmHg)", "area (cm2)", "first minute", "minutes above 30", "level", "risk"},
+                   {}};
+  for (const auto& h : r.hot.hotspots)
+    hs.rows.push_back({h.region, h.nerve_label, fmt_fixed(h.peak_mmhg), fmt_fixed(h.nerve_peak_mmhg), fmt_fixed(h.area_mm2 / 100),
+                       fmt_fixed(h.first_minute), fmt_fixed(h.minutes_above_30mmhg), h.level, h.risk});
+  if (!hs.rows.empty()) p.tables.push_back(hs);
+  report::Table nv{"Nerves (highest skin pressure over each nerve's path)", {"nerve", "source", "peak (mmHg)", "minutes above 30", "level", "risk"}, {}};
+  for (const auto& n : r.hot.nerves)
+    nv.rows.push_back({n.label, "literature " + n.literature, fmt_fixed(n.peak_mmhg), fmt_fixed(n.minutes_above_30mmhg), n.level, n.risk});
+  p.tables.push_back(nv);
+  report::Table tl{"Peak pressure over the run", {"minute", "peak (mmHg)", "where"}, {}};
+  for (const auto& e : r.hot.timeline) tl.rows.push_back({fmt_fixed(e.minute, 0), fmt_fixed(e.peak_mmhg), e.peak_region});
+  p.tables.push_back(tl);
+  if (j.contains("symptoms")) {
+    report::Table st{"Your symptoms: which causes fit (from the seed text)", {"cause", "fit", "why", "footwear-related"}, {}};
+    for (const auto& c : j["symptoms"]["causes"])
+      st.rows.push_back({c["name"].get<std::string>(), c["fit"].get<std::string>(), c["why"].get<std::string>(),
+                         c["footwear_related"].get<bool>() ? "yes" : "no"});
+    p.tables.push_back(st);
+    for (const auto& f : j["symptoms"]["red_flags"]) p.red_flags.push_back(f.get<std::string>());
+  }
+  for (const auto& f : check::red_flags()) p.red_flags.push_back("If you notice: " + f);
+  p.assumptions = r.assumptions;
+  for (const auto& w : j["warnings"]) p.warnings.push_back(w.get<std::string>());
+  p.footer = "fitcheck 0.1, report schema fitcheck.check/0.2. All pressures are model estimates; the thresholds come "
+             "from nerve studies (literature N) and how much skin pressure reaches a nerve is not known. Decision "
+             "support, not a diagnosis.";
+  return p;
+}
+
+std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanResult& scan, const check::Result& r,
+                                       const check::Options& o, const std::optional<recommend::Result>& rec,
+                                       const std::optional<symptoms::Assessment>& sy) {
+  std::vector<std::string> s;
+  std::string head = "Foot " + fmt_fixed(scan.result.measurements.foot_length_mm) + " mm (" +
+                     foot::side_name(scan.frame.side) + ")";
+  if (r.fit) head += " in " + std::filesystem::path(a.target).filename().string() + ": toe allowance " +
+                     fmt_fixed(r.fit->toe_allowance_mm) + " mm, ball girth last minus foot " +
+                     fmt_fixed(r.fit->ball_girth_difference_mm) + " mm.";
+  else head += " in sock " + o.sock->name + ".";
+  s.push_back(head);
+  const hotspots::NerveRisk* worst = nullptr;
+  for (const auto& n : r.hot.nerves)
+    if (!worst || hotspots::risk_rank(n.risk) > hotspots::risk_rank(worst->risk) ||
+        (n.risk == worst->risk && n.peak_mmhg > worst->peak_mmhg))
+      worst = &n;
+  if (worst)
+    s.push_back("Over a " + fmt_fixed(o.run_minutes, 0) + "-minute run the highest skin pressure over a nerve is " +
+                fmt_fixed(worst->peak_mmhg) + " mmHg (" + worst->level + ", risk " + worst->risk + ") over the " +
+                worst->label + (worst->minutes_above_30mmhg > 0 ? ", " + fmt_fixed(worst->minutes_above_30mmhg, 0) + " min above 30 mmHg" : "") + ".");
+  if (!r.hot.hotspots.empty()) {
+    const auto& h = r.hot.hotspots.front();
+    s.push_back(std::to_string(r.hot.hotspots.size()) + " area(s) reach the " + fmt_fixed(o.hotspots.caution_mmhg, 0) +
+                " mmHg caution line; the highest: " + fmt_fixed(h.peak_mmhg) + " mmHg at the " + h.region + " (" + h.nerve_label +
+                ", risk " + h.risk + ").");
+  } else {
+    s.push_back("No area of the foot reaches the " + fmt_fixed(o.hotspots.caution_mmhg, 0) + " mmHg caution line.");
+  }
+  if (rec) {
+    if (rec->no_change_needed) {
+      s.push_back(rec->recommendations.front().advice);
+    } else if (rec->recommendations.empty()) {
+      s.push_back("No simulated change (" + std::to_string(rec->candidates) + " tried) lowered the nerve risk within the fit "
+                  "limits; see the rejected list.");
+    } else {
+      const auto& t = rec->recommendations.front();
+      s.push_back("Best change: " + t.advice + " Predicted nerve peak " + fmt_fixed(t.before.peak_mmhg) + " -> " +
+                  fmt_fixed(t.after.peak_mmhg) + " mmHg, risk " + t.before.risk + " -> " + t.after.risk + ".");
+    }
+  }
+  if (sy) s.push_back("Symptoms: footwear is " + sy->footwear + " as a cause. " + sy->footwear_reason);
+  s.push_back("These are model estimates (see assumptions); see a clinician for the red flags listed.");
+  return s;
+}
+
+}  // namespace
+
+void add_check_options(CLI::App* sub, CheckArgs& a) {
+  sub->add_option("scan", a.scan, "Foot scan")->required();
+  sub->add_option("last", a.target, "Last (any mesh/point format) or a sock spec (.json) for a sock alone")->required();
+  sub->add_option("--sock", a.sock, "Sock worn in the shoe: JSON spec or relaxed-sock mesh");
+  sub->add_option("--sock-tension-scale", a.sock_tension_scale, "Factor on the sock's fabric tension per unit strain (0, 1]")
+      ->check(CLI::Range(0.01, 1.0));
+  sub->add_option("--run-minutes", a.run_minutes, "Run length, min")->check(CLI::Range(0.0, 1440.0));
+  sub->add_option("--lacing", a.lacing, "criss-cross, window:3-4, parallel, skip-lowest:2, heel-lock");
+  sub->add_option("--lace-tension-n", a.lace_tension_n,
+                  "Lace tension pulled at the top, N (default: comfort lacing, solved so the laces alone give 15 mmHg at rest)")
+      ->check(CLI::Range(0.0, 200.0));
+  sub->add_flag("--no-laces", a.no_laces, "A shoe without laces");
+  sub->add_option("--size-step", a.size_step, "Grade the last by this many US sizes about its heel (multiple of 0.5)")
+      ->check(CLI::Range(-3.0, 3.0));
+  sub->add_option("--width-step", a.width_step, "Grade the last by this many width letters")->check(CLI::Range(-4, 4));
+  sub->add_option("--catalog", a.catalog, "Folder of other lasts to rank for this foot (recommendations)");
+  sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
+  sub->add_option("--symptoms", a.symptoms,
+                  "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no");
+  sub->add_option("--report", a.report, "Write report.html, report.json, summary.txt and the pressure meshes (PLY, VTP + .pvd, GLB) here");
+  sub->add_option("--scan-units", a.scan_units, "Unit of the scan: m, cm, mm or inch");
+  sub->add_option("--last-units", a.last_units, "Unit of the last: m, cm, mm or inch");
+  sub->add_option("--side", a.side, "Side of the foot: left, right or auto");
+  sub->add_option("--max-file-mb", a.max_file_mb, "Refuse files larger than this many MB")->check(CLI::Range(0.001, 1e6));
+}
+
+CheckOutput run_check_job(const CheckArgs& a) {
+  check::Options o;
+  o.run_minutes = a.run_minutes;
+  o.laces = !a.no_laces;
+  o.lacing = lacing::parse_pattern(a.lacing);
+  if (a.lace_tension_n >= 0) {
+    o.lacing.lace_tension_n = a.lace_tension_n;
+    o.lace_to_comfort = false;
+  }
+  const bool sock_only = is_json(a.target);
+  if (sock_only && !a.sock.empty()) throw Error(ErrorCode::usage, "cli", "give the sock either as the second argument or with --sock");
+  if (sock_only && (a.size_step != 0 || a.width_step != 0 || !a.catalog.empty()))
+    throw Error(ErrorCode::usage, "cli", "--size-step, --width-step and --catalog need a last");
+  std::optional<sock::SockSpec> sock_loaded;
+  if (sock_only) sock_loaded = sock::load_sock(a.target);
+  else if (!a.sock.empty()) sock_loaded = sock::load_sock(a.sock);
+  if (sock_loaded) o.sock = recommend::scaled_sock(*sock_loaded, a.sock_tension_scale);
+  else if (a.sock_tension_scale != 1.0) throw Error(ErrorCode::usage, "cli", "--sock-tension-scale needs a sock");
+  std::optional<symptoms::Assessment> sy;
+  std::optional<symptoms::Pattern> pattern;
+  if (!a.symptoms.empty()) {
+    pattern = symptoms::parse(a.symptoms);
+    sy = symptoms::assess(*pattern);
+  }
+  o.validate();
+
+  load::Options lo;
+  lo.max_file_mb = a.max_file_mb;
+  if (!a.scan_units.empty()) lo.units = load::parse_unit(a.scan_units);
+  const load::Result scan_file = load::load_geometry(a.scan, lo);
+  measure::ScanOptions so;
+  if (a.side == "left") so.frame.side = foot::Side::left;
+  else if (a.side == "right") so.frame.side = foot::Side::right;
+  else if (a.side != "auto") throw Error(ErrorCode::usage, "cli", "--side must be left, right or auto");
+  measure::ScanResult scan;
+  try {
+    scan = measure::measure_scan(scan_file.geometry, so);
+  } catch (const Error& e) {
+    throw Error(e.code(), e.stage(), a.scan + ": " + e.what());
+  }
+  load::Options ll;
+  ll.max_file_mb = a.max_file_mb;
+  if (!a.last_units.empty()) ll.units = load::parse_unit(a.last_units);
+  auto prepare = [&](const std::string& path, std::vector<std::string>& warnings) {
+    const load::Result f = load::load_geometry(path, ll);
+    warnings.insert(warnings.end(), f.warnings.begin(), f.warnings.end());
+    try {
+      last::Last L = last::prepare_last(f.geometry);
+      warnings.insert(warnings.end(), L.warnings.begin(), L.warnings.end());
+      return L;
+    } catch (const Error& e) {
+      throw Error(e.code(), e.stage(), path + ": " + e.what());
+    }
+  };
+  std::optional<last::Last> original, L;
+  std::vector<std::string> warnings = scan_file.warnings;
+  if (!sock_only) {
+    original = prepare(a.target, warnings);
+    L = recommend::graded(*original, a.size_step, a.width_step);
+  }
+  const check::Result r = check::run(scan, L ? &*L : nullptr, o);
+  if (L && scan.frame.side != L->side)
+    warnings.push_back(std::string("a ") + foot::side_name(scan.frame.side) + " foot in a " + foot::side_name(L->side) +
+                       " last: compared as mirror images (use --side if the detection is wrong)");
+  warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
+
+  recommend::Setting base;
+  base.last_path = sock_only ? "" : a.target;
+  base.size_step = a.size_step;
+  base.width_step = a.width_step;
+  base.laces = o.laces;
+  base.lacing = lacing::pattern_text(o.lacing);
+  if (!o.lace_to_comfort) base.lace_tension_n = o.lacing.lace_tension_n;
+  base.sock_path = sock_only ? "" : a.sock;
+  base.sock_tension_scale = a.sock_tension_scale;
+  base.run_minutes = a.run_minutes;
+
+  std::optional<recommend::Result> rec;
+  std::vector<last::Last> catalog_lasts;
+  std::vector<std::string> catalog_paths;
+  if (L && a.recommend) {
+    if (!a.catalog.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(a.catalog, ec))
+        throw Error(ErrorCode::io, "cli", "--catalog " + a.catalog + " is not a folder");
+      std::vector<std::filesystem::path> files;
+      for (const auto& e : std::filesystem::directory_iterator(a.catalog)) {
+        std::string ext = e.path().extension().string();
+        for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (e.is_regular_file() && (ext == ".stl" || ext == ".ply" || ext == ".obj" || ext == ".off" || ext == ".glb" ||
+                                    ext == ".gltf" || ext == ".xyz" || ext == ".pcd"))
+          files.push_back(e.path());
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) {
+        if (std::filesystem::weakly_canonical(f, ec) == std::filesystem::weakly_canonical(a.target, ec)) continue;
+        try {
+          std::vector<std::string> w;
+          catalog_lasts.push_back(prepare(f.string(), w));
+          catalog_paths.push_back(f.string());
+        } catch (const Error& e) {
+          warnings.push_back("catalog: skipped " + f.string() + ": " + e.what());
+        }
+      }
+    }
+    recommend::Input in;
+    in.scan = &scan;
+    in.scan_path = a.scan;
+    in.last = &*original;
+    in.base = base;
+    in.options = o;
+    in.baseline = &r;
+    for (std::size_t i = 0; i < catalog_lasts.size(); ++i) in.catalog.push_back({catalog_paths[i], &catalog_lasts[i]});
+    rec = recommend::recommend(in);
+  }
+
+  nlohmann::ordered_json j;
+  j["schema"] = "fitcheck.check/0.2";
+  j["scan"] = a.scan;
+  if (L) j["last"] = a.target;
+  if (o.sock) j["sock"] = o.sock->name;
+  {
+    std::vector<std::string> args = L ? recommend::check_args(a.scan, base) : std::vector<std::string>{a.scan, a.target};
+    j["args"] = args;
+  }
+  j["foot_length_mm"] = r1(scan.result.measurements.foot_length_mm);
+  if (r.fit) {
+    nlohmann::ordered_json reg = nlohmann::ordered_json::object();
+    for (const auto& f : r.fit->regions)
+      reg[f.region] = {{"rating", f.rating}, {"median_clearance_mm", r1(f.median_clearance_mm)},
+                       {"p5_clearance_mm", r1(f.p5_clearance_mm)}, {"interference_area_mm2", r1(f.interference_area_mm2)}};
+    j["fit"] = {{"toe_allowance_mm", r1(r.fit->toe_allowance_mm)},
+                {"toe_gap_mm", r1(r.fit->toe_gap_mm)},
+                {"ball_girth_difference_mm", r1(r.fit->ball_girth_difference_mm)},
+                {"instep_girth_difference_mm", r1(r.fit->instep_girth_difference_mm)},
+                {"regional_clearance", reg}};
+  }
+  nlohmann::ordered_json tl = nlohmann::ordered_json::array();
+  for (const auto& e : r.hot.timeline)
+    tl.push_back({{"minute", e.minute}, {"peak_mmhg", r1(e.peak_mmhg)}, {"peak_kpa", r1(e.peak_kpa)}, {"peak_region", e.peak_region}});
+  j["timeline"] = tl;
+  nlohmann::ordered_json hs = nlohmann::ordered_json::array();
+  for (const auto& h : r.hot.hotspots)
+    hs.push_back({{"region", h.region},
+                  {"nerve", h.nerve},
+                  {"nerve_label", h.nerve_label},
+                  {"peak_kpa", r1(h.peak_kpa)},
+                  {"peak_mmhg", r1(h.peak_mmhg)},
+                  {"nerve_peak_mmhg", r1(h.nerve_peak_mmhg)},
+                  {"mean_mmhg", r1(h.mean_mmhg)},
+                  {"area_mm2", r1(h.area_mm2)},
+                  {"first_minute", r1(h.first_minute)},
+                  {"peak_minute", h.peak_minute},
+                  {"minutes_above_30mmhg", r1(h.minutes_above_30mmhg)},
+                  {"level", h.level},
+                  {"risk", h.risk},
+                  {"peak_position_mm", {r1(h.peak_position_mm.x()), r1(h.peak_position_mm.y()), r1(h.peak_position_mm.z())}}});
+  j["hotspots"] = hs;
+  nlohmann::ordered_json nv = nlohmann::ordered_json::array();
+  for (const auto& n : r.hot.nerves)
+    nv.push_back({{"nerve", n.nerve}, {"label", n.label}, {"literature", n.literature}, {"peak_mmhg", r1(n.peak_mmhg)},
+                  {"minutes_above_30mmhg", r1(n.minutes_above_30mmhg)}, {"level", n.level}, {"risk", n.risk}});
+  j["nerves"] = nv;
+  if (L && o.laces)
+    j["lacing"] = {{"pattern", lacing::pattern_text(o.lacing)},
+                   {"lace_tension_n", std::round(r.lace_tension_n * 1000) / 1000},
+                   {"tension_from", o.lace_to_comfort ? "comfort lacing: solved so the laces alone give " +
+                                                            fmt_fixed(o.lace_comfort_mmhg) + " mmHg on the resting foot (model anchor)"
+                                                      : std::string("--lace-tension-n")},
+                   {"eyelets", r.layout.eyelets.size()},
+                   {"notes", r.layout.notes}};
+  if (rec) {
+    nlohmann::ordered_json ra = nlohmann::ordered_json::array();
+    for (const auto& x : rec->recommendations) {
+      std::vector<std::string> cmd = {"fitcheck", "check"};
+      cmd.insert(cmd.end(), x.args.begin(), x.args.end());
+      std::vector<std::string> q;
+      for (const auto& c : cmd) q.push_back(quoted(c));
+      // Unrounded before/after: applying the args reproduces them (issue #6: within 1 %).
+      ra.push_back({{"rank", x.rank},
+                    {"change", x.change},
+                    {"kind", x.kind},
+                    {"advice", x.advice},
+                    {"peak_mmhg_before", x.before.peak_mmhg},
+                    {"peak_mmhg_after", x.after.peak_mmhg},
+                    {"risk_before", x.before.risk},
+                    {"risk_after", x.after.risk},
+                    {"worst_nerve_before", x.before.worst_nerve},
+                    {"toe_box_peak_mmhg_before", r1(x.before.toe_box_peak_mmhg)},
+                    {"toe_box_peak_mmhg_after", r1(x.after.toe_box_peak_mmhg)},
+                    {"region_peak_mmhg_before", regions_json(x.before.region_peak_mmhg)},
+                    {"region_peak_mmhg_after", regions_json(x.after.region_peak_mmhg)},
+                    {"toe_allowance_mm_after", r1(x.after.toe_allowance_mm)},
+                    {"lace_tension_n_after", std::round(x.after.lace_tension_n * 1000) / 1000},
+                    {"args", x.args},
+                    {"command", join(q, " ")}});
+    }
+    j["recommendations"] = ra;
+    j["no_change_needed"] = rec->no_change_needed;
+    nlohmann::ordered_json rj = nlohmann::ordered_json::array();
+    for (const auto& x : rec->rejected) rj.push_back({{"change", x.change}, {"reason", x.reason}});
+    j["rejected"] = rj;
+    j["candidates_simulated"] = rec->candidates;
+    if (!rec->notes.empty()) j["recommendation_notes"] = rec->notes;
+  }
+  if (sy) {
+    nlohmann::ordered_json cs = nlohmann::ordered_json::array();
+    for (const auto& c : sy->causes)
+      cs.push_back({{"id", c.id}, {"name", c.name}, {"fit", c.fit}, {"why", c.why}, {"footwear_related", c.footwear_related},
+                    {"seed_section", c.seed_section}, {"nerves", c.nerves}});
+    j["symptoms"] = {{"pattern", symptoms::pattern_text(*pattern)}, {"footwear", sy->footwear},
+                     {"footwear_reason", sy->footwear_reason}, {"care", sy->care}, {"causes", cs},
+                     {"red_flags", sy->red_flags}, {"nerves_to_watch", sy->nerves_to_watch}};
+  }
+  j["thresholds_mmhg"] = {{"caution", o.hotspots.caution_mmhg}, {"warning", o.hotspots.warning_mmhg}, {"alarm", o.hotspots.alarm_mmhg}};
+  CheckOutput out;
+  out.summary = summary_lines(a, scan, r, o, rec, sy);
+  j["summary"] = out.summary;
+  j["assumptions"] = r.assumptions;
+  j["red_flags"] = check::red_flags();
+  j["warnings"] = warnings;
+  if (!a.report.empty()) {
+    const std::filesystem::path dir = a.report;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw Error(ErrorCode::io, "cli", "cannot create report folder " + dir.string() + ": " + ec.message());
+    j["report"] = a.report;
+    write_meshes(dir, r);
+    report::write_html(dir / "report.html", html_page(a, r, j, out.summary));
+    std::ofstream(dir / "summary.txt") << join(out.summary, "\n") << "\n";
+    std::ofstream(dir / "report.json") << j.dump(2) << "\n";
+    if (!std::filesystem::exists(dir / "report.json"))
+      throw Error(ErrorCode::io, "cli", "cannot write the report in " + dir.string());
+  }
+  out.json = std::move(j);
+  return out;
+}
+
+}  // namespace fitcheck::cli

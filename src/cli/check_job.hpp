@@ -1,0 +1,53 @@
+// The check job shared by `fitcheck check`, `fitcheck demo` and `fitcheck batch`: from command-line arguments to the
+// report (JSON schema "fitcheck.check/0.2", a human summary, and with a report folder the meshes, the ParaView time
+// series and a self-contained HTML page).
+//
+// JSON (fitcheck.check/0.2; 0.1 plus recommendations, symptoms, summary, lacing.tension_from, hotspots[].nerve_peak_mmhg):
+//   schema, scan, last, sock, args, foot_length_mm,
+//   fit {toe_allowance_mm, toe_gap_mm, ball_girth_difference_mm, instep_girth_difference_mm,
+//        regional_clearance {region: {rating, median_clearance_mm, p5_clearance_mm, interference_area_mm2}}},
+//   timeline [{minute, peak_mmhg, peak_kpa, peak_region}],
+//   hotspots [{region, nerve, nerve_label, peak_kpa, peak_mmhg, nerve_peak_mmhg, mean_mmhg, area_mm2, first_minute,
+//              peak_minute, minutes_above_30mmhg, level, risk, peak_position_mm}],
+//   nerves [{nerve, label, literature, peak_mmhg, minutes_above_30mmhg, level, risk}],
+//   lacing {pattern, lace_tension_n, tension_from, eyelets, notes},
+//   recommendations [{rank, change, kind, advice, peak_mmhg_before, peak_mmhg_after, risk_before, risk_after,
+//                     worst_nerve_before, region_peak_mmhg_before {region: mmHg}, region_peak_mmhg_after,
+//                     toe_allowance_mm_after, lace_tension_n_after, args [...], command}],
+//   no_change_needed, rejected [{change, reason}], candidates_simulated,
+//   symptoms {pattern, footwear, footwear_reason, care, causes [...], red_flags, nerves_to_watch},
+//   thresholds_mmhg, summary [lines], assumptions, red_flags, warnings, report.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace fitcheck::cli {
+
+struct CheckArgs {
+  std::string scan, target, sock, lacing = "criss-cross", report, scan_units, last_units, side = "auto";
+  std::string catalog, symptoms;
+  double run_minutes = 60.0;
+  double lace_tension_n = -1;      ///< < 0: comfort lacing
+  double size_step = 0;            ///< US sizes, multiple of 0.5
+  int width_step = 0;              ///< width letters
+  double sock_tension_scale = 1.0;
+  bool no_laces = false;
+  bool recommend = true;
+  double max_file_mb = 500.0;
+};
+
+/// Registers the check options on `sub` (positional scan and last/sock included).
+void add_check_options(CLI::App* sub, CheckArgs& a);
+
+struct CheckOutput {
+  nlohmann::ordered_json json;
+  std::vector<std::string> summary;  ///< plain-language lines (also json["summary"])
+};
+
+/// Runs the whole check (and recommendations, symptoms, report folder). Throws fitcheck::Error.
+CheckOutput run_check_job(const CheckArgs& a);
+
+}  // namespace fitcheck::cli

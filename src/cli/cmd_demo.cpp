@@ -1,0 +1,65 @@
+// `fitcheck demo [--samples DIR] [--out DIR] [--json]`: the whole check with recommendations on the bundled samples
+// (scans/, lasts/ under DIR, default the current folder): the sample foot in a last that fits, in a last narrow in the
+// forefoot, in the fitting last laced tight, and with a class I compression sock alone. Each case writes its report
+// (report.html, report.json, summary.txt, pressure meshes) under OUT/<case>/ and prints its summary.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "cli/check_job.hpp"
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+namespace fitcheck::cli {
+
+namespace {
+struct DemoArgs {
+  std::string samples = ".", out = "demo-report";
+};
+
+int run_demo(const DemoArgs& d, const OutputFlags& flags) {
+  const std::filesystem::path s = d.samples;
+  const std::filesystem::path scan = s / "scans" / "foot-right.ply";
+  for (const auto& f : {scan, s / "lasts" / "last-fit.stl", s / "lasts" / "last-narrow.ply", s / "lasts" / "sock-class1.json"})
+    if (!std::filesystem::exists(f))
+      throw Error(ErrorCode::io, "demo", "sample " + f.string() + " not found: run from the project folder or give --samples DIR");
+  struct Case {
+    std::string name, title, target;
+    double tension = -1;
+  };
+  const std::vector<Case> cases = {
+      {"fitting-last", "the sample foot in a last that fits", (s / "lasts" / "last-fit.stl").string()},
+      {"narrow-forefoot", "the same foot in a last narrow in the forefoot", (s / "lasts" / "last-narrow.ply").string()},
+      {"tight-laces", "the fitting last laced tight (25 N pulled at the top)", (s / "lasts" / "last-fit.stl").string(), 25.0},
+      {"compression-sock", "a class I compression sock alone", (s / "lasts" / "sock-class1.json").string()},
+  };
+  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  for (const Case& c : cases) {
+    CheckArgs a;
+    a.scan = scan.string();
+    a.target = c.target;
+    a.lace_tension_n = c.tension;
+    a.report = (std::filesystem::path(d.out) / c.name).string();
+    const CheckOutput r = run_check_job(a);
+    if (flags.json) {
+      all.push_back({{"case", c.name}, {"title", c.title}, {"result", r.json}});
+      continue;
+    }
+    std::cout << "== " << c.title << " (" << c.name << ")\n";
+    for (const auto& line : r.summary) std::cout << "   " << line << "\n";
+    std::cout << "   report: " << a.report << "/report.html\n\n";
+  }
+  if (flags.json) std::cout << nlohmann::ordered_json{{"schema", "fitcheck.demo/0.1"}, {"cases", all}}.dump(2) << "\n";
+  return 0;
+}
+}  // namespace
+
+void add_demo_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out) {
+  auto d = std::make_shared<DemoArgs>();
+  CLI::App* sub = app.add_subcommand("demo", "Run the whole check with recommendations on the bundled samples");
+  sub->add_option("--samples", d->samples, "Folder holding scans/ and lasts/ (default: the current folder)");
+  sub->add_option("--out", d->out, "Folder for the reports (default: demo-report)");
+  sub->callback([&run, &out, d] { run = [d, &out] { return run_demo(*d, out); }; });
+}
+
+}  // namespace fitcheck::cli

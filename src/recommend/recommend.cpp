@@ -1,0 +1,395 @@
+#include "recommend/recommend.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/format.hpp"
+#include "hotspots/hotspots.hpp"
+#include "lacing/lacing.hpp"
+#include "size/size.hpp"
+
+namespace fitcheck::recommend {
+
+namespace {
+
+std::string num(double v) {
+  std::ostringstream s;
+  s << std::setprecision(10) << v;
+  return s.str();
+}
+
+std::string signed_num(double v) { return (v > 0 ? "+" : "") + num(v); }
+
+const char* kRiskNames[] = {"none", "low", "moderate", "high"};
+
+int kind_order(const std::string& k) {
+  static const std::vector<std::string> order = {"none", "lacing", "tension", "sock", "width", "size", "size+width", "last"};
+  const auto it = std::find(order.begin(), order.end(), k);
+  return static_cast<int>(it - order.begin());
+}
+
+std::string short_nerve(const std::string& id) {
+  if (id == "deep_peroneal") return "deep peroneal nerve (top of the foot)";
+  if (id.rfind("superficial_peroneal", 0) == 0) return "superficial peroneal nerve (top of the foot)";
+  if (id == "sural") return "sural nerve (outer side of the foot)";
+  if (id.rfind("interdigital", 0) == 0) return "interdigital nerves (between the toes)";
+  if (id == "joplin") return "nerve on the inner side of the big toe joint";
+  return "nerves";
+}
+
+std::string size_words(double step) {
+  const double a = std::abs(step);
+  const std::string amount = a == 0.5 ? "half a size" : a == 1.0 ? "one size" : num(a) + " sizes";
+  return amount + (step > 0 ? " up" : " down");
+}
+
+std::string width_words(int step) {
+  const int a = std::abs(step);
+  return (a == 1 ? std::string("one width") : std::to_string(a) + " widths") + (step > 0 ? " wider" : " narrower");
+}
+
+}  // namespace
+
+std::vector<std::string> check_args(const std::string& scan, const Setting& s) {
+  std::vector<std::string> a = {scan, s.last_path, "--run-minutes", num(s.run_minutes)};
+  if (s.size_step != 0) a.insert(a.end(), {"--size-step", num(s.size_step)});
+  if (s.width_step != 0) a.insert(a.end(), {"--width-step", std::to_string(s.width_step)});
+  if (!s.laces) {
+    a.push_back("--no-laces");
+  } else {
+    a.insert(a.end(), {"--lacing", s.lacing});
+    if (s.lace_tension_n) a.insert(a.end(), {"--lace-tension-n", num(*s.lace_tension_n)});
+  }
+  if (!s.sock_path.empty()) {
+    a.insert(a.end(), {"--sock", s.sock_path});
+    if (s.sock_tension_scale != 1.0) a.insert(a.end(), {"--sock-tension-scale", num(s.sock_tension_scale)});
+  }
+  return a;
+}
+
+last::Last graded(const last::Last& L, double size_step, int width_step) {
+  if (!(std::isfinite(size_step) && std::abs(size_step) <= 3 && std::abs(size_step * 2 - std::round(size_step * 2)) < 1e-9))
+    throw Error(ErrorCode::usage, "recommend", "size step must be a multiple of 0.5 in [-3, 3], got " + num(size_step));
+  if (std::abs(width_step) > 4) throw Error(ErrorCode::usage, "recommend", "width step must be in [-4, 4]");
+  if (size_step == 0 && width_step == 0) return L;
+  const size::Size from = last::infer_size(L.measurements.stick_length_mm);
+  size::Size to = from;
+  to.value += size_step;
+  to.width += width_step;
+  to.width_given = true;
+  return last::grade_last(L, from, to).graded;
+}
+
+sock::SockSpec scaled_sock(const sock::SockSpec& base, double scale) {
+  if (!(std::isfinite(scale) && scale > 0 && scale <= 1))
+    throw Error(ErrorCode::usage, "recommend", "sock tension scale must be in (0, 1], got " + num(scale));
+  sock::SockSpec s = base;
+  s.fabric_modulus_n_per_mm *= scale;
+  return s;
+}
+
+void Options::validate() const {
+  auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+  if (!in(min_toe_allowance_mm, 0, 30) || !in(max_toe_allowance_mm, 0, 40) || min_toe_allowance_mm > max_toe_allowance_mm)
+    throw Error(ErrorCode::usage, "recommend", "toe allowance range must lie in [0, 40] mm, min <= max");
+  if (!in(min_drop_mmhg, 0, 50) || !in(min_drop_fraction, 0, 1))
+    throw Error(ErrorCode::usage, "recommend", "min_drop_mmhg must be in [0, 50], min_drop_fraction in [0, 1]");
+  if (!in(window_reach_mm, 5, 60)) throw Error(ErrorCode::usage, "recommend", "window_reach_mm must be in [5, 60]");
+  if (std::find(std::begin(kRiskNames), std::end(kRiskNames), acceptable_risk) == std::end(kRiskNames))
+    throw Error(ErrorCode::usage, "recommend", "acceptable_risk must be none, low, moderate or high");
+  if (max_recommendations < 1 || max_recommendations > 50)
+    throw Error(ErrorCode::usage, "recommend", "max_recommendations must be in [1, 50]");
+}
+
+Outcome outcome_of(const check::Result& r) {
+  Outcome o;
+  int worst = -1;
+  for (const auto& n : r.hot.nerves) {
+    const int k = hotspots::risk_rank(n.risk);
+    o.nerve_risk[n.nerve] = k;
+    o.risk_sum += k;
+    o.peak_mmhg = std::max(o.peak_mmhg, n.peak_mmhg);
+    worst = std::max(worst, k);
+  }
+  // Among the nerves with the worst risk, the one with the highest peak.
+  double best_peak = -1;
+  for (const auto& n : r.hot.nerves)
+    if (hotspots::risk_rank(n.risk) == worst && n.peak_mmhg > best_peak) best_peak = n.peak_mmhg, o.worst_nerve = n.nerve;
+  o.risk = kRiskNames[std::max(0, worst)];
+  for (const auto& e : r.hot.timeline) o.field_peak_mmhg = std::max(o.field_peak_mmhg, e.peak_mmhg);
+  for (const auto& h : r.hot.hotspots) {
+    if (h.peak_position_mm.x() >= kToeBoxFromFraction * r.foot_length_mm) o.toe_box_peak_mmhg = std::max(o.toe_box_peak_mmhg, h.peak_mmhg);
+    o.region_peak_mmhg[h.region] = std::max(o.region_peak_mmhg[h.region], h.peak_mmhg);
+    o.region_risk[h.region] = std::max(o.region_risk[h.region], hotspots::risk_rank(h.risk));
+  }
+  if (r.fit) {
+    o.toe_allowance_mm = r.fit->toe_allowance_mm;
+    for (const auto& f : r.fit->regions)
+      if (f.region == "heel") o.heel_rating = f.rating;
+  }
+  o.lace_tension_n = r.lace_tension_n;
+  return o;
+}
+
+namespace {
+
+struct Candidate {
+  std::string change, kind, advice;
+  Setting setting;
+  bool relace = false;                    ///< laces only: reuse the placement
+  const last::Last* catalog_last = nullptr;
+};
+
+/// Eyelet rows within `reach` (along x) of the dorsal hotspot over a nerve with the worst risk, limited to the rows
+/// window lacing may skip ([2, N-1]).
+std::vector<int> rows_over_hotspot(const check::Result& b, double reach) {
+  const hotspots::Hotspot* best = nullptr;
+  for (const auto& h : b.hot.hotspots) {
+    if (h.region != "instep" && h.region != "dorsum") continue;
+    if (!best || hotspots::risk_rank(h.risk) > hotspots::risk_rank(best->risk) ||
+        (h.risk == best->risk && h.peak_mmhg > best->peak_mmhg))
+      best = &h;
+  }
+  std::vector<int> rows;
+  if (!best || !b.fit || best->peak_vertex < 0 || b.layout.eyelets.empty()) return rows;
+  const double x = b.fit->foot.vertices[static_cast<std::size_t>(best->peak_vertex)].x();
+  int n = 0;
+  for (const auto& e : b.layout.eyelets) n = std::max(n, e.row);
+  for (const auto& e : b.layout.eyelets)
+    if (e.medial && std::abs(e.position_mm.x() - x) <= reach && e.row >= 2 && e.row <= n - 1) rows.push_back(e.row);
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+std::string rows_text(const std::vector<int>& rows) {
+  std::string t;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0) t += i + 1 == rows.size() ? " and " : ", ";
+    t += std::to_string(rows[i]);
+  }
+  return t;
+}
+
+bool toe_ok(double ta, const Options& o) { return ta >= o.min_toe_allowance_mm && ta <= o.max_toe_allowance_mm; }
+double toe_distance(double ta, const Options& o) {
+  return ta < o.min_toe_allowance_mm ? o.min_toe_allowance_mm - ta : ta > o.max_toe_allowance_mm ? ta - o.max_toe_allowance_mm : 0.0;
+}
+
+}  // namespace
+
+Result recommend(const Input& in, const Options& opt) {
+  opt.validate();
+  if (!in.scan || !in.last || !in.baseline || !in.baseline->fit)
+    throw Error(ErrorCode::usage, "recommend", "recommendations need a foot checked in a last");
+  const check::Result& base = *in.baseline;
+  Result res;
+  res.baseline = outcome_of(base);
+  const Outcome& B = res.baseline;
+  const int acceptable = hotspots::risk_rank(opt.acceptable_risk);
+  auto none_rec = [&](const std::string& advice) {
+    Recommendation r;
+    r.rank = 1;
+    r.change = "none";
+    r.kind = "none";
+    r.advice = advice;
+    r.before = r.after = B;
+    r.setting = in.base;
+    r.args = check_args(in.scan_path, in.base);
+    return r;
+  };
+  if (hotspots::risk_rank(B.risk) <= acceptable) {
+    res.no_change_needed = true;
+    res.recommendations.push_back(none_rec(
+        "No change needed: no nerve's skin pressure reaches the " + fmt_fixed(in.options.hotspots.warning_mmhg, 0) +
+        " mmHg warning line during the " + fmt_fixed(in.base.run_minutes, 0) + "-minute run (highest over a nerve " +
+        fmt_fixed(B.peak_mmhg) + " mmHg; model estimate)."));
+    return res;
+  }
+
+  // ---- candidates ----
+  std::vector<Candidate> cands;
+  const std::string nerve = short_nerve(B.worst_nerve);
+  const double pull = base.lace_tension_n;
+  if (in.base.laces && in.options.laces) {
+    auto lace_cand = [&](const std::string& pattern, double tension, const std::string& kind, const std::string& advice) {
+      Candidate c;
+      c.setting = in.base;
+      c.setting.lacing = pattern;
+      c.setting.lace_tension_n = tension;
+      c.kind = kind;
+      c.change = kind == "tension" ? "lace tension " + fmt_fixed(tension) + " N" : "lacing " + pattern;
+      c.advice = advice;
+      c.relace = true;
+      cands.push_back(c);
+    };
+    const int n_rows = in.options.lacing.eyelet_pairs;
+    if (opt.lacing) {
+      const std::vector<int> rows = rows_over_hotspot(base, opt.window_reach_mm);
+      if (!rows.empty()) {
+        std::string pattern = "window:" + std::to_string(rows.front()) +
+                              (rows.back() != rows.front() ? "-" + std::to_string(rows.back()) : std::string());
+        lace_cand(pattern, pull, "lacing",
+                  "Window lacing: skip the crossings at eyelet pairs " + rows_text(rows) +
+                      " (counted from the toes) on both sides -- run the lace straight up the side there -- so no lace "
+                      "crosses the top of the foot over the " + nerve + ". Pull as before.");
+      }
+      for (int a = 2; a + 1 <= n_rows - 1; ++a) {
+        const std::string pattern = "window:" + std::to_string(a) + "-" + std::to_string(a + 1);
+        if (rows.size() == 2 && rows.front() == a) continue;  // the same window as above
+        lace_cand(pattern, pull, "lacing",
+                  "Window lacing: skip the crossings at eyelet pairs " + std::to_string(a) + " and " + std::to_string(a + 1) +
+                      " (counted from the toes) on both sides; pull as before.");
+      }
+      lace_cand("parallel", pull, "lacing", "Straight (parallel bar) lacing: the lace crosses the top of the foot only as "
+                                            "straight bars, none diagonally; pull as before.");
+      lace_cand("skip-lowest:1", pull, "lacing", "Leave the lowest eyelet pair (nearest the toes) empty and start lacing at "
+                                                 "pair 2: more room over the forefoot; pull as before.");
+      lace_cand("skip-lowest:2", pull, "lacing", "Leave the two lowest eyelet pairs empty and start lacing at pair 3: more "
+                                                 "room over the forefoot; pull as before.");
+      lace_cand("heel-lock", pull, "lacing", "Heel-lock (runner's loop) at the top eyelets with a looser forefoot: the heel "
+                                             "is held by the loop, not by pulling the whole lace tight.");
+    }
+    if (opt.tension && pull > 0) {
+      const std::string same = in.base.lacing;
+      lace_cand(same, 0.75 * pull, "tension",
+                "Lace about a quarter looser: pull the laces with " + fmt_fixed(0.75 * pull) + " N instead of " +
+                    fmt_fixed(pull) + " N at the top (snug, not tight).");
+      lace_cand(same, 0.5 * pull, "tension",
+                "Lace about half as tight: pull the laces with " + fmt_fixed(0.5 * pull) + " N instead of " + fmt_fixed(pull) +
+                    " N at the top; check the heel still holds.");
+    }
+  }
+  auto shoe_cand = [&](double ds, int dw, const std::string& kind, const std::string& advice) {
+    Candidate c;
+    c.setting = in.base;
+    c.setting.size_step = in.base.size_step + ds;
+    c.setting.width_step = in.base.width_step + dw;
+    c.kind = kind;
+    std::string ch;
+    if (ds != 0) ch += "size " + signed_num(ds);
+    if (dw != 0) ch += std::string(ch.empty() ? "" : ", ") + "width " + signed_num(dw);
+    c.change = ch;
+    c.advice = advice;
+    cands.push_back(c);
+  };
+  if (opt.width)
+    for (int dw : {1, 2, -1})
+      shoe_cand(0, dw, "width", "The same size " + width_words(dw) + " (" + fmt_fixed(std::abs(dw) * size::kGirthPerWidthMm) +
+                                    " mm " + (dw > 0 ? "more" : "less") + " ball girth per the grading rule, literature G2).");
+  if (opt.size)
+    for (double ds : {0.5, 1.0, -0.5})
+      shoe_cand(ds, 0, "size", "Go " + size_words(ds) + " in the same width (" + fmt_fixed(std::abs(ds) * 8.47) + " mm " +
+                                   (ds > 0 ? "longer" : "shorter") + ", girth graded with it).");
+  if (opt.size && opt.width)
+    shoe_cand(0.5, 1, "size+width", "Half a size up and one width wider.");
+  for (const auto& c : in.catalog) {
+    Candidate k;
+    k.setting = in.base;
+    k.setting.last_path = c.path;
+    k.setting.size_step = 0;
+    k.setting.width_step = 0;
+    k.kind = "last";
+    k.change = "last " + std::filesystem::path(c.path).stem().string();
+    k.advice = "Try the shoe built on last '" + std::filesystem::path(c.path).filename().string() + "'.";
+    k.catalog_last = c.last;
+    cands.push_back(k);
+  }
+  if (opt.sock && in.options.sock && !in.base.sock_path.empty()) {
+    Candidate c;
+    c.setting = in.base;
+    c.setting.sock_tension_scale = in.base.sock_tension_scale * 0.7;
+    c.kind = "sock";
+    c.change = "sock tension x0.7";
+    c.advice = "A sock with about 30 % less compression (roughly one compression class lower, literature C1), or a "
+               "thinner, less tight sock.";
+    cands.push_back(c);
+  }
+
+  // ---- simulate ----
+  const last::Last base_last = graded(*in.last, in.base.size_step, in.base.width_step);
+  std::optional<sock::SockSpec> base_sock_unscaled;
+  if (in.options.sock && in.base.sock_tension_scale != 1.0) {
+    base_sock_unscaled = *in.options.sock;
+    base_sock_unscaled->fabric_modulus_n_per_mm /= in.base.sock_tension_scale;
+  } else if (in.options.sock) {
+    base_sock_unscaled = *in.options.sock;
+  }
+  std::vector<Recommendation> ok;
+  for (const Candidate& c : cands) {
+    check::Options o = in.options;
+    o.run_minutes = c.setting.run_minutes;
+    o.laces = c.setting.laces;
+    if (c.setting.laces) o.lacing = lacing::parse_pattern(c.setting.lacing, o.lacing);
+    o.lace_to_comfort = !c.setting.lace_tension_n.has_value();
+    if (c.setting.lace_tension_n) o.lacing.lace_tension_n = *c.setting.lace_tension_n;
+    if (base_sock_unscaled) o.sock = scaled_sock(*base_sock_unscaled, c.setting.sock_tension_scale);
+    check::Result r;
+    try {
+      if (c.relace) {
+        r = check::relace(base, base_last, o);
+      } else {
+        const last::Last L = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step, c.setting.width_step);
+        r = check::run(*in.scan, &L, o);
+      }
+    } catch (const Error& e) {
+      res.rejected.push_back({c.change, std::string("could not be simulated: ") + e.what()});
+      continue;
+    }
+    ++res.candidates;
+    const Outcome A = outcome_of(r);
+    // Constraints.
+    std::string why;
+    if (!toe_ok(A.toe_allowance_mm, opt) && !(toe_distance(A.toe_allowance_mm, opt) < toe_distance(B.toe_allowance_mm, opt)))
+      why = "toe allowance " + fmt_fixed(A.toe_allowance_mm) + " mm outside " + fmt_fixed(opt.min_toe_allowance_mm, 0) + "-" +
+            fmt_fixed(opt.max_toe_allowance_mm, 0) + " mm (literature G3)";
+    else if (A.heel_rating == "loose" && B.heel_rating != "loose")
+      why = "the heel would be loose (no heel hold)";
+    for (const auto& [nv, k] : A.nerve_risk)
+      if (why.empty() && k > (B.nerve_risk.count(nv) ? B.nerve_risk.at(nv) : 0))
+        why = "raises the risk over the " + nv + " nerve to " + kRiskNames[k];
+    for (const auto& [rg, k] : A.region_risk)
+      if (why.empty() && k > (B.region_risk.count(rg) ? B.region_risk.at(rg) : 0))
+        why = "a new or worse hotspot at the " + rg + " (risk " + std::string(kRiskNames[k]) + ")";
+    const int wa = hotspots::risk_rank(A.risk), wb = hotspots::risk_rank(B.risk);
+    const bool better = wa < wb || A.risk_sum < B.risk_sum ||
+                        (B.peak_mmhg - A.peak_mmhg >= std::max(opt.min_drop_mmhg, opt.min_drop_fraction * B.peak_mmhg));
+    if (why.empty() && A.peak_mmhg > B.peak_mmhg + opt.min_drop_mmhg)
+      why = "raises the highest pressure over a nerve (" + fmt_fixed(B.peak_mmhg) + " -> " + fmt_fixed(A.peak_mmhg) + " mmHg)";
+    if (why.empty() && !better)
+      why = "does not lower the nerve risk (" + A.risk + ", peak " + fmt_fixed(A.peak_mmhg) + " mmHg over a nerve)";
+    if (!why.empty()) {
+      res.rejected.push_back({c.change, why});
+      continue;
+    }
+    Recommendation rec;
+    rec.change = c.change;
+    rec.kind = c.kind;
+    rec.advice = c.advice;
+    rec.before = B;
+    rec.after = A;
+    rec.setting = c.setting;
+    rec.args = check_args(in.scan_path, c.setting);
+    ok.push_back(std::move(rec));
+  }
+  std::stable_sort(ok.begin(), ok.end(), [](const Recommendation& a, const Recommendation& b) {
+    const int ra = hotspots::risk_rank(a.after.risk), rb = hotspots::risk_rank(b.after.risk);
+    if (ra != rb) return ra < rb;
+    if (std::abs(a.after.peak_mmhg - b.after.peak_mmhg) > 0.5) return a.after.peak_mmhg < b.after.peak_mmhg;
+    if (a.after.risk_sum != b.after.risk_sum) return a.after.risk_sum < b.after.risk_sum;
+    return kind_order(a.kind) < kind_order(b.kind);
+  });
+  for (std::size_t i = 0; i < ok.size() && i < opt.max_recommendations; ++i) {
+    ok[i].rank = static_cast<int>(i) + 1;
+    res.recommendations.push_back(std::move(ok[i]));
+  }
+  if (res.recommendations.empty())
+    res.notes.push_back("none of the " + std::to_string(res.candidates) +
+                        " simulated changes lowered the nerve risk without breaking a fit constraint; see `rejected`");
+  return res;
+}
+
+}  // namespace fitcheck::recommend

@@ -1,0 +1,148 @@
+// Stage `recommend`: changes to the lacing, the lace tension, the size, the width, the last or the sock that lower
+// the pressure over the foot's nerves, each simulated through the whole check (placement, swelling, contact,
+// hotspots) and ranked (ARCHITECTURE.md stage "recommend"; issue #6).
+//
+// Candidates (each a Setting: what `fitcheck check` runs with, so that its `args` reproduce it exactly):
+//   lacing      window lacing over the dorsal hotspot (the eyelet rows within `window_reach_mm` of its peak, along the
+//               last), parallel bar lacing, skip the lowest one or two rows (a wide forefoot), heel-lock with a looser
+//               forefoot; at the runner's present pull (the baseline's lace tension in N, written into the args).
+//   tension     the same pattern at 75 % and 50 % of the present pull.
+//   size        half and full sizes up and down (the last graded about its heel, src/last grade_last; G1, G2).
+//   width       one and two width letters up and down (G2), and half a size up with one width up.
+//   last        every last of a catalog folder (sizes as they come).
+//   sock        with a sock: its fabric tension per unit strain at 70 % (about one compression class lower, C1).
+// Lacing candidates reuse the placement (check::relace); the others run the whole check.
+//
+// Outcome of a setting: the worst nerve risk (hotspots: none < low < moderate < high), the sum of the nerves' risk
+// ranks, the highest skin pressure over any nerve's path during the run (peak_mmhg), the peak per region (toe box,
+// ball, instep, ...: the highest hotspot there), toe allowance and heel fit.
+// Accepted when, against the baseline: it lowers the worst nerve risk, or the sum of risk ranks, or the nerve peak by
+// at least `min_drop_mmhg` and `min_drop_fraction`, without raising the nerve peak by more than `min_drop_mmhg`; and
+// it keeps the fit constraints -- toe allowance in
+// [`min_toe_allowance_mm`, `max_toe_allowance_mm`] (literature.md G3; or closer to that range than the baseline), the
+// heel region not rated "loose" (heel hold; unless it already was), no nerve's risk rank and no region's hotspot risk
+// higher than before (no new hotspot elsewhere). Ranked by worst risk after, nerve peak after (0.5 mmHg apart), sum
+// of risk ranks after (ascending), then the simpler change first (lacing < tension < sock < width < size < last).
+// A baseline whose worst nerve risk is at most `acceptable_risk` ("low": nothing above the 30 mmHg warning line over a
+// nerve) gets one recommendation, "none": no change needed.
+//
+// All pressures are model estimates (see src/pressure, src/check): the ranking is relative; the absolute values carry
+// the model's uncertainty.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "check/check.hpp"
+#include "last/last.hpp"
+#include "measure/measure.hpp"
+#include "sock/sock.hpp"
+
+namespace fitcheck::recommend {
+
+/// What one `fitcheck check` run uses besides the scan. Steps are applied to the last at `last_path`.
+struct Setting {
+  std::string last_path;                 ///< the last's file (as given on the command line, or a catalog last)
+  double size_step = 0;                  ///< US sizes (G1: 8.47 mm per size), a multiple of 0.5; [-3, 3]
+  int width_step = 0;                    ///< width letters (G2: 6.35 mm ball girth each); [-4, 4]
+  bool laces = true;
+  std::string lacing = "criss-cross";    ///< lacing::parse_pattern text
+  std::optional<double> lace_tension_n;  ///< empty: comfort lacing (check::Options::lace_to_comfort)
+  std::string sock_path;                 ///< empty: no sock
+  double sock_tension_scale = 1.0;       ///< factor on the sock's fabric tension per unit strain; (0, 1]
+  double run_minutes = 60.0;
+};
+
+/// The arguments of `fitcheck check` that run `s` on `scan` (after "check"): scan, last, then options; numbers
+/// written with enough digits to reproduce the run.
+std::vector<std::string> check_args(const std::string& scan, const Setting& s);
+
+/// The last graded by `size_step` US sizes and `width_step` width letters about its heel (returns `last` unchanged
+/// for zero steps). The size it starts from is inferred from the stick length (last::infer_size).
+last::Last graded(const last::Last& last, double size_step, int width_step);
+
+/// `base` with the sock's tension per unit strain scaled (Error(usage) for a scale outside (0, 1]).
+sock::SockSpec scaled_sock(const sock::SockSpec& base, double tension_scale);
+
+struct Options {
+  double min_toe_allowance_mm = 8.0;    ///< literature.md G3 (10-17 typical; 8 lets a half size down be tried); [0, 30]
+  double max_toe_allowance_mm = 17.0;   ///< G3; [0, 40]
+  double min_drop_mmhg = 2.0;           ///< smallest nerve-peak drop that counts as an improvement; [0, 50]
+  double min_drop_fraction = 0.05;      ///< ... and as a fraction of the baseline's nerve peak; [0, 1]
+  double window_reach_mm = 15.0;        ///< window lacing skips the rows within this of the hotspot peak (along x); [5, 60]
+  std::string acceptable_risk = "low";  ///< a baseline at or below this worst nerve risk needs no change
+  std::size_t max_recommendations = 5;  ///< [1, 50]
+  bool lacing = true, tension = true, size = true, width = true, sock = true;
+  void validate() const;                ///< throws Error(usage)
+};
+
+/// The toe box of a shoe (vamp and toe cap) covers the foot from here to the tip, fraction of the foot length (the ball
+/// lies at 70-79 %, literature.md A6; src/pressure's vamp starts at 60 %).
+constexpr double kToeBoxFromFraction = 0.60;
+
+/// How a check came out, for ranking.
+struct Outcome {
+  double peak_mmhg = 0;         ///< the highest skin pressure over a nerve's path during the run
+  double field_peak_mmhg = 0;   ///< the highest pressure anywhere
+  std::string risk = "none";    ///< worst nerve risk
+  int risk_sum = 0;             ///< sum of the nerves' risk ranks
+  std::string worst_nerve;      ///< the nerve with the worst risk (highest peak among equals)
+  double toe_box_peak_mmhg = 0; ///< highest hotspot peak in the toe box of the shoe (peak at or ahead of
+                                ///< kToeBoxFromFraction of the foot length: ball and toes); 0 without one
+  std::map<std::string, double> region_peak_mmhg;  ///< highest hotspot peak per region ("toe box", "instep", ...)
+  std::map<std::string, int> region_risk;           ///< worst hotspot risk rank per region
+  std::map<std::string, int> nerve_risk;            ///< risk rank per nerve
+  double toe_allowance_mm = 0;
+  std::string heel_rating;      ///< placement's heel region rating ("" without a last)
+  double lace_tension_n = 0;
+};
+Outcome outcome_of(const check::Result& r);
+
+struct Recommendation {
+  int rank = 0;
+  std::string change;            ///< short id: "none", "lacing window:5-6", "width +1", "size +0.5", "last NAME", ...
+  std::string kind;              ///< none, lacing, tension, sock, width, size, size+width, last
+  std::string advice;            ///< plain language
+  Outcome before, after;
+  Setting setting;
+  std::vector<std::string> args; ///< check_args(scan, setting)
+};
+
+struct Rejected {
+  std::string change, reason;
+};
+
+/// The evaluated candidate changes (for the benchmark and reports).
+struct Result {
+  Outcome baseline;
+  bool no_change_needed = false;
+  std::vector<Recommendation> recommendations;  ///< ranked; {"none"} when no change is needed
+  std::vector<Rejected> rejected;               ///< candidates that did not help or broke a constraint, with why
+  int candidates = 0;                           ///< checks simulated
+  std::vector<std::string> notes;
+};
+
+/// A last of a catalog, prepared, with the path its args use.
+struct CatalogLast {
+  std::string path;
+  const last::Last* last = nullptr;
+};
+
+struct Input {
+  const measure::ScanResult* scan = nullptr;
+  std::string scan_path;                 ///< for the args
+  const last::Last* last = nullptr;      ///< the last at base.last_path, already graded by base's steps
+  Setting base;
+  check::Options options;                ///< base's check options (sock, lacing, run, ...)
+  const check::Result* baseline = nullptr;  ///< check::run(scan, last, options)
+  std::vector<CatalogLast> catalog;
+};
+
+/// Simulates the candidates and ranks them. Throws Error(usage) for bad options or an input without a last and
+/// baseline.
+Result recommend(const Input& in, const Options& options = {});
+
+}  // namespace fitcheck::recommend

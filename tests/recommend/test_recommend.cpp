@@ -1,0 +1,130 @@
+// Recommendations (issue #6 must-shows), through the CLI a user runs: a foot in a last narrow in the forefoot gets a
+// width up (or a wider last) first with a lower toe-box pressure; a high instep under tight laces gets a lacing change
+// first; a foot in a last that fits gets "no change needed"; applying a recommendation's args reproduces its predicted
+// after-values within 1 %.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "recommend/recommend.hpp"
+#include "save/save.hpp"
+#include "synth/synth.hpp"
+#include "test_util.hpp"
+
+using namespace fitcheck;
+using json = nlohmann::json;
+
+namespace {
+
+std::string sample(const std::string& rel) { return test::quote(test::source_dir() / rel); }
+
+json check_json(const std::string& args) {
+  const test::CliRun r = test::run_cli("check " + args + " --json");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, "fitcheck check " << args << " failed: " << r.err);
+  return json::parse(r.out);
+}
+
+/// The highest skin pressure over any nerve and the worst nerve risk of a check's JSON.
+std::pair<double, std::string> nerve_peak(const json& j) {
+  double peak = 0;
+  int worst = 0;
+  for (const auto& n : j["nerves"]) {
+    peak = std::max(peak, n["peak_mmhg"].get<double>());
+    worst = std::max(worst, hotspots::risk_rank(n["risk"].get<std::string>()));
+  }
+  static const char* names[] = {"none", "low", "moderate", "high"};
+  return {peak, names[worst]};
+}
+
+/// Runs each recommendation's args and compares with its prediction (the CLI rounds nerve peaks to 0.1 mmHg).
+void expect_reproduced(const json& j, std::size_t how_many) {
+  for (std::size_t k = 0; k < j["recommendations"].size() && k < how_many; ++k) {
+    const json& rec = j["recommendations"][k];
+    std::string args;
+    for (const auto& a : rec["args"]) args += test::quote(a.get<std::string>()) + " ";
+    const json again = check_json(args + "--no-recommend");
+    const auto [peak, risk] = nerve_peak(again);
+    const double predicted = rec["peak_mmhg_after"].get<double>();
+    BOOST_TEST_MESSAGE(rec["change"].get<std::string>() << ": predicted " << predicted << " mmHg, re-run " << peak);
+    BOOST_TEST(std::abs(peak - predicted) <= std::max(0.01 * predicted, 0.051), rec["change"] << ": " << peak << " vs " << predicted);
+    BOOST_TEST(risk == rec["risk_after"].get<std::string>());
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_foot_in_a_last_that_fits_needs_no_change) {
+  const json j = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-fit.stl"));
+  BOOST_TEST(j["no_change_needed"].get<bool>());
+  BOOST_TEST_REQUIRE(j["recommendations"].size() == 1u);
+  BOOST_TEST(j["recommendations"][0]["change"] == "none");
+  BOOST_TEST(j["recommendations"][0]["advice"].get<std::string>().find("No change needed") == 0u);
+  // ... because no nerve reaches the warning line.
+  BOOST_TEST(nerve_peak(j).first < 30.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_last_narrow_in_the_forefoot_gets_width_up_first_with_a_lower_toe_box_pressure) {
+  const json j = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-narrow.ply"));
+  BOOST_TEST(!j["no_change_needed"].get<bool>());
+  BOOST_TEST_REQUIRE(!j["recommendations"].empty());
+  const json& top = j["recommendations"][0];
+  const std::string kind = top["kind"].get<std::string>();
+  BOOST_TEST((kind == "width" || kind == "last" || kind == "size+width"), "top recommendation: " << top["change"]);
+  if (kind == "width" || kind == "size+width") BOOST_TEST(top["args"].dump().find("--width-step") != std::string::npos);
+  BOOST_TEST(top["toe_box_peak_mmhg_after"].get<double>() < top["toe_box_peak_mmhg_before"].get<double>() - 5.0);
+  BOOST_TEST(top["peak_mmhg_after"].get<double>() < top["peak_mmhg_before"].get<double>());
+  // Fit constraints hold for what is recommended.
+  for (const auto& rec : j["recommendations"]) {
+    BOOST_TEST(rec["toe_allowance_mm_after"].get<double>() >= 8.0);
+    BOOST_TEST(rec["toe_allowance_mm_after"].get<double>() <= 17.0);
+  }
+  expect_reproduced(j, 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_high_instep_under_tight_laces_gets_a_lacing_change_first) {
+  test::TempDir dir;
+  synth::FootShape high;  // the sample foot (tools/make_samples) with an 8 mm higher instep
+  high.instep_height_mm += 8.0;
+  save::write_geometry(dir / "high-instep.ply", synth::make_foot(high));
+  const json j = check_json(test::quote(dir / "high-instep.ply") + " " + sample("lasts/last-fit.stl") + " --lace-tension-n 25");
+  BOOST_TEST_REQUIRE(!j["recommendations"].empty());
+  const json& top = j["recommendations"][0];
+  const std::string kind = top["kind"].get<std::string>();
+  BOOST_TEST((kind == "lacing" || kind == "tension"), "top recommendation: " << top["change"]);
+  // It lowers the pressure over a dorsal nerve (the instep).
+  BOOST_TEST(top["peak_mmhg_after"].get<double>() < top["peak_mmhg_before"].get<double>() - 2.0);
+  const std::string worst = top["worst_nerve_before"].get<std::string>();
+  BOOST_TEST((worst == "deep_peroneal" || worst.rfind("superficial_peroneal", 0) == 0), worst);
+  expect_reproduced(j, 2);
+}
+
+BOOST_AUTO_TEST_CASE(args_name_every_change_and_read_back) {
+  recommend::Setting s;
+  s.last_path = "l.stl";
+  s.size_step = 0.5;
+  s.width_step = -1;
+  s.lacing = "window:3-4";
+  s.lace_tension_n = 12.3456789;
+  s.sock_path = "s.json";
+  s.sock_tension_scale = 0.7;
+  const auto a = recommend::check_args("f.ply", s);
+  const std::vector<std::string> expected = {"f.ply", "l.stl", "--run-minutes", "60", "--size-step", "0.5", "--width-step", "-1",
+                                             "--lacing", "window:3-4", "--lace-tension-n", "12.3456789", "--sock", "s.json",
+                                             "--sock-tension-scale", "0.7"};
+  BOOST_TEST(a == expected, boost::test_tools::per_element());
+  // Bad steps are usage errors.
+  const last::Last none;
+  for (double step : {0.3, 3.5}) {
+    try {
+      (void)recommend::graded(none, step, 0);
+      BOOST_FAIL("size step " << step << " accepted");
+    } catch (const Error& e) {
+      BOOST_TEST(e.code() == ErrorCode::usage);
+    }
+  }
+  try {
+    (void)recommend::scaled_sock(sock::SockSpec{}, 1.5);
+    BOOST_FAIL("sock scale 1.5 accepted");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code() == ErrorCode::usage);
+  }
+}
