@@ -42,9 +42,9 @@ double hosiery_mmhg(double tension_kgf, int layers, double circumference_cm, dou
 }
 
 void Foundation::validate() const {
-  if (!finite_pos(tissue_thickness_mm) || !finite_pos(tissue_modulus_kpa) || !(lining_thickness_mm >= 0) ||
-      !finite_pos(lining_modulus_kpa))
-    bad("foundation thicknesses must be >= 0 (tissue > 0) and moduli > 0");
+  if (!finite_pos(tissue_thickness_mm) || !finite_pos(tissue_modulus_kpa) ||
+      !(std::isfinite(lining_thickness_mm) && lining_thickness_mm >= 0) || !finite_pos(lining_modulus_kpa))
+    bad("foundation thicknesses must be finite and >= 0 (tissue > 0) and moduli finite and > 0");
 }
 
 double winkler_stiffness_kpa_per_mm(const Foundation& f) {

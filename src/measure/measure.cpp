@@ -42,6 +42,31 @@ std::vector<Eigen::Vector3d> section(const Geometry& g, const Eigen::Vector3d& o
   return out;
 }
 
+std::vector<std::vector<Eigen::Vector3d>> sections_along_x(const Geometry& g, const std::vector<double>& xs, double slab_mm) {
+  std::vector<std::vector<Eigen::Vector3d>> out(xs.size());
+  if (!std::is_sorted(xs.begin(), xs.end())) throw Error(ErrorCode::internal, "measure", "sections_along_x: xs must ascend");
+  if (!g.is_mesh()) {
+    for (std::size_t k = 0; k < xs.size(); ++k) out[k] = section(g, Eigen::Vector3d(xs[k], 0, 0), Eigen::Vector3d::UnitX(), slab_mm);
+    return out;
+  }
+  for (const auto& f : g.faces) {
+    const double x0 = g.vertices[f[0]].x(), x1 = g.vertices[f[1]].x(), x2 = g.vertices[f[2]].x();
+    const double lo = std::min({x0, x1, x2}), hi = std::max({x0, x1, x2});
+    for (auto it = std::lower_bound(xs.begin(), xs.end(), lo); it != xs.end() && *it <= hi; ++it) {
+      const double d[3] = {x0 - *it, x1 - *it, x2 - *it};  // = (v - origin) . (1, 0, 0), as in section()
+      auto& o = out[static_cast<std::size_t>(it - xs.begin())];
+      for (int k = 0; k < 3; ++k) {
+        const int j = (k + 1) % 3;
+        if ((d[k] < 0) != (d[j] < 0)) {
+          const double t = d[k] / (d[k] - d[j]);
+          o.push_back(g.vertices[f[k]] + t * (g.vertices[f[j]] - g.vertices[f[k]]));
+        }
+      }
+    }
+  }
+  return out;
+}
+
 double volume_below(const Geometry& m, double cut_z) {
   // Divergence theorem with F = (0, 0, z): V = sum over surface of z_mean * n_z * A, plus the cap at z = cut_z whose
   // n_z * A equals minus the clipped surface's (a closed surface has zero net projected area).

@@ -83,6 +83,10 @@ ScanResult measure_scan(const Geometry& scan_mm, const ScanOptions& options = {}
 std::vector<Eigen::Vector3d> section(const Geometry& g, const Eigen::Vector3d& origin, const Eigen::Vector3d& normal,
                                      double slab_mm);
 
+/// section() of a mesh with the planes x = xs[k] (normal +x) for many k in one pass over the faces: the same points in
+/// the same order as section(g, (xs[k], 0, 0), +x, slab) for each k (clouds: the slab rule per plane). `xs` must ascend.
+std::vector<std::vector<Eigen::Vector3d>> sections_along_x(const Geometry& g, const std::vector<double>& xs, double slab_mm);
+
 /// Perimeter of the 2D convex hull of `points` projected on the plane with unit `normal` (a tape measure), mm.
 double convex_perimeter(const std::vector<Eigen::Vector3d>& points, const Eigen::Vector3d& normal);
 

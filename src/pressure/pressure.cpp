@@ -78,13 +78,18 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
   double last_top = -1e300;
   for (const auto& p : L.mesh.vertices) last_top = std::max(last_top, p.z());
   std::vector<std::pair<double, double>> tension;  // (x, N/mm)
-  for (double x = 0.3 * Ls; x <= Ls; x += o.section_step_mm) {
-    const auto last_sec = measure::section(L.mesh, Eigen::Vector3d(x, 0, 0), Eigen::Vector3d::UnitX(), 0.5);
+  std::vector<double> xs;
+  for (double x = 0.3 * Ls; x <= Ls; x += o.section_step_mm) xs.push_back(x);
+  const auto last_secs = measure::sections_along_x(L.mesh, xs, 0.5);  // one pass over each mesh for all stations
+  const auto foot_secs = measure::sections_along_x(g, xs, 0.5);
+  for (std::size_t s = 0; s < xs.size(); ++s) {
+    const double x = xs[s];
+    const auto& last_sec = last_secs[s];
     if (last_sec.size() < 3) continue;
     // Behind the throat the shoe is open above the last's top: the ankle there is outside (place::kCollarEndPct).
     const double top = x <= place::kCollarEndPct / 100 * Ls ? last_top : 1e300;
     std::vector<Eigen::Vector3d> foot_sec;
-    for (const auto& p : measure::section(g, Eigen::Vector3d(x, 0, 0), Eigen::Vector3d::UnitX(), 0.5))
+    for (const auto& p : foot_secs[s])
       if (p.z() <= top) foot_sec.push_back(p);
     double N = 0;
     if (foot_sec.size() >= 3) {

@@ -145,7 +145,9 @@ BOOST_AUTO_TEST_CASE(capstan_and_units) {
   for (auto bad : {std::function<void()>([] { contact::capstan(-1, 0.3, 1); }),
                    std::function<void()>([] { contact::laplace_kpa(0.1, 0.0); }),
                    std::function<void()>([] { contact::band_pressure_kpa({0.0, 0.25, 1.0}, 200, 30); }),
-                   std::function<void()>([] { contact::winkler_kpa(std::nan(""), contact::Foundation{}); })}) {
+                   std::function<void()>([] { contact::winkler_kpa(std::nan(""), contact::Foundation{}); }),
+                   // an infinitely thick lining would make the foundation infinitely soft: refused, not 0 kPa
+                   std::function<void()>([] { contact::winkler_kpa(1.0, contact::Foundation{5, 200, HUGE_VAL, 300}); })}) {
     try {
       bad();
       BOOST_FAIL("bad input accepted");

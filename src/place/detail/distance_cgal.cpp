@@ -5,8 +5,11 @@
 #include <CGAL/AABB_triangle_primitive.h>
 #include <CGAL/Simple_cartesian.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <exception>
+#include <thread>
 
 #include "core/error.hpp"
 #include "place/place.hpp"
@@ -43,6 +46,10 @@ SignedDistance::SignedDistance(const Geometry& m) : impl_(std::make_unique<Impl>
   if (I.triangles.empty()) throw Error(ErrorCode::invalid_input, "place", "the last has no triangle with an area");
   I.tree.rebuild(I.triangles.begin(), I.triangles.end());
   I.tree.accelerate_distance_queries();
+  // CGAL builds the tree and its search structure lazily on the first query; build them now so that the queries
+  // below only read the tree and may run on several threads.
+  I.tree.build();
+  (void)I.tree.closest_point(K::Point_3(0, 0, 0));
 }
 
 SignedDistance::~SignedDistance() = default;
@@ -55,7 +62,7 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
   // Ray directions for the parity fallback: not aligned with any axis or with each other.
   static const std::array<K::Vector_3, 3> dirs = {K::Vector_3(0.5773, 0.5774, 0.5775), K::Vector_3(-0.6132, 0.2418, 0.7521),
                                                   K::Vector_3(0.1913, -0.8812, -0.4322)};
-  for (std::size_t i = 0; i < points.size(); ++i) {
+  auto one = [&](std::size_t i) {
     const Eigen::Vector3d& p = points[i];
     const K::Point_3 q(p.x(), p.y(), p.z());
     const auto [c, it] = I.tree.closest_point_and_primitive(q);
@@ -83,7 +90,28 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
       sign = inside_votes >= 2 ? 1.0 : -1.0;
     }
     out[i] = sign * dist;
+  };
+  // The queries are independent reads of the tree: split them over the cores (each point's answer does not depend on
+  // the split, so results are identical for any thread count).
+  const std::size_t n = points.size();
+  const std::size_t threads = n < 4096 ? 1 : std::max<std::size_t>(1, std::min<std::size_t>(8, std::thread::hardware_concurrency()));
+  if (threads == 1) {
+    for (std::size_t i = 0; i < n; ++i) one(i);
+    return out;
   }
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(threads);
+  for (std::size_t t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        for (std::size_t i = t * n / threads; i < (t + 1) * n / threads; ++i) one(i);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
   return out;
 }
 

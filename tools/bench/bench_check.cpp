@@ -1,0 +1,106 @@
+// Benchmarks of the main job (issue #6): the check with recommendations for a 50k-vertex scan in a 50k-face last at 6
+// time points with at least 30 candidate changes (target: 1 s wall on the 2-core machine), and a catalog of 50 lasts
+// ranked for one foot (target: 10 s). Feet and lasts come from the parametric shapes of src/synth (the sample foot and
+// lasts of tools/make_samples at a finer resolution). Run: build/bench_check --benchmark_min_time=1
+#include <benchmark/benchmark.h>
+
+#include "check/check.hpp"
+#include "recommend/recommend.hpp"
+#include "synth/synth.hpp"
+
+using namespace fitcheck;
+
+namespace {
+
+synth::FootShape foot_shape() {
+  synth::FootShape s;  // the sample foot (265 mm, 100 mm ball width)
+  s.rings = 400;
+  s.ring_points = 125;  // 400 x 125 + 2 = 50,002 vertices
+  return s;
+}
+
+/// A last narrow in the forefoot (so the recommendations have work to do), ~51k faces.
+synth::FootShape last_shape(double width_scale) {
+  synth::FootShape l = foot_shape();
+  l.length_mm += 12.0;
+  l.ball_width_mm += 4.0;
+  l.ball_height_mm += 3.0;
+  l.instep_height_mm += 2.0;
+  l.toe_height_mm += 4.0;
+  l.ankle_height_mm = 90.0;
+  l.heel_height_mm = 10.0;
+  l.toe_spring_mm = 12.0;
+  l.rings = 200;
+  l.ring_points = 128;  // 2 x 128 x 199 + 256 = 51,200 faces
+  l.forefoot_width_scale = width_scale;
+  return l;
+}
+
+struct Fixture {
+  measure::ScanResult scan;
+  last::Last last;
+  check::Options options;
+  Fixture() {
+    scan = measure::measure_scan(synth::make_foot(foot_shape()));
+    last = last::prepare_last(synth::make_foot(last_shape(0.9)));
+    options.run_minutes = 40;  // time points 0, 5, 10, 20, 30, 40
+  }
+};
+
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+
+/// The check and its recommendations, with a catalog of `n_catalog` lasts (the fixture's last in other forefoot
+/// widths) so that at least 30 candidates are simulated.
+void BM_check_with_recommendations(benchmark::State& state) {
+  const Fixture& f = fixture();
+  std::vector<last::Last> cat;
+  for (int k = 0; k < state.range(0); ++k) cat.push_back(last::prepare_last(synth::make_foot(last_shape(0.92 + 0.01 * k))));
+  int candidates = 0;
+  for (auto _ : state) {
+    const check::Result base = check::run(f.scan, &f.last, f.options);
+    recommend::Input in;
+    in.scan = &f.scan;
+    in.scan_path = "scan.ply";
+    in.last = &f.last;
+    in.base.last_path = "last.stl";
+    in.base.run_minutes = f.options.run_minutes;
+    in.options = f.options;
+    in.baseline = &base;
+    for (std::size_t k = 0; k < cat.size(); ++k) in.catalog.push_back({"catalog-" + std::to_string(k) + ".stl", &cat[k]});
+    const recommend::Result r = recommend::recommend(in);
+    candidates = r.candidates;  // every simulated change
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["scan_vertices"] = static_cast<double>(f.scan.frame.aligned.vertices.size());
+  state.counters["last_faces"] = static_cast<double>(f.last.mesh.faces.size());
+  state.counters["time_points"] = static_cast<double>(check::time_points(f.options.run_minutes).size());
+  state.counters["candidates"] = candidates;
+}
+BENCHMARK(BM_check_with_recommendations)->Arg(13)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+/// The check alone (the kiosk's first answer).
+void BM_check_only(benchmark::State& state) {
+  const Fixture& f = fixture();
+  for (auto _ : state) benchmark::DoNotOptimize(check::run(f.scan, &f.last, f.options));
+}
+BENCHMARK(BM_check_only)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
+
+/// Ranking a catalog of 50 lasts for one foot: 50 checks (lasts prepared beforehand, as a kiosk holds its catalog).
+void BM_catalog_50_lasts(benchmark::State& state) {
+  const Fixture& f = fixture();
+  std::vector<last::Last> cat;
+  for (int k = 0; k < 50; ++k) cat.push_back(last::prepare_last(synth::make_foot(last_shape(0.86 + 0.004 * k))));
+  check::Options o = f.options;
+  for (auto _ : state) {
+    for (const auto& L : cat) benchmark::DoNotOptimize(check::run(f.scan, &L, o));
+  }
+  state.counters["lasts"] = static_cast<double>(cat.size());
+}
+BENCHMARK(BM_catalog_50_lasts)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();
