@@ -1,6 +1,7 @@
 #include "check/check.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "clean/clean.hpp"
@@ -93,6 +94,12 @@ void finish(Result& r, const last::Last* last, const Options& o, const std::vect
 
 Result run(const measure::ScanResult& scan, const last::Last* last, const Options& o) {
   o.validate();
+  auto t0 = std::chrono::steady_clock::now();
+  auto lap = [&](Result& res, const char* name) {
+    const auto t = std::chrono::steady_clock::now();
+    res.timings_ms.emplace_back(name, std::chrono::duration<double, std::milli>(t - t0).count());
+    t0 = t;
+  };
   if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
   Result r;
   const double Lf = scan.result.measurements.foot_length_mm;
@@ -106,13 +113,16 @@ Result run(const measure::ScanResult& scan, const last::Last* last, const Option
   }
   r.atlas = nerves::build_atlas(r.foot, scan.result, o.hotspots.nerves);
   r.warnings.insert(r.warnings.end(), r.atlas.warnings.begin(), r.atlas.warnings.end());
+  lap(r, "nerve atlas");
   r.minutes = time_points(o.run_minutes);
   const std::vector<swell::State> states = swell::simulate(r.foot, scan.result, r.minutes, o.swell);
+  lap(r, "swelling");
 
   std::optional<place::SignedDistance> sd;
   if (last) {
     r.fit = place::place_foot(r.foot, scan.result, *last, o.place);
     r.warnings.insert(r.warnings.end(), r.fit->warnings.begin(), r.fit->warnings.end());
+    lap(r, "placement");
     sd.emplace(last->mesh);
     // The placed foot at every time point first (the comfort lacing is solved on the first).
     for (const swell::State& st : states) {
@@ -122,6 +132,7 @@ Result run(const measure::ScanResult& scan, const last::Last* last, const Option
       r.feet.push_back(std::move(placed));
     }
     lay_laces(r, *last, o);
+    lap(r, "laces");
   }
   const std::size_t n = r.foot.vertices.size();
   r.peak_kpa.assign(n, 0.0);
@@ -151,7 +162,9 @@ Result run(const measure::ScanResult& scan, const last::Last* last, const Option
     totals.push_back(field.total_kpa);
     r.fields.push_back(std::move(field));
   }
+  lap(r, "pressure at every time point");
   finish(r, last, o, totals);
+  lap(r, "hotspots");
   return r;
 }
 

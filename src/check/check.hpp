@@ -61,6 +61,7 @@ struct Result {
   nerves::Atlas atlas;
   hotspots::Result hot;
   std::vector<std::string> assumptions, warnings;
+  std::vector<std::pair<std::string, double>> timings_ms;  ///< wall time per step of run(), ms (diagnostics)
 };
 
 /// Runs the check. `last` may be null when `options.sock` is set (a sock alone). Throws Error(usage) when neither is.

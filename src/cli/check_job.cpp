@@ -427,6 +427,11 @@ CheckOutput run_check_job(const CheckArgs& a) {
                      {"footwear_reason", sy->footwear_reason}, {"care", sy->care}, {"causes", cs},
                      {"red_flags", sy->red_flags}, {"nerves_to_watch", sy->nerves_to_watch}};
   }
+  {
+    nlohmann::ordered_json t = nlohmann::ordered_json::object();
+    for (const auto& [name, ms] : r.timings_ms) t[name] = std::round(ms);
+    j["timings_ms"] = t;  // the check's steps (not the recommendations), wall time on this machine
+  }
   j["thresholds_mmhg"] = {{"caution", o.hotspots.caution_mmhg}, {"warning", o.hotspots.warning_mmhg}, {"alarm", o.hotspots.alarm_mmhg}};
   CheckOutput out;
   out.summary = summary_lines(a, scan, r, o, rec, sy);

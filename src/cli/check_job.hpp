@@ -2,7 +2,9 @@
 // report (JSON schema "fitcheck.check/0.2", a human summary, and with a report folder the meshes, the ParaView time
 // series and a self-contained HTML page).
 //
-// JSON (fitcheck.check/0.2; 0.1 plus recommendations, symptoms, summary, lacing.tension_from, hotspots[].nerve_peak_mmhg):
+// JSON (fitcheck.check/0.2; 0.1 plus recommendations, symptoms, summary, timings_ms, lacing.tension_from,
+// hotspots[].nerve_peak_mmhg). The JSON Schema (draft-07) with units and meanings: src/report/schema/
+// fitcheck.check-0.2.schema.json; tests/report/check_schema.sh validates real outputs against it:
 //   schema, scan, last, sock, args, foot_length_mm,
 //   fit {toe_allowance_mm, toe_gap_mm, ball_girth_difference_mm, instep_girth_difference_mm,
 //        regional_clearance {region: {rating, median_clearance_mm, p5_clearance_mm, interference_area_mm2}}},

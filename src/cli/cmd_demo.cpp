@@ -1,6 +1,7 @@
 // `fitcheck demo [--samples DIR] [--out DIR] [--json]`: the whole check with recommendations on the bundled samples
 // (scans/, lasts/ under DIR, default the current folder): the sample foot in a last that fits, in a last narrow in the
-// forefoot, in the fitting last laced tight, and with a class I compression sock alone. Each case writes its report
+// forefoot, in the fitting last laced tight (with a symptom pattern: numb instep and toes from 25 min, gone 5 min after
+// stopping), and with a class I compression sock alone. Each case writes its report
 // (report.html, report.json, summary.txt, pressure meshes) under OUT/<case>/ and prints its summary.
 #include <filesystem>
 #include <iostream>
@@ -26,12 +27,14 @@ int run_demo(const DemoArgs& d, const OutputFlags& flags) {
   struct Case {
     std::string name, title, target;
     double tension = -1;
+    std::string symptoms;
   };
   const std::vector<Case> cases = {
-      {"fitting-last", "the sample foot in a last that fits", (s / "lasts" / "last-fit.stl").string()},
-      {"narrow-forefoot", "the same foot in a last narrow in the forefoot", (s / "lasts" / "last-narrow.ply").string()},
-      {"tight-laces", "the fitting last laced tight (25 N pulled at the top)", (s / "lasts" / "last-fit.stl").string(), 25.0},
-      {"compression-sock", "a class I compression sock alone", (s / "lasts" / "sock-class1.json").string()},
+      {"fitting-last", "the sample foot in a last that fits", (s / "lasts" / "last-fit.stl").string(), -1, ""},
+      {"narrow-forefoot", "the same foot in a last narrow in the forefoot", (s / "lasts" / "last-narrow.ply").string(), -1, ""},
+      {"tight-laces", "the fitting last laced tight (25 N pulled at the top), with a runner's symptom pattern",
+       (s / "lasts" / "last-fit.stl").string(), 25.0, "where=instep+toes,onset=25,resolves=5,back-pain=no,weakness=no"},
+      {"compression-sock", "a class I compression sock alone", (s / "lasts" / "sock-class1.json").string(), -1, ""},
   };
   nlohmann::ordered_json all = nlohmann::ordered_json::array();
   for (const Case& c : cases) {
@@ -39,6 +42,7 @@ int run_demo(const DemoArgs& d, const OutputFlags& flags) {
     a.scan = scan.string();
     a.target = c.target;
     a.lace_tension_n = c.tension;
+    a.symptoms = c.symptoms;
     a.report = (std::filesystem::path(d.out) / c.name).string();
     const CheckOutput r = run_check_job(a);
     if (flags.json) {
