@@ -1,6 +1,9 @@
 #include "recommend/recommend.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -101,6 +104,7 @@ void Options::validate() const {
   if (!in(window_reach_mm, 5, 60)) throw Error(ErrorCode::usage, "recommend", "window_reach_mm must be in [5, 60]");
   if (std::find(std::begin(kRiskNames), std::end(kRiskNames), acceptable_risk) == std::end(kRiskNames))
     throw Error(ErrorCode::usage, "recommend", "acceptable_risk must be none, low, moderate or high");
+  if (max_threads < 1 || max_threads > 64) throw Error(ErrorCode::usage, "recommend", "max_threads must be in [1, 64]");
   if (max_recommendations < 1 || max_recommendations > 50)
     throw Error(ErrorCode::usage, "recommend", "max_recommendations must be in [1, 50]");
 }
@@ -318,8 +322,15 @@ Result recommend(const Input& in, const Options& opt) {
   } else if (in.options.sock) {
     base_sock_unscaled = *in.options.sock;
   }
-  std::vector<Recommendation> ok;
-  for (const Candidate& c : cands) {
+  // Every candidate is an independent simulation: run them on a small pool of threads (outcomes are collected per
+  // candidate and judged below in candidate order, so the result does not depend on the thread count).
+  struct Sim {
+    std::optional<Outcome> outcome;
+    std::string error;
+  };
+  std::vector<Sim> sims(cands.size());
+  auto simulate = [&](std::size_t k) {
+    const Candidate& c = cands[k];
     check::Options o = in.options;
     o.run_minutes = c.setting.run_minutes;
     o.laces = c.setting.laces;
@@ -327,20 +338,44 @@ Result recommend(const Input& in, const Options& opt) {
     o.lace_to_comfort = !c.setting.lace_tension_n.has_value();
     if (c.setting.lace_tension_n) o.lacing.lace_tension_n = *c.setting.lace_tension_n;
     if (base_sock_unscaled) o.sock = scaled_sock(*base_sock_unscaled, c.setting.sock_tension_scale);
-    check::Result r;
     try {
       if (c.relace) {
-        r = check::relace(base, base_last, o);
+        sims[k].outcome = outcome_of(check::relace(base, base_last, o));
       } else {
         const last::Last L = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step, c.setting.width_step);
-        r = check::run(*in.scan, &L, o);
+        sims[k].outcome = outcome_of(check::run(*in.scan, &L, o));
       }
     } catch (const Error& e) {
-      res.rejected.push_back({c.change, std::string("could not be simulated: ") + e.what()});
+      sims[k].error = e.what();
+    }
+  };
+  {
+    const std::size_t workers =
+        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, std::min<std::size_t>(opt.max_threads, cands.size() + 1));
+    std::atomic<std::size_t> next{0};
+    std::vector<std::exception_ptr> failures(workers);
+    std::vector<std::thread> pool;
+    for (std::size_t w = 0; w < workers; ++w)
+      pool.emplace_back([&, w] {
+        try {
+          for (std::size_t k = next++; k < cands.size(); k = next++) simulate(k);
+        } catch (...) {
+          failures[w] = std::current_exception();  // not an Error: a bug; rethrown after the join
+        }
+      });
+    for (auto& t : pool) t.join();
+    for (const auto& f : failures)
+      if (f) std::rethrow_exception(f);
+  }
+  std::vector<Recommendation> ok;
+  for (std::size_t k = 0; k < cands.size(); ++k) {
+    const Candidate& c = cands[k];
+    if (!sims[k].outcome) {
+      res.rejected.push_back({c.change, "could not be simulated: " + sims[k].error});
       continue;
     }
     ++res.candidates;
-    const Outcome A = outcome_of(r);
+    const Outcome& A = *sims[k].outcome;
     // Constraints.
     std::string why;
     if (!toe_ok(A.toe_allowance_mm, opt) && !(toe_distance(A.toe_allowance_mm, opt) < toe_distance(B.toe_allowance_mm, opt)))
@@ -348,12 +383,12 @@ Result recommend(const Input& in, const Options& opt) {
             fmt_fixed(opt.max_toe_allowance_mm, 0) + " mm (literature G3)";
     else if (A.heel_rating == "loose" && B.heel_rating != "loose")
       why = "the heel would be loose (no heel hold)";
-    for (const auto& [nv, k] : A.nerve_risk)
-      if (why.empty() && k > (B.nerve_risk.count(nv) ? B.nerve_risk.at(nv) : 0))
-        why = "raises the risk over the " + nv + " nerve to " + kRiskNames[k];
-    for (const auto& [rg, k] : A.region_risk)
-      if (why.empty() && k > (B.region_risk.count(rg) ? B.region_risk.at(rg) : 0))
-        why = "a new or worse hotspot at the " + rg + " (risk " + std::string(kRiskNames[k]) + ")";
+    for (const auto& [nv, rk] : A.nerve_risk)
+      if (why.empty() && rk > (B.nerve_risk.count(nv) ? B.nerve_risk.at(nv) : 0))
+        why = "raises the risk over the " + nv + " nerve to " + kRiskNames[rk];
+    for (const auto& [rg, rk] : A.region_risk)
+      if (why.empty() && rk > (B.region_risk.count(rg) ? B.region_risk.at(rg) : 0))
+        why = "a new or worse hotspot at the " + rg + " (risk " + std::string(kRiskNames[rk]) + ")";
     const int wa = hotspots::risk_rank(A.risk), wb = hotspots::risk_rank(B.risk);
     const bool better = wa < wb || A.risk_sum < B.risk_sum ||
                         (B.peak_mmhg - A.peak_mmhg >= std::max(opt.min_drop_mmhg, opt.min_drop_fraction * B.peak_mmhg));

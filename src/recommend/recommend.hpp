@@ -75,6 +75,7 @@ struct Options {
   double window_reach_mm = 15.0;        ///< window lacing skips the rows within this of the hotspot peak (along x); [5, 60]
   std::string acceptable_risk = "low";  ///< a baseline at or below this worst nerve risk needs no change
   std::size_t max_recommendations = 5;  ///< [1, 50]
+  std::size_t max_threads = 4;          ///< candidates simulated at once (up to the machine's cores); [1, 64]
   bool lacing = true, tension = true, size = true, width = true, sock = true;
   void validate() const;                ///< throws Error(usage)
 };

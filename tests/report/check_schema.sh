@@ -12,6 +12,14 @@ trap 'rm -rf "$tmp"' EXIT
 "$cli" check "$src/scans/foot-right.ply" "$src/lasts/last-fit.stl" --json > "$tmp/fit.json"
 "$cli" check "$src/scans/foot-right.ply" "$src/lasts/sock-class1.json" --json > "$tmp/sock.json"
 python3 "$src/tools/validate_json.py" "$schema" "$tmp/narrow.json" "$tmp/fit.json" "$tmp/sock.json" "$tmp/report/report.json"
+# The HTML page is self-contained: five heat-map views and the colour bar inline, no outside resources.
+html="$tmp/report/report.html"
+test "$(grep -o 'data:image/png;base64' "$html" | wc -l)" -eq 6 || { echo "report.html: expected 6 inline PNGs" >&2; exit 1; }
+if grep -Eq '(src|href)="(https?:)?//' "$html"; then echo "report.html refers to an outside resource" >&2; exit 1; fi
+grep -q 'Recommendations' "$html" || { echo "report.html has no recommendations table" >&2; exit 1; }
+for f in pressure_peak.ply pressure_peak.glb pressure.pvd summary.txt; do
+  test -s "$tmp/report/$f" || { echo "report: $f missing" >&2; exit 1; }
+done
 # A risk the schema does not know must be rejected.
 sed 's/"risk": "high"/"risk": "extreme"/' "$tmp/narrow.json" > "$tmp/bad.json"
 if python3 "$src/tools/validate_json.py" "$schema" "$tmp/bad.json" 2>/dev/null; then
