@@ -8,6 +8,7 @@
 #include "contact/contact.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
+#include "save/save.hpp"
 
 namespace fitcheck::check {
 
@@ -129,6 +130,12 @@ Result run(const measure::ScanResult& scan, const last::Last* last, const Option
       Geometry placed = r.fit->foot;
       for (std::size_t i = 0; i < placed.vertices.size(); ++i)
         placed.vertices[i] += r.fit->local_rotation[i] * (st.foot.vertices[i] - r.foot.vertices[i]);
+      if (o.sock) {
+        // A sock under the shoe takes its thickness of room everywhere: the shoe sees the foot offset outward by the
+        // fabric thickness (the sock's own band pressure is computed on the bare foot, below).
+        const std::vector<Eigen::Vector3d> nrm = save::vertex_normals(placed);
+        for (std::size_t i = 0; i < placed.vertices.size(); ++i) placed.vertices[i] += o.sock->thickness_mm * nrm[i];
+      }
       r.feet.push_back(std::move(placed));
     }
     lay_laces(r, *last, o);

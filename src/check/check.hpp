@@ -55,7 +55,9 @@ struct Result {
   lacing::Layout layout;                   ///< with a laced last
   double lace_tension_n = 0;               ///< the tension used (solved for comfort lacing or as given), N; 0 without laces
   std::vector<double> minutes;
-  std::vector<Geometry> feet;              ///< the swollen foot per time point (last frame with a last, else foot frame)
+  std::vector<Geometry> feet;              ///< the swollen foot per time point (last frame with a last, else foot frame);
+                                           ///< in a shoe over a sock, offset outward by the sock's thickness (what
+                                           ///< the shoe sees)
   std::vector<pressure::Field> fields;     ///< per time point
   std::vector<double> peak_kpa;            ///< per vertex, the highest pressure over the run
   nerves::Atlas atlas;

@@ -193,6 +193,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("--sock", a.sock, "Sock worn in the shoe: JSON spec or relaxed-sock mesh");
   sub->add_option("--sock-tension-scale", a.sock_tension_scale, "Factor on the sock's fabric tension per unit strain (0, 1]")
       ->check(CLI::Range(0.01, 1.0));
+  sub->add_option("--sock-thickness-scale", a.sock_thickness_scale, "Factor on the sock's thickness [0.1, 1]")
+      ->check(CLI::Range(0.1, 1.0));
   sub->add_option("--run-minutes", a.run_minutes, "Run length, min")->check(CLI::Range(0.0, 1440.0));
   sub->add_option("--lacing", a.lacing, "criss-cross, window:3-4, parallel, skip-lowest:2, heel-lock");
   sub->add_option("--lace-tension-n", a.lace_tension_n,
@@ -229,8 +231,9 @@ CheckOutput run_check_job(const CheckArgs& a) {
   std::optional<sock::SockSpec> sock_loaded;
   if (sock_only) sock_loaded = sock::load_sock(a.target);
   else if (!a.sock.empty()) sock_loaded = sock::load_sock(a.sock);
-  if (sock_loaded) o.sock = recommend::scaled_sock(*sock_loaded, a.sock_tension_scale);
-  else if (a.sock_tension_scale != 1.0) throw Error(ErrorCode::usage, "cli", "--sock-tension-scale needs a sock");
+  if (sock_loaded) o.sock = recommend::scaled_sock(*sock_loaded, a.sock_tension_scale, a.sock_thickness_scale);
+  else if (a.sock_tension_scale != 1.0 || a.sock_thickness_scale != 1.0)
+    throw Error(ErrorCode::usage, "cli", "--sock-tension-scale and --sock-thickness-scale need a sock");
   std::optional<symptoms::Assessment> sy;
   std::optional<symptoms::Pattern> pattern;
   if (!a.symptoms.empty()) {
@@ -288,7 +291,16 @@ CheckOutput run_check_job(const CheckArgs& a) {
   if (!o.lace_to_comfort) base.lace_tension_n = o.lacing.lace_tension_n;
   base.sock_path = sock_only ? "" : a.sock;
   base.sock_tension_scale = a.sock_tension_scale;
+  base.sock_thickness_scale = a.sock_thickness_scale;
   base.run_minutes = a.run_minutes;
+  if (!a.scan_units.empty()) base.input_args.insert(base.input_args.end(), {"--scan-units", a.scan_units});
+  if (!a.last_units.empty()) base.input_args.insert(base.input_args.end(), {"--last-units", a.last_units});
+  if (a.side != "auto") base.input_args.insert(base.input_args.end(), {"--side", a.side});
+  if (a.max_file_mb != CheckArgs{}.max_file_mb) {
+    std::ostringstream mb;
+    mb << std::setprecision(10) << a.max_file_mb;
+    base.input_args.insert(base.input_args.end(), {"--max-file-mb", mb.str()});
+  }
 
   std::optional<recommend::Result> rec;
   std::vector<last::Last> catalog_lasts;
@@ -335,7 +347,21 @@ CheckOutput run_check_job(const CheckArgs& a) {
   if (L) j["last"] = a.target;
   if (o.sock) j["sock"] = o.sock->name;
   {
-    std::vector<std::string> args = L ? recommend::check_args(a.scan, base) : std::vector<std::string>{a.scan, a.target};
+    std::vector<std::string> args;
+    if (L) {
+      args = recommend::check_args(a.scan, base);
+    } else {  // a sock alone: the sock file stands where the last would
+      recommend::Setting s = base;
+      s.last_path = a.target;
+      s.laces = true;
+      s.lacing = lacing::pattern_text(o.lacing);
+      args = recommend::check_args(a.scan, s);
+      std::ostringstream sc;
+      sc << std::setprecision(10);
+      if (a.sock_tension_scale != 1.0) sc << a.sock_tension_scale, args.insert(args.end(), {"--sock-tension-scale", sc.str()});
+      sc.str("");
+      if (a.sock_thickness_scale != 1.0) sc << a.sock_thickness_scale, args.insert(args.end(), {"--sock-thickness-scale", sc.str()});
+    }
     j["args"] = args;
   }
   j["foot_length_mm"] = r1(scan.result.measurements.foot_length_mm);
@@ -401,8 +427,8 @@ CheckOutput run_check_job(const CheckArgs& a) {
                     {"risk_before", x.before.risk},
                     {"risk_after", x.after.risk},
                     {"worst_nerve_before", x.before.worst_nerve},
-                    {"toe_box_peak_mmhg_before", r1(x.before.toe_box_peak_mmhg)},
-                    {"toe_box_peak_mmhg_after", r1(x.after.toe_box_peak_mmhg)},
+                    {"forefoot_peak_mmhg_before", r1(x.before.forefoot_peak_mmhg)},
+                    {"forefoot_peak_mmhg_after", r1(x.after.forefoot_peak_mmhg)},
                     {"region_peak_mmhg_before", regions_json(x.before.region_peak_mmhg)},
                     {"region_peak_mmhg_after", regions_json(x.after.region_peak_mmhg)},
                     {"toe_allowance_mm_after", r1(x.after.toe_allowance_mm)},

@@ -36,6 +36,7 @@ struct CheckArgs {
   double size_step = 0;            ///< US sizes, multiple of 0.5
   int width_step = 0;              ///< width letters
   double sock_tension_scale = 1.0;
+  double sock_thickness_scale = 1.0;
   bool no_laces = false;
   bool recommend = true;
   double max_file_mb = 500.0;

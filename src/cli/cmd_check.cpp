@@ -6,6 +6,7 @@
 
 #include "cli/check_job.hpp"
 #include "cli/commands.hpp"
+#include "core/format.hpp"
 
 namespace fitcheck::cli {
 
@@ -22,7 +23,7 @@ int run_check(const CheckArgs& a, const OutputFlags& out) {
     for (std::size_t k = 1; k < r.json["recommendations"].size(); ++k) {
       const auto& x = r.json["recommendations"][k];
       std::cout << "  " << x["rank"].get<int>() << ". " << x["advice"].get<std::string>() << " (nerve peak "
-                << x["peak_mmhg_after"].get<double>() << " mmHg, risk " << x["risk_after"].get<std::string>() << ")\n";
+                << fmt_fixed(x["peak_mmhg_after"].get<double>()) << " mmHg, risk " << x["risk_after"].get<std::string>() << ")\n";
     }
   }
   for (const auto& w : r.json["warnings"]) std::cout << "warning: " << w.get<std::string>() << "\n";

@@ -19,8 +19,8 @@
 // each station (src/sock) and the foot's convex girth there, hoop pressure T / (R + t/2) with R = girth / 2 pi (the
 // hosiery formula's round limb, P6) on the section's non-plantar vertices; the leg profile acts on horizontal
 // sections of the scanned lower leg from its lowest to its highest point (a compression sleeve); an ankle sock (no
-// leg profile) ends at 35 % of the foot length high, like src/sock's mesh stations. Under a shoe, sock and shoe pressures add
-// (the sock is thin; a simplification stated in the report). The plantar surface is not modelled (the insole's
+// leg profile) ends at 35 % of the foot length high, like src/sock's mesh stations. Under a shoe, sock and shoe pressures add,
+// and the shoe presses the foot offset outward by the sock's thickness (src/check: the sock takes that room). The plantar surface is not modelled (the insole's
 // support is not what squeezes dorsal and interdigital nerves): 0 there.
 #pragma once
 

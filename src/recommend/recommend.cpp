@@ -59,6 +59,7 @@ std::string width_words(int step) {
 
 std::vector<std::string> check_args(const std::string& scan, const Setting& s) {
   std::vector<std::string> a = {scan, s.last_path, "--run-minutes", num(s.run_minutes)};
+  a.insert(a.end(), s.input_args.begin(), s.input_args.end());
   if (s.size_step != 0) a.insert(a.end(), {"--size-step", num(s.size_step)});
   if (s.width_step != 0) a.insert(a.end(), {"--width-step", std::to_string(s.width_step)});
   if (!s.laces) {
@@ -70,6 +71,7 @@ std::vector<std::string> check_args(const std::string& scan, const Setting& s) {
   if (!s.sock_path.empty()) {
     a.insert(a.end(), {"--sock", s.sock_path});
     if (s.sock_tension_scale != 1.0) a.insert(a.end(), {"--sock-tension-scale", num(s.sock_tension_scale)});
+    if (s.sock_thickness_scale != 1.0) a.insert(a.end(), {"--sock-thickness-scale", num(s.sock_thickness_scale)});
   }
   return a;
 }
@@ -87,11 +89,16 @@ last::Last graded(const last::Last& L, double size_step, int width_step) {
   return last::grade_last(L, from, to).graded;
 }
 
-sock::SockSpec scaled_sock(const sock::SockSpec& base, double scale) {
+sock::SockSpec scaled_sock(const sock::SockSpec& base, double scale, double thickness_scale) {
   if (!(std::isfinite(scale) && scale > 0 && scale <= 1))
     throw Error(ErrorCode::usage, "recommend", "sock tension scale must be in (0, 1], got " + num(scale));
+  if (!(std::isfinite(thickness_scale) && thickness_scale >= 0.1 && thickness_scale <= 1))
+    throw Error(ErrorCode::usage, "recommend", "sock thickness scale must be in [0.1, 1], got " + num(thickness_scale));
   sock::SockSpec s = base;
   s.fabric_modulus_n_per_mm *= scale;
+  s.thickness_mm *= thickness_scale;
+  if (s.thickness_mm < 0.1)
+    throw Error(ErrorCode::usage, "recommend", "a sock thinner than 0.1 mm (" + num(s.thickness_mm) + " mm) is outside the sock format");
   return s;
 }
 
@@ -126,7 +133,7 @@ Outcome outcome_of(const check::Result& r) {
   o.risk = kRiskNames[std::max(0, worst)];
   for (const auto& e : r.hot.timeline) o.field_peak_mmhg = std::max(o.field_peak_mmhg, e.peak_mmhg);
   for (const auto& h : r.hot.hotspots) {
-    if (h.peak_position_mm.x() >= kToeBoxFromFraction * r.foot_length_mm) o.toe_box_peak_mmhg = std::max(o.toe_box_peak_mmhg, h.peak_mmhg);
+    if (h.peak_position_mm.x() >= kForefootFromFraction * r.foot_length_mm) o.forefoot_peak_mmhg = std::max(o.forefoot_peak_mmhg, h.peak_mmhg);
     o.region_peak_mmhg[h.region] = std::max(o.region_peak_mmhg[h.region], h.peak_mmhg);
     o.region_risk[h.region] = std::max(o.region_risk[h.region], hotspots::risk_rank(h.risk));
   }
@@ -148,9 +155,15 @@ struct Candidate {
   const last::Last* catalog_last = nullptr;
 };
 
-/// Eyelet rows within `reach` (along x) of the dorsal hotspot over a nerve with the worst risk, limited to the rows
-/// window lacing may skip ([2, N-1]).
-std::vector<int> rows_over_hotspot(const check::Result& b, double reach) {
+/// The dorsal hotspot over a nerve with the worst risk, and the eyelet rows whose crossings run over it: the crossing
+/// "at row r" runs from row r-1's eyelets to row r's (lacing.hpp), so it spans x from row r (heelward) to row r-1;
+/// rows whose span comes within `reach` of the hotspot's peak. Window lacing may skip rows 2..N-1 only; when the
+/// hotspot needs row 1 or N, there is no targeted window (empty rows).
+struct Target {
+  std::vector<int> rows;
+  std::string nerve;  ///< the hotspot's nerve id ("none" when no nerve is under it)
+};
+Target rows_over_hotspot(const check::Result& b, double reach) {
   const hotspots::Hotspot* best = nullptr;
   for (const auto& h : b.hot.hotspots) {
     if (h.region != "instep" && h.region != "dorsum") continue;
@@ -158,15 +171,21 @@ std::vector<int> rows_over_hotspot(const check::Result& b, double reach) {
         (h.risk == best->risk && h.peak_mmhg > best->peak_mmhg))
       best = &h;
   }
-  std::vector<int> rows;
-  if (!best || !b.fit || best->peak_vertex < 0 || b.layout.eyelets.empty()) return rows;
+  Target t;
+  if (!best || !b.fit || best->peak_vertex < 0 || b.layout.eyelets.empty()) return t;
+  t.nerve = best->nerve;
   const double x = b.fit->foot.vertices[static_cast<std::size_t>(best->peak_vertex)].x();
-  int n = 0;
-  for (const auto& e : b.layout.eyelets) n = std::max(n, e.row);
+  std::map<int, double> row_x;
   for (const auto& e : b.layout.eyelets)
-    if (e.medial && std::abs(e.position_mm.x() - x) <= reach && e.row >= 2 && e.row <= n - 1) rows.push_back(e.row);
-  std::sort(rows.begin(), rows.end());
-  return rows;
+    if (e.medial) row_x[e.row] = e.position_mm.x();
+  const int n = row_x.empty() ? 0 : row_x.rbegin()->first;
+  for (int r = 2; r <= n; ++r) {
+    const double lo = std::min(row_x[r], row_x[r - 1]), hi = std::max(row_x[r], row_x[r - 1]);
+    if (x + reach >= lo && x - reach <= hi) t.rows.push_back(r);
+  }
+  const bool needs_end_row = std::find(t.rows.begin(), t.rows.end(), n) != t.rows.end();
+  if (needs_end_row || t.rows.empty()) t.rows.clear();
+  return t;
 }
 
 std::string rows_text(const std::vector<int>& rows) {
@@ -207,10 +226,18 @@ Result recommend(const Input& in, const Options& opt) {
   };
   if (hotspots::risk_rank(B.risk) <= acceptable) {
     res.no_change_needed = true;
-    res.recommendations.push_back(none_rec(
-        "No change needed: no nerve's skin pressure reaches the " + fmt_fixed(in.options.hotspots.warning_mmhg, 0) +
-        " mmHg warning line during the " + fmt_fixed(in.base.run_minutes, 0) + "-minute run (highest over a nerve " +
-        fmt_fixed(B.peak_mmhg) + " mmHg; model estimate)."));
+    std::string advice = "No change needed for the nerves: the nerve risk stays " + B.risk + " during the " +
+                         fmt_fixed(in.base.run_minutes, 0) + "-minute run (highest skin pressure over a nerve " +
+                         fmt_fixed(B.peak_mmhg) + " mmHg; model estimate).";
+    // Pressure away from the mapped nerves (e.g. a snug heel cup) is not a nerve risk but is worth saying.
+    const hotspots::Hotspot* away = nullptr;
+    for (const auto& h : base.hot.hotspots)
+      if (h.level == "warning" || h.level == "alarm")
+        if (!away || h.peak_mmhg > away->peak_mmhg) away = &h;
+    if (away)
+      advice += " The highest pressure, " + fmt_fixed(away->peak_mmhg) + " mmHg at the " + away->region +
+                ", lies away from the mapped nerves (risk " + away->risk + "): a firm spot, not a nerve squeeze in this model.";
+    res.recommendations.push_back(none_rec(advice));
     return res;
   }
 
@@ -232,14 +259,18 @@ Result recommend(const Input& in, const Options& opt) {
     };
     const int n_rows = in.options.lacing.eyelet_pairs;
     if (opt.lacing) {
-      const std::vector<int> rows = rows_over_hotspot(base, opt.window_reach_mm);
+      const Target target = rows_over_hotspot(base, opt.window_reach_mm);
+      const std::vector<int>& rows = target.rows;
       if (!rows.empty()) {
         std::string pattern = "window:" + std::to_string(rows.front()) +
                               (rows.back() != rows.front() ? "-" + std::to_string(rows.back()) : std::string());
+        const std::string over = target.nerve == "none" ? std::string("where the pressure is highest")
+                                                        : "over the " + short_nerve(target.nerve);
         lace_cand(pattern, pull, "lacing",
-                  "Window lacing: skip the crossings at eyelet pairs " + rows_text(rows) +
-                      " (counted from the toes) on both sides -- run the lace straight up the side there -- so no lace "
-                      "crosses the top of the foot over the " + nerve + ". Pull as before.");
+                  "Window lacing: skip the crossing" + std::string(rows.size() > 1 ? "s" : "") + " at eyelet pair" +
+                      (rows.size() > 1 ? "s " : " ") + rows_text(rows) +
+                      " (counted from the toes) on both sides -- run the lace straight up the side there -- to take the "
+                      "laces off the top of the foot " + over + ". Pull as before.");
       }
       for (int a = 2; a + 1 <= n_rows - 1; ++a) {
         const std::string pattern = "window:" + std::to_string(a) + "-" + std::to_string(a + 1);
@@ -260,11 +291,11 @@ Result recommend(const Input& in, const Options& opt) {
     if (opt.tension && pull > 0) {
       const std::string same = in.base.lacing;
       lace_cand(same, 0.75 * pull, "tension",
-                "Lace about a quarter looser: pull the laces with " + fmt_fixed(0.75 * pull) + " N instead of " +
-                    fmt_fixed(pull) + " N at the top (snug, not tight).");
+                "Lace about a quarter looser than now: snug, not tight (in the model " + fmt_fixed(0.75 * pull) +
+                    " N instead of " + fmt_fixed(pull) + " N pulled at the top). Check the heel still holds.");
       lace_cand(same, 0.5 * pull, "tension",
-                "Lace about half as tight: pull the laces with " + fmt_fixed(0.5 * pull) + " N instead of " + fmt_fixed(pull) +
-                    " N at the top; check the heel still holds.");
+                "Lace about half as tight as now (in the model " + fmt_fixed(0.5 * pull) + " N instead of " + fmt_fixed(pull) +
+                    " N pulled at the top). Check the heel still holds.");
     }
   }
   auto shoe_cand = [&](double ds, int dw, const std::string& kind, const std::string& advice) {
@@ -285,7 +316,7 @@ Result recommend(const Input& in, const Options& opt) {
       shoe_cand(0, dw, "width", "The same size " + width_words(dw) + " (" + fmt_fixed(std::abs(dw) * size::kGirthPerWidthMm) +
                                     " mm " + (dw > 0 ? "more" : "less") + " ball girth per the grading rule, literature G2).");
   if (opt.size)
-    for (double ds : {0.5, 1.0, -0.5})
+    for (double ds : {0.5, 1.0, -0.5, -1.0})
       shoe_cand(ds, 0, "size", "Go " + size_words(ds) + " in the same width (" + fmt_fixed(std::abs(ds) * 8.47) + " mm " +
                                    (ds > 0 ? "longer" : "shorter") + ", girth graded with it).");
   if (opt.size && opt.width)
@@ -302,25 +333,33 @@ Result recommend(const Input& in, const Options& opt) {
     k.catalog_last = c.last;
     cands.push_back(k);
   }
-  if (opt.sock && in.options.sock && !in.base.sock_path.empty()) {
+  if (opt.sock && in.options.sock && !in.base.sock_path.empty() && in.base.sock_tension_scale * 0.7 >= 0.01) {
     Candidate c;
     c.setting = in.base;
     c.setting.sock_tension_scale = in.base.sock_tension_scale * 0.7;
     c.kind = "sock";
     c.change = "sock tension x0.7";
-    c.advice = "A sock with about 30 % less compression (roughly one compression class lower, literature C1), or a "
-               "thinner, less tight sock.";
+    c.advice = "A sock with about 30 % less compression (roughly one compression class lower, literature C1).";
     cands.push_back(c);
+    if (in.options.sock->thickness_mm * 0.5 >= 0.1 && in.base.sock_thickness_scale * 0.5 >= 0.1) {
+      Candidate t;
+      t.setting = in.base;
+      t.setting.sock_thickness_scale = in.base.sock_thickness_scale * 0.5;
+      t.kind = "sock";
+      t.change = "sock thickness x0.5";
+      t.advice = "A thinner sock (about half as thick: " + fmt_fixed(in.options.sock->thickness_mm * 0.5, 2) +
+                 " mm instead of " + fmt_fixed(in.options.sock->thickness_mm, 2) + " mm): more room in the shoe.";
+      cands.push_back(t);
+    }
   }
 
   // ---- simulate ----
   const last::Last base_last = graded(*in.last, in.base.size_step, in.base.width_step);
-  std::optional<sock::SockSpec> base_sock_unscaled;
-  if (in.options.sock && in.base.sock_tension_scale != 1.0) {
+  std::optional<sock::SockSpec> base_sock_unscaled;  // the sock as loaded (the base setting's scales undone)
+  if (in.options.sock) {
     base_sock_unscaled = *in.options.sock;
     base_sock_unscaled->fabric_modulus_n_per_mm /= in.base.sock_tension_scale;
-  } else if (in.options.sock) {
-    base_sock_unscaled = *in.options.sock;
+    base_sock_unscaled->thickness_mm /= in.base.sock_thickness_scale;
   }
   // Every candidate is an independent simulation: run them on a small pool of threads (outcomes are collected per
   // candidate and judged below in candidate order, so the result does not depend on the thread count).
@@ -329,21 +368,26 @@ Result recommend(const Input& in, const Options& opt) {
     std::string error;
   };
   std::vector<Sim> sims(cands.size());
+  // The scan with the baseline's surface: a point-cloud scan is not reconstructed again for every candidate (the same
+  // surface, and Open3D's Poisson is not run from several threads).
+  measure::ScanResult scan = *in.scan;
+  scan.frame.aligned = base.foot;
   auto simulate = [&](std::size_t k) {
     const Candidate& c = cands[k];
-    check::Options o = in.options;
-    o.run_minutes = c.setting.run_minutes;
-    o.laces = c.setting.laces;
-    if (c.setting.laces) o.lacing = lacing::parse_pattern(c.setting.lacing, o.lacing);
-    o.lace_to_comfort = !c.setting.lace_tension_n.has_value();
-    if (c.setting.lace_tension_n) o.lacing.lace_tension_n = *c.setting.lace_tension_n;
-    if (base_sock_unscaled) o.sock = scaled_sock(*base_sock_unscaled, c.setting.sock_tension_scale);
     try {
+      check::Options o = in.options;
+      o.run_minutes = c.setting.run_minutes;
+      o.laces = c.setting.laces;
+      if (c.setting.laces) o.lacing = lacing::parse_pattern(c.setting.lacing, o.lacing);
+      o.lace_to_comfort = !c.setting.lace_tension_n.has_value();
+      if (c.setting.lace_tension_n) o.lacing.lace_tension_n = *c.setting.lace_tension_n;
+      if (base_sock_unscaled)
+        o.sock = scaled_sock(*base_sock_unscaled, c.setting.sock_tension_scale, c.setting.sock_thickness_scale);
       if (c.relace) {
         sims[k].outcome = outcome_of(check::relace(base, base_last, o));
       } else {
         const last::Last L = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step, c.setting.width_step);
-        sims[k].outcome = outcome_of(check::run(*in.scan, &L, o));
+        sims[k].outcome = outcome_of(check::run(scan, &L, o));
       }
     } catch (const Error& e) {
       sims[k].error = e.what();
@@ -354,7 +398,7 @@ Result recommend(const Input& in, const Options& opt) {
         std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, std::min<std::size_t>(opt.max_threads, cands.size() + 1));
     std::atomic<std::size_t> next{0};
     std::vector<std::exception_ptr> failures(workers);
-    std::vector<std::thread> pool;
+    std::vector<std::jthread> pool;  // joined on scope exit, also when starting a later worker throws
     for (std::size_t w = 0; w < workers; ++w)
       pool.emplace_back([&, w] {
         try {
@@ -364,6 +408,7 @@ Result recommend(const Input& in, const Options& opt) {
         }
       });
     for (auto& t : pool) t.join();
+    pool.clear();
     for (const auto& f : failures)
       if (f) std::rethrow_exception(f);
   }
@@ -378,7 +423,8 @@ Result recommend(const Input& in, const Options& opt) {
     const Outcome& A = *sims[k].outcome;
     // Constraints.
     std::string why;
-    if (!toe_ok(A.toe_allowance_mm, opt) && !(toe_distance(A.toe_allowance_mm, opt) < toe_distance(B.toe_allowance_mm, opt)))
+    // Out of range only counts against a change that makes it worse: laces do not change a long shoe's length.
+    if (!toe_ok(A.toe_allowance_mm, opt) && toe_distance(A.toe_allowance_mm, opt) > toe_distance(B.toe_allowance_mm, opt) + 0.05)
       why = "toe allowance " + fmt_fixed(A.toe_allowance_mm) + " mm outside " + fmt_fixed(opt.min_toe_allowance_mm, 0) + "-" +
             fmt_fixed(opt.max_toe_allowance_mm, 0) + " mm (literature G3)";
     else if (A.heel_rating == "loose" && B.heel_rating != "loose")
@@ -413,7 +459,9 @@ Result recommend(const Input& in, const Options& opt) {
   std::stable_sort(ok.begin(), ok.end(), [](const Recommendation& a, const Recommendation& b) {
     const int ra = hotspots::risk_rank(a.after.risk), rb = hotspots::risk_rank(b.after.risk);
     if (ra != rb) return ra < rb;
-    if (std::abs(a.after.peak_mmhg - b.after.peak_mmhg) > 0.5) return a.after.peak_mmhg < b.after.peak_mmhg;
+    // Nerve peaks in 0.5 mmHg buckets (a strict weak order: equal buckets fall through to the next key).
+    const double ba = std::floor(a.after.peak_mmhg / 0.5), bb = std::floor(b.after.peak_mmhg / 0.5);
+    if (ba != bb) return ba < bb;
     if (a.after.risk_sum != b.after.risk_sum) return a.after.risk_sum < b.after.risk_sum;
     return kind_order(a.kind) < kind_order(b.kind);
   });
@@ -421,6 +469,12 @@ Result recommend(const Input& in, const Options& opt) {
     ok[i].rank = static_cast<int>(i) + 1;
     res.recommendations.push_back(std::move(ok[i]));
   }
+  for (const auto& r : res.recommendations)
+    if (r.kind == "lacing" || r.kind == "tension") {
+      res.notes.push_back("lacing and tension changes keep the foot where it sits: heel hold is not re-checked for them "
+                          "(the placement does not model lace tension)");
+      break;
+    }
   if (res.recommendations.empty())
     res.notes.push_back("none of the " + std::to_string(res.candidates) +
                         " simulated changes lowered the nerve risk without breaking a fit constraint; see `rejected`");

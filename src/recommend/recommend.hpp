@@ -10,7 +10,8 @@
 //   size        half and full sizes up and down (the last graded about its heel, src/last grade_last; G1, G2).
 //   width       one and two width letters up and down (G2), and half a size up with one width up.
 //   last        every last of a catalog folder (sizes as they come).
-//   sock        with a sock: its fabric tension per unit strain at 70 % (about one compression class lower, C1).
+//   sock        with a sock: its fabric tension per unit strain at 70 % (about one compression class lower, C1), and
+//               a sock half as thick (under a shoe the sock takes its thickness of room, src/check).
 // Lacing candidates reuse the placement (check::relace); the others run the whole check.
 //
 // Outcome of a setting: the worst nerve risk (hotspots: none < low < moderate < high), the sum of the nerves' risk
@@ -24,7 +25,9 @@
 // higher than before (no new hotspot elsewhere). Ranked by worst risk after, nerve peak after (0.5 mmHg apart), sum
 // of risk ranks after (ascending), then the simpler change first (lacing < tension < sock < width < size < last).
 // A baseline whose worst nerve risk is at most `acceptable_risk` ("low": nothing above the 30 mmHg warning line over a
-// nerve) gets one recommendation, "none": no change needed.
+// nerve) gets one recommendation, "none": no change needed for the nerves (its advice names any warning-level
+// pressure away from the mapped nerves). Lacing and tension changes reuse the placement: heel hold is not re-checked
+// for them (a note says so).
 //
 // All pressures are model estimates (see src/pressure, src/check): the ranking is relative; the absolute values carry
 // the model's uncertainty.
@@ -53,7 +56,10 @@ struct Setting {
   std::optional<double> lace_tension_n;  ///< empty: comfort lacing (check::Options::lace_to_comfort)
   std::string sock_path;                 ///< empty: no sock
   double sock_tension_scale = 1.0;       ///< factor on the sock's fabric tension per unit strain; (0, 1]
+  double sock_thickness_scale = 1.0;     ///< factor on the sock's fabric thickness (the room it takes in the shoe); [0.1, 1]
   double run_minutes = 60.0;
+  std::vector<std::string> input_args;   ///< how the inputs are read, passed through unchanged (--scan-units,
+                                         ///< --last-units, --side, --max-file-mb)
 };
 
 /// The arguments of `fitcheck check` that run `s` on `scan` (after "check"): scan, last, then options; numbers
@@ -64,8 +70,9 @@ std::vector<std::string> check_args(const std::string& scan, const Setting& s);
 /// for zero steps). The size it starts from is inferred from the stick length (last::infer_size).
 last::Last graded(const last::Last& last, double size_step, int width_step);
 
-/// `base` with the sock's tension per unit strain scaled (Error(usage) for a scale outside (0, 1]).
-sock::SockSpec scaled_sock(const sock::SockSpec& base, double tension_scale);
+/// `base` with the sock's tension per unit strain and thickness scaled (Error(usage) for a tension scale outside
+/// (0, 1], a thickness scale outside [0.1, 1], or a thickness below the sock format's 0.1 mm).
+sock::SockSpec scaled_sock(const sock::SockSpec& base, double tension_scale, double thickness_scale = 1.0);
 
 struct Options {
   double min_toe_allowance_mm = 8.0;    ///< literature.md G3 (10-17 typical; 8 lets a half size down be tried); [0, 30]
@@ -80,9 +87,10 @@ struct Options {
   void validate() const;                ///< throws Error(usage)
 };
 
-/// The toe box of a shoe (vamp and toe cap) covers the foot from here to the tip, fraction of the foot length (the ball
-/// lies at 70-79 %, literature.md A6; src/pressure's vamp starts at 60 %).
-constexpr double kToeBoxFromFraction = 0.60;
+/// The forefoot of a shoe (vamp and toe box: the ball and the toes) covers the foot from here to the tip, fraction of
+/// the foot length (the ball lies at 70-79 %, literature.md A6; src/pressure's vamp starts at 60 %). Wider than the
+/// hotspots' "toe box" region label (from 75 %), which leaves the ball's sides to "medial"/"lateral".
+constexpr double kForefootFromFraction = 0.60;
 
 /// How a check came out, for ranking.
 struct Outcome {
@@ -91,8 +99,8 @@ struct Outcome {
   std::string risk = "none";    ///< worst nerve risk
   int risk_sum = 0;             ///< sum of the nerves' risk ranks
   std::string worst_nerve;      ///< the nerve with the worst risk (highest peak among equals)
-  double toe_box_peak_mmhg = 0; ///< highest hotspot peak in the toe box of the shoe (peak at or ahead of
-                                ///< kToeBoxFromFraction of the foot length: ball and toes); 0 without one
+  double forefoot_peak_mmhg = 0; ///< highest hotspot peak in the shoe's forefoot (peak at or ahead of
+                                 ///< kForefootFromFraction of the foot length: ball and toes); 0 without one
   std::map<std::string, double> region_peak_mmhg;  ///< highest hotspot peak per region ("toe box", "instep", ...)
   std::map<std::string, int> region_risk;           ///< worst hotspot risk rank per region
   std::map<std::string, int> nerve_risk;            ///< risk rank per nerve
@@ -135,7 +143,8 @@ struct CatalogLast {
 struct Input {
   const measure::ScanResult* scan = nullptr;
   std::string scan_path;                 ///< for the args
-  const last::Last* last = nullptr;      ///< the last at base.last_path, already graded by base's steps
+  const last::Last* last = nullptr;      ///< the last at base.last_path as prepared, NOT graded (base's steps are
+                                         ///< applied here, as `fitcheck check --size-step/--width-step` does)
   Setting base;
   check::Options options;                ///< base's check options (sock, lacing, run, ...)
   const check::Result* baseline = nullptr;  ///< check::run(scan, last, options)

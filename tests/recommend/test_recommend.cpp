@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_last_narrow_in_the_forefoot_gets_width_up_first_with_a_lo
   const std::string kind = top["kind"].get<std::string>();
   BOOST_TEST((kind == "width" || kind == "last" || kind == "size+width"), "top recommendation: " << top["change"]);
   if (kind == "width" || kind == "size+width") BOOST_TEST(top["args"].dump().find("--width-step") != std::string::npos);
-  BOOST_TEST(top["toe_box_peak_mmhg_after"].get<double>() < top["toe_box_peak_mmhg_before"].get<double>() - 5.0);
+  BOOST_TEST(top["forefoot_peak_mmhg_after"].get<double>() < top["forefoot_peak_mmhg_before"].get<double>() - 5.0);
   BOOST_TEST(top["peak_mmhg_after"].get<double>() < top["peak_mmhg_before"].get<double>());
   // Fit constraints hold for what is recommended.
   for (const auto& rec : j["recommendations"]) {
@@ -114,6 +114,24 @@ BOOST_AUTO_TEST_CASE(a_high_instep_under_tight_laces_gets_a_lacing_change_first)
   expect_reproduced(j, j["recommendations"].size());
 }
 
+BOOST_AUTO_TEST_CASE(a_shoe_already_too_long_still_gets_lacing_advice) {
+  // One size up from the fitting last: 20 mm toe allowance (outside 8-17) and tight laces. Laces do not change the
+  // length, so the length must not veto them; a size down may be offered too.
+  const json j = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-fit.stl") +
+                            " --size-step 1 --lace-tension-n 25");
+  BOOST_TEST(j["fit"]["toe_allowance_mm"].get<double>() > 17.0);
+  bool lacing = false;
+  for (const auto& rec : j["recommendations"]) {
+    const std::string kind = rec["kind"].get<std::string>();
+    lacing = lacing || kind == "lacing" || kind == "tension";
+    // What is recommended never makes the length worse.
+    BOOST_TEST(rec["toe_allowance_mm_after"].get<double>() <= j["fit"]["toe_allowance_mm"].get<double>() + 0.1);
+  }
+  BOOST_TEST(lacing, "no lacing or tension change among " << j["recommendations"].size() << " recommendations");
+  // The args carry the base's size step.
+  BOOST_TEST(j["args"].dump().find("--size-step") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(args_name_every_change_and_read_back) {
   recommend::Setting s;
   s.last_path = "l.stl";
@@ -123,10 +141,11 @@ BOOST_AUTO_TEST_CASE(args_name_every_change_and_read_back) {
   s.lace_tension_n = 12.3456789;
   s.sock_path = "s.json";
   s.sock_tension_scale = 0.7;
+  s.sock_thickness_scale = 0.5;
   const auto a = recommend::check_args("f.ply", s);
   const std::vector<std::string> expected = {"f.ply", "l.stl", "--run-minutes", "60", "--size-step", "0.5", "--width-step", "-1",
                                              "--lacing", "window:3-4", "--lace-tension-n", "12.3456789", "--sock", "s.json",
-                                             "--sock-tension-scale", "0.7"};
+                                             "--sock-tension-scale", "0.7", "--sock-thickness-scale", "0.5"};
   BOOST_TEST(a == expected, boost::test_tools::per_element());
   // Bad steps are usage errors.
   const last::Last none;
@@ -141,6 +160,12 @@ BOOST_AUTO_TEST_CASE(args_name_every_change_and_read_back) {
   try {
     (void)recommend::scaled_sock(sock::SockSpec{}, 1.5);
     BOOST_FAIL("sock scale 1.5 accepted");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code() == ErrorCode::usage);
+  }
+  try {
+    (void)recommend::scaled_sock(sock::SockSpec{}, 1.0, 0.05);  // 0.05 mm: thinner than any sock
+    BOOST_FAIL("sock thickness scale 0.05 accepted");
   } catch (const Error& e) {
     BOOST_TEST(e.code() == ErrorCode::usage);
   }

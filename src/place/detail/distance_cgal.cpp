@@ -44,12 +44,10 @@ SignedDistance::SignedDistance(const Geometry& m) : impl_(std::make_unique<Impl>
     I.normals.push_back(n.normalized());
   }
   if (I.triangles.empty()) throw Error(ErrorCode::invalid_input, "place", "the last has no triangle with an area");
+  // rebuild() builds the tree and accelerate_distance_queries() its kd-tree at once (CGAL 5.5: AABB_tree::rebuild,
+  // AABB_search_tree's constructor), so the queries below only read them and may run on several threads.
   I.tree.rebuild(I.triangles.begin(), I.triangles.end());
   I.tree.accelerate_distance_queries();
-  // CGAL builds the tree and its search structure lazily on the first query; build them now so that the queries
-  // below only read the tree and may run on several threads.
-  I.tree.build();
-  (void)I.tree.closest_point(K::Point_3(0, 0, 0));
 }
 
 SignedDistance::~SignedDistance() = default;
@@ -94,13 +92,14 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
   // The queries are independent reads of the tree: split them over the cores (each point's answer does not depend on
   // the split, so results are identical for any thread count).
   const std::size_t n = points.size();
-  const std::size_t threads = n < 4096 ? 1 : std::max<std::size_t>(1, std::min<std::size_t>(8, std::thread::hardware_concurrency()));
+  // At most 2 threads: the check's callers (recommendations, batch) already run several checks at once.
+  const std::size_t threads = n < 4096 ? 1 : std::max<std::size_t>(1, std::min<std::size_t>(2, std::thread::hardware_concurrency()));
   if (threads == 1) {
     for (std::size_t i = 0; i < n; ++i) one(i);
     return out;
   }
-  std::vector<std::thread> pool;
   std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::jthread> pool;  // joined on scope exit, also when starting a later thread throws
   for (std::size_t t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       try {
@@ -110,6 +109,7 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
       }
     });
   for (auto& th : pool) th.join();
+  pool.clear();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
   return out;
