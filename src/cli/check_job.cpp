@@ -338,6 +338,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
     in.options = o;
     in.baseline = &r;
     for (std::size_t i = 0; i < catalog_lasts.size(); ++i) in.catalog.push_back({catalog_paths[i], &catalog_lasts[i]});
+    if (sy) in.focus_nerves = sy->nerves_to_watch;
     rec = recommend::recommend(in);
   }
 
@@ -427,6 +428,8 @@ CheckOutput run_check_job(const CheckArgs& a) {
                     {"risk_before", x.before.risk},
                     {"risk_after", x.after.risk},
                     {"worst_nerve_before", x.before.worst_nerve},
+                    {"symptom_nerves_peak_mmhg_before", r1(x.before.symptom_peak_mmhg)},
+                    {"symptom_nerves_peak_mmhg_after", r1(x.after.symptom_peak_mmhg)},
                     {"forefoot_peak_mmhg_before", r1(x.before.forefoot_peak_mmhg)},
                     {"forefoot_peak_mmhg_after", r1(x.after.forefoot_peak_mmhg)},
                     {"region_peak_mmhg_before", regions_json(x.before.region_peak_mmhg)},

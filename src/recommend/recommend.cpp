@@ -122,6 +122,7 @@ Outcome outcome_of(const check::Result& r) {
   for (const auto& n : r.hot.nerves) {
     const int k = hotspots::risk_rank(n.risk);
     o.nerve_risk[n.nerve] = k;
+    o.nerve_peak_mmhg[n.nerve] = n.peak_mmhg;
     o.risk_sum += k;
     o.peak_mmhg = std::max(o.peak_mmhg, n.peak_mmhg);
     worst = std::max(worst, k);
@@ -204,6 +205,14 @@ double toe_distance(double ta, const Options& o) {
 
 }  // namespace
 
+namespace {
+void set_symptom_peak(Outcome& o, const std::vector<std::string>& focus) {
+  o.symptom_peak_mmhg = 0;
+  for (const auto& nv : focus)
+    if (o.nerve_peak_mmhg.count(nv)) o.symptom_peak_mmhg = std::max(o.symptom_peak_mmhg, o.nerve_peak_mmhg.at(nv));
+}
+}  // namespace
+
 Result recommend(const Input& in, const Options& opt) {
   opt.validate();
   if (!in.scan || !in.last || !in.baseline || !in.baseline->fit)
@@ -211,6 +220,7 @@ Result recommend(const Input& in, const Options& opt) {
   const check::Result& base = *in.baseline;
   Result res;
   res.baseline = outcome_of(base);
+  set_symptom_peak(res.baseline, in.focus_nerves);
   const Outcome& B = res.baseline;
   const int acceptable = hotspots::risk_rank(opt.acceptable_risk);
   auto none_rec = [&](const std::string& advice) {
@@ -420,7 +430,8 @@ Result recommend(const Input& in, const Options& opt) {
       continue;
     }
     ++res.candidates;
-    const Outcome& A = *sims[k].outcome;
+    Outcome& A = *sims[k].outcome;
+    set_symptom_peak(A, in.focus_nerves);
     // Constraints.
     std::string why;
     // Out of range only counts against a change that makes it worse: laces do not change a long shoe's length.
@@ -456,9 +467,14 @@ Result recommend(const Input& in, const Options& opt) {
     rec.args = check_args(in.scan_path, c.setting);
     ok.push_back(std::move(rec));
   }
-  std::stable_sort(ok.begin(), ok.end(), [](const Recommendation& a, const Recommendation& b) {
+  const bool focus = !in.focus_nerves.empty();
+  std::stable_sort(ok.begin(), ok.end(), [focus](const Recommendation& a, const Recommendation& b) {
     const int ra = hotspots::risk_rank(a.after.risk), rb = hotspots::risk_rank(b.after.risk);
     if (ra != rb) return ra < rb;
+    if (focus) {  // the nerves the symptoms point to first (0.5 mmHg buckets)
+      const double fa = std::floor(a.after.symptom_peak_mmhg / 0.5), fb = std::floor(b.after.symptom_peak_mmhg / 0.5);
+      if (fa != fb) return fa < fb;
+    }
     // Nerve peaks in 0.5 mmHg buckets (a strict weak order: equal buckets fall through to the next key).
     const double ba = std::floor(a.after.peak_mmhg / 0.5), bb = std::floor(b.after.peak_mmhg / 0.5);
     if (ba != bb) return ba < bb;

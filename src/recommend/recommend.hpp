@@ -17,6 +17,7 @@
 // Outcome of a setting: the worst nerve risk (hotspots: none < low < moderate < high), the sum of the nerves' risk
 // ranks, the highest skin pressure over any nerve's path during the run (peak_mmhg), the peak per region (toe box,
 // ball, instep, ...: the highest hotspot there), toe allowance and heel fit.
+// With symptoms (Input::focus_nerves) the ranking puts the peak over those nerves before the overall nerve peak.
 // Accepted when, against the baseline: it lowers the worst nerve risk, or the sum of risk ranks, or the nerve peak by
 // at least `min_drop_mmhg` and `min_drop_fraction`, without raising the nerve peak by more than `min_drop_mmhg`; and
 // it keeps the fit constraints -- toe allowance in
@@ -104,6 +105,8 @@ struct Outcome {
   std::map<std::string, double> region_peak_mmhg;  ///< highest hotspot peak per region ("toe box", "instep", ...)
   std::map<std::string, int> region_risk;           ///< worst hotspot risk rank per region
   std::map<std::string, int> nerve_risk;            ///< risk rank per nerve
+  std::map<std::string, double> nerve_peak_mmhg;    ///< peak per nerve
+  double symptom_peak_mmhg = 0;  ///< highest peak over the nerves the runner's symptoms point to (Input::focus_nerves); 0 without
   double toe_allowance_mm = 0;
   std::string heel_rating;      ///< placement's heel region rating ("" without a last)
   double lace_tension_n = 0;
@@ -149,6 +152,9 @@ struct Input {
   check::Options options;                ///< base's check options (sock, lacing, run, ...)
   const check::Result* baseline = nullptr;  ///< check::run(scan, last, options)
   std::vector<CatalogLast> catalog;
+  /// Nerves the runner's symptoms point to (src/symptoms nerves_to_watch); when not empty, changes are ranked first by
+  /// the pressure over these nerves (after the worst risk), so the advice answers the complaint.
+  std::vector<std::string> focus_nerves;
 };
 
 /// Simulates the candidates and ranks them. Throws Error(usage) for bad options or an input without a last and
