@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <stdexcept>
 #include <numeric>
 #include <numbers>
 #include <random>
@@ -62,6 +64,35 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// Rows of a comma-separated file, the header first (no quoting: the shared data's CSVs have none). Throws when the
+/// file is missing (tests read ../shared/data).
+inline std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  if (!in) throw std::runtime_error(p.string() + " is missing: tests read ../shared/data");
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+/// Keypoint vertex indices (column name -> 0-based index into find-template.obj) of one row of
+/// find-template-keypoints.csv. ../shared/data/README.md names row 0015-A-templ, but its indices land on impossible
+/// places for this mesh; row FIND fits it (see tests/foot/test_foot.cpp). Throws for an unknown row.
+inline std::map<std::string, int> find_template_keypoints(const std::string& row_name) {
+  const auto rows = read_csv(shared_data("scans/find-template-keypoints.csv"));
+  for (std::size_t r = 1; r < rows.size(); ++r)
+    if (!rows[r].empty() && rows[r][0] == row_name) {
+      std::map<std::string, int> out;
+      for (std::size_t i = 1; i < rows[r].size() && i < rows[0].size(); ++i) out[rows[0][i]] = std::stoi(rows[r][i]);
+      return out;
+    }
+  throw std::runtime_error("row " + row_name + " not in find-template-keypoints.csv");
+}
 
 inline void write_text(const std::filesystem::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;

@@ -20,6 +20,19 @@ const Landmark* Result::find(const std::string& name) const {
   return nullptr;
 }
 
+namespace {
+/// Where the edges of face f cross the plane, given the vertices' signed distances d to it (appended to out).
+void edge_crossings(const Geometry& g, const Eigen::Vector3i& f, const double (&d)[3], std::vector<Eigen::Vector3d>& out) {
+  for (int k = 0; k < 3; ++k) {
+    const int j = (k + 1) % 3;
+    if ((d[k] < 0) != (d[j] < 0)) {
+      const double t = d[k] / (d[k] - d[j]);
+      out.push_back(g.vertices[f[k]] + t * (g.vertices[f[j]] - g.vertices[f[k]]));
+    }
+  }
+}
+}  // namespace
+
 std::vector<Eigen::Vector3d> section(const Geometry& g, const Eigen::Vector3d& origin, const Eigen::Vector3d& normal,
                                      double slab_mm) {
   std::vector<Eigen::Vector3d> out;
@@ -31,13 +44,7 @@ std::vector<Eigen::Vector3d> section(const Geometry& g, const Eigen::Vector3d& o
   for (const auto& f : g.faces) {
     double d[3];
     for (int k = 0; k < 3; ++k) d[k] = (g.vertices[f[k]] - origin).dot(normal);
-    for (int k = 0; k < 3; ++k) {
-      const int j = (k + 1) % 3;
-      if ((d[k] < 0) != (d[j] < 0)) {
-        const double t = d[k] / (d[k] - d[j]);
-        out.push_back(g.vertices[f[k]] + t * (g.vertices[f[j]] - g.vertices[f[k]]));
-      }
-    }
+    edge_crossings(g, f, d, out);
   }
   return out;
 }
@@ -54,14 +61,7 @@ std::vector<std::vector<Eigen::Vector3d>> sections_along_x(const Geometry& g, co
     const double lo = std::min({x0, x1, x2}), hi = std::max({x0, x1, x2});
     for (auto it = std::lower_bound(xs.begin(), xs.end(), lo); it != xs.end() && *it <= hi; ++it) {
       const double d[3] = {x0 - *it, x1 - *it, x2 - *it};  // = (v - origin) . (1, 0, 0), as in section()
-      auto& o = out[static_cast<std::size_t>(it - xs.begin())];
-      for (int k = 0; k < 3; ++k) {
-        const int j = (k + 1) % 3;
-        if ((d[k] < 0) != (d[j] < 0)) {
-          const double t = d[k] / (d[k] - d[j]);
-          o.push_back(g.vertices[f[k]] + t * (g.vertices[f[j]] - g.vertices[f[k]]));
-        }
-      }
+      edge_crossings(g, f, d, out[static_cast<std::size_t>(it - xs.begin())]);
     }
   }
   return out;

@@ -18,32 +18,6 @@ using namespace fitcheck::test;
 
 namespace {
 
-// Rows of a comma-separated file, the header first.
-std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  BOOST_REQUIRE_MESSAGE(in, p << " is missing: tests read ../shared/data");
-  std::vector<std::vector<std::string>> rows;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::stringstream ls(line);
-    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
-std::map<std::string, int> keypoints(const std::string& row_name) {
-  const auto rows = read_csv(shared_data("scans/find-template-keypoints.csv"));
-  for (std::size_t r = 1; r < rows.size(); ++r)
-    if (!rows[r].empty() && rows[r][0] == row_name) {
-      std::map<std::string, int> out;
-      for (std::size_t i = 1; i < rows[r].size() && i < rows[0].size(); ++i) out[rows[0][i]] = std::stoi(rows[r][i]);
-      return out;
-    }
-  BOOST_FAIL("row " << row_name << " not in keypoints.csv");
-  return {};
-}
-
 struct Range {
   double lo = 1e300, hi = -1e300;
 };
@@ -75,7 +49,7 @@ BOOST_AUTO_TEST_CASE(find_template_landmarks_match_keypoints) {
   // "little toe" lies at the heel); row FIND fits this mesh (toes ordered medial to lateral at the front, heel at
   // the back, "lower heel" at the bottom). Our loader keeps the file's vertex order, and
   // align_foot transforms vertices in place, so the keypoint vertices can be looked up in the aligned mesh.
-  const auto kp = keypoints("FIND");
+  const auto kp = find_template_keypoints("FIND");
   // The foot axis runs through the 2nd toe tip (G5): its keypoint must lie on y = 0 within a few mm.
   BOOST_TEST(std::abs(f.aligned.vertices.at(kp.at("2nd toe")).y()) <= 8.0);
   const std::pair<const char*, const char*> pairs[] = {{"heel", "pternion"},

@@ -21,33 +21,6 @@ using Eigen::Vector3d;
 
 namespace {
 
-std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  BOOST_REQUIRE_MESSAGE(in, p << " is missing: tests read ../shared/data");
-  std::vector<std::vector<std::string>> rows;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::stringstream ls(line);
-    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
-// Keypoint vertex indices of one row. ../shared/data/README.md names row 0015-A-templ, but its indices land on
-// impossible places for this mesh; row FIND fits it (see tests/foot/test_foot.cpp).
-std::map<std::string, int> keypoints(const std::string& row_name) {
-  const auto rows = read_csv(shared_data("scans/find-template-keypoints.csv"));
-  for (std::size_t r = 1; r < rows.size(); ++r)
-    if (!rows[r].empty() && rows[r][0] == row_name) {
-      std::map<std::string, int> out;
-      for (std::size_t i = 1; i < rows[r].size() && i < rows[0].size(); ++i) out[rows[0][i]] = std::stoi(rows[r][i]);
-      return out;
-    }
-  BOOST_FAIL("row " << row_name << " not in keypoints.csv");
-  return {};
-}
-
 // Distance from p to the triangle (a, b, c), written independently of the library: the plane foot point when it
 // lies inside, else the nearest of the three edges.
 double segment_distance(const Vector3d& p, const Vector3d& a, const Vector3d& b) {
@@ -147,7 +120,7 @@ const FindTemplate& find_template() {
     out.atlas = nerves::build_atlas(out.scan.frame.aligned, out.scan.result);
     // The keypoints index the file's vertices; measure_scan cleans and cuts, so map the original vertices through
     // the final frame instead of looking them up in the aligned mesh.
-    for (const auto& [name, index] : keypoints("FIND"))
+    for (const auto& [name, index] : find_template_keypoints("FIND"))
       out.kp[name] =
           (out.scan.frame.to_foot_frame * g.vertices.at(static_cast<std::size_t>(index)).homogeneous()).head<3>();
     out.L = out.scan.result.measurements.foot_length_mm;
