@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "clean/clean.hpp"
 #include "contact/contact.hpp"
@@ -93,38 +94,71 @@ void finish(Result& r, const last::Last* last, const Options& o, const std::vect
 
 }  // namespace
 
+FootModel model_foot(const measure::ScanResult& scan, const Options& o) {
+  o.validate();
+  auto t0 = std::chrono::steady_clock::now();
+  FootModel m;
+  auto lap = [&](const char* name) {
+    const auto t = std::chrono::steady_clock::now();
+    m.timings_ms.emplace_back(name, std::chrono::duration<double, std::milli>(t - t0).count());
+    t0 = t;
+  };
+  m.run_minutes = o.run_minutes;
+  m.swell = o.swell;
+  m.nerves = o.hotspots.nerves;
+  m.foot_length_mm = scan.result.measurements.foot_length_mm;
+  // The pressure model needs a surface: a point-cloud scan gets its Poisson surface (foot frame).
+  if (scan.frame.aligned.is_mesh()) {
+    m.foot = scan.frame.aligned;
+  } else {
+    m.foot = clean::reconstruct_surface(scan.frame.aligned);
+    m.warnings.push_back("point-cloud scan: pressures are computed on its Poisson surface (gaps are bridged)");
+  }
+  m.atlas = nerves::build_atlas(m.foot, scan.result, o.hotspots.nerves);
+  m.warnings.insert(m.warnings.end(), m.atlas.warnings.begin(), m.atlas.warnings.end());
+  lap("nerve atlas");
+  m.minutes = time_points(o.run_minutes);
+  m.states = swell::simulate(m.foot, scan.result, m.minutes, o.swell);
+  lap("swelling");
+  return m;
+}
+
 Result run(const measure::ScanResult& scan, const last::Last* last, const Options& o) {
   o.validate();
+  if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
+  return run(scan, std::make_shared<const FootModel>(model_foot(scan, o)), last, o);
+}
+
+Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> model, const last::Last* last,
+           const Options& o) {
+  o.validate();
+  if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
+  if (!model || model->run_minutes != o.run_minutes || !(model->swell == o.swell) || !(model->nerves == o.hotspots.nerves))
+    throw Error(ErrorCode::usage, "check", "the foot model was made with other run minutes, swelling or nerve options");
   auto t0 = std::chrono::steady_clock::now();
   auto lap = [&](Result& res, const char* name) {
     const auto t = std::chrono::steady_clock::now();
     res.timings_ms.emplace_back(name, std::chrono::duration<double, std::milli>(t - t0).count());
     t0 = t;
   };
-  if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
   Result r;
-  const double Lf = scan.result.measurements.foot_length_mm;
-  r.foot_length_mm = Lf;
-  // The pressure model needs a surface: a point-cloud scan gets its Poisson surface (foot frame).
-  if (scan.frame.aligned.is_mesh()) {
-    r.foot = scan.frame.aligned;
-  } else {
-    r.foot = clean::reconstruct_surface(scan.frame.aligned);
-    r.warnings.push_back("point-cloud scan: pressures are computed on its Poisson surface (gaps are bridged)");
-  }
-  r.atlas = nerves::build_atlas(r.foot, scan.result, o.hotspots.nerves);
-  r.warnings.insert(r.warnings.end(), r.atlas.warnings.begin(), r.atlas.warnings.end());
-  lap(r, "nerve atlas");
-  r.minutes = time_points(o.run_minutes);
-  const std::vector<swell::State> states = swell::simulate(r.foot, scan.result, r.minutes, o.swell);
-  lap(r, "swelling");
+  const FootModel& fm = *model;
+  r.foot_model = model;
+  r.foot = fm.foot;
+  r.foot_length_mm = fm.foot_length_mm;
+  const double Lf = r.foot_length_mm;
+  r.atlas = fm.atlas;
+  r.minutes = fm.minutes;
+  r.warnings = fm.warnings;
+  r.timings_ms = fm.timings_ms;
+  const std::vector<swell::State>& states = fm.states;
 
   std::optional<place::SignedDistance> sd;
   if (last) {
-    r.fit = place::place_foot(r.foot, scan.result, *last, o.place);
+    sd.emplace(last->mesh);
+    r.fit = place::place_foot(r.foot, scan.result, *last, o.place, &*sd);
     r.warnings.insert(r.warnings.end(), r.fit->warnings.begin(), r.fit->warnings.end());
     lap(r, "placement");
-    sd.emplace(last->mesh);
     // The placed foot at every time point first (the comfort lacing is solved on the first).
     for (const swell::State& st : states) {
       Geometry placed = r.fit->foot;
@@ -149,7 +183,27 @@ Result run(const measure::ScanResult& scan, const last::Last* last, const Option
     pressure::Field field;
     if (last) {
       const Geometry& placed = r.feet[k];
-      const std::vector<double> clearance = sd->query(placed.vertices);
+      // The clearance counts only where it is negative in the contact zone (toe puff, heel counter), so only the
+      // vertices there that may touch the last are queried. A signed distance changes by at most the distance the
+      // point moved (it is 1-Lipschitz): a vertex whose placement clearance exceeds its move since placement still
+      // has room, and that lower bound stands in for it. Vertices outside the zone get +inf (never read as contact).
+      // The pressures are the same as with every distance queried (pressure::ShoeInput::clearance_mm).
+      const std::vector<std::uint8_t> zone = pressure::contact_zone(st.foot, Lf, &r.fit->inside_shoe, o.pressure);
+      std::vector<double> clearance(n, std::numeric_limits<double>::infinity());
+      std::vector<Eigen::Vector3d> near;
+      std::vector<std::size_t> near_ids;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!zone[i]) continue;
+        const double bound = r.fit->clearance_mm[i] - (placed.vertices[i] - r.fit->foot.vertices[i]).norm();
+        if (bound > 1e-6) {
+          clearance[i] = bound;
+        } else {
+          near_ids.push_back(i);
+          near.push_back(placed.vertices[i]);
+        }
+      }
+      const std::vector<double> d = sd->query(near);
+      for (std::size_t j = 0; j < near_ids.size(); ++j) clearance[near_ids[j]] = d[j];
       pressure::ShoeInput in;
       in.foot_in_last = &placed;
       in.foot_in_foot_frame = &st.foot;
@@ -187,6 +241,7 @@ Result relace(const Result& base, const last::Last& last, const Options& o) {
   r.feet = base.feet;
   r.atlas = base.atlas;
   r.warnings = base.warnings;
+  r.foot_model = base.foot_model;
   lay_laces(r, last, o);
   lacing::Options lo = o.lacing;
   lo.lace_tension_n = r.lace_tension_n;

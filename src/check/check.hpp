@@ -6,6 +6,7 @@
 // rotation (place::Result::local_rotation), so the foot is placed once.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,26 @@ struct Options {
 /// The run's time points, min.
 std::vector<double> time_points(double run_minutes);
 
+/// The foot's half of a check, which does not depend on the shoe or the sock: the surface (a point cloud's Poisson
+/// surface), the nerve atlas, the time points and the swollen foot at each. Checks of one foot in other lasts, sizes
+/// or socks (recommendations, catalogs) share it instead of computing it again.
+struct FootModel {
+  Geometry foot;                      ///< resting surface, foot frame
+  double foot_length_mm = 0;
+  nerves::Atlas atlas;
+  std::vector<double> minutes;
+  std::vector<swell::State> states;   ///< one per minute
+  std::vector<std::string> warnings;
+  std::vector<std::pair<std::string, double>> timings_ms;
+  // What it was made with: run() refuses options that differ in these.
+  double run_minutes = 0;
+  swell::Options swell;
+  nerves::Options nerves;
+};
+
+/// The foot's half of the check of `scan` under `options` (run_minutes, swell, hotspots.nerves).
+FootModel model_foot(const measure::ScanResult& scan, const Options& options);
+
 struct Result {
   Geometry foot;                           ///< the resting foot mesh in the foot frame (vertex order of every field)
   double foot_length_mm = 0;
@@ -64,10 +85,17 @@ struct Result {
   hotspots::Result hot;
   std::vector<std::string> assumptions, warnings;
   std::vector<std::pair<std::string, double>> timings_ms;  ///< wall time per step of run(), ms (diagnostics)
+  std::shared_ptr<const FootModel> foot_model;              ///< the foot's half, for further checks of this foot
 };
 
 /// Runs the check. `last` may be null when `options.sock` is set (a sock alone). Throws Error(usage) when neither is.
 Result run(const measure::ScanResult& foot, const last::Last* last, const Options& options);
+
+/// The same check with the foot's half given (from model_foot(foot, options) or a previous Result::foot_model): the
+/// same numbers as run(foot, last, options). Throws Error(usage) when `model` was made with other run minutes, swelling
+/// or nerve options.
+Result run(const measure::ScanResult& foot, std::shared_ptr<const FootModel> model, const last::Last* last,
+           const Options& options);
 
 /// The same check with other laces on the same foot in the same last: `base` must come from run() with `last`
 /// (placement, swelling and the non-lace pressure parts are reused; only the lace pressure and the hotspots are

@@ -445,6 +445,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
     for (const auto& x : rec->rejected) rj.push_back({{"change", x.change}, {"reason", x.reason}});
     j["rejected"] = rj;
     j["candidates_simulated"] = rec->candidates;
+    j["candidates_considered"] = rec->considered;
     if (!rec->notes.empty()) j["recommendation_notes"] = rec->notes;
   }
   if (sy) {

@@ -67,6 +67,7 @@ namespace fitcheck::nerves {
 struct Options {
   double near_mm = 12.0;  ///< a surface point within this distance of a nerve path lies "over" it, mm; [1, 40]
   void validate() const;  ///< throws Error(usage, "nerves") naming the bad field and value
+  bool operator==(const Options&) const = default;
 };
 
 struct Nerve {

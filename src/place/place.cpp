@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <optional>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -89,7 +90,8 @@ void Options::validate() const {
   if (!in(max_toe_allowance_mm, min_toe_allowance_mm, 40)) bad("max_toe_allowance_mm must be in [min, 40] mm");
 }
 
-Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last::Last& last, const Options& opt) {
+Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last::Last& last, const Options& opt,
+                  const SignedDistance* distance) {
   opt.validate();
   Result r;
   const double Lf = fm.measurements.foot_length_mm;
@@ -129,7 +131,9 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   }
   if (heel_ids.size() < 10 || fore_ids.size() < 10)
     throw Error(ErrorCode::invalid_input, "place", "the foot has too few points at the heel or forefoot to place it");
-  const SignedDistance sd(last.mesh);
+  std::optional<SignedDistance> own;
+  if (!distance) own.emplace(last.mesh);
+  const SignedDistance& sd = distance ? *distance : *own;
   using Vec6 = Eigen::Matrix<double, 6, 1>;
   using Mat6 = Eigen::Matrix<double, 6, 6>;
   std::vector<Eigen::Vector3d> posed;
@@ -186,6 +190,7 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   // of a foot smaller than the last ends a few mm ahead of the last's heel back point).
   double x_off = 0.0, heel_shift = 0.0, th_rear = 0, th_fore = 0, th_toe = 0, x_off_used = 0;
   Pose pose_now;
+  std::vector<SignedDistance::Hint> heel_hints, fore_hints;  // each iteration moves the points a little
   for (int round = 0; round < 2; ++round) {
     // Segment turns = slope of the last's bottom minus slope of the foot's sole over each segment (chords).
     th_rear = chord_slope(lb, s0 + x_off, s1 + x_off) - chord_slope(fb, s0, s1);
@@ -217,12 +222,12 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
       JtJ.setZero();
       Jtr.setZero();
       double value = 0;
-      auto block = [&](const std::vector<std::size_t>& ids, const Vec6& mask) {
+      auto block = [&](const std::vector<std::size_t>& ids, const Vec6& mask, std::vector<SignedDistance::Hint>& hints) {
         std::vector<Eigen::Vector3d> pts;
         pts.reserve(ids.size());
         for (std::size_t i : ids) pts.push_back(moved(posed[i], q));
         std::vector<Eigen::Vector3d> normals;
-        const std::vector<double> d = sd.query(pts, &normals);
+        const std::vector<double> d = sd.query(pts, &normals, &hints);
         std::vector<Vec6> J(ids.size());
         double wsum = 0, dmean = 0;
         Vec6 jmean = Vec6::Zero();
@@ -250,8 +255,8 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
       Vec6 all, fore;
       all << 1, 1, 1, 1, 1, 1;
       fore << 0, 1, 0, 1, 0, 1;  // the forefoot centres sideways (y, roll, turn about z); x, z, pitch: the heel
-      block(heel_ids, all);
-      block(fore_ids, fore);
+      block(heel_ids, all, heel_hints);
+      block(fore_ids, fore, fore_hints);
       return value;
     };
     // Levenberg-Marquardt: a step is kept only when it lowers the objective.
@@ -304,11 +309,11 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
       }
       return ids;
     };
-    auto spread = [&](const std::vector<std::size_t>& ids, double th_f, double th_t) {
+    auto spread = [&](const std::vector<std::size_t>& ids, std::vector<SignedDistance::Hint>& hints, double th_f, double th_t) {
       const Pose pose = build_pose(th_rear, th_f, th_t, x_off_used, i1, acx, acz);
       std::vector<Eigen::Vector3d> pts;
       for (std::size_t i : ids) pts.push_back(moved(pose.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0), params));
-      const std::vector<double> d = sd.query(pts);
+      const std::vector<double> d = sd.query(pts, nullptr, &hints);
       double ws = 0, m = 0, v = 0;
       for (std::size_t k = 0; k < d.size(); ++k) ws += area[ids[k]], m += area[ids[k]] * d[k];
       m /= ws;
@@ -327,12 +332,15 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
     const auto sole_ids = plantar(s1 + w / 2, s2 - w / 2);
     if (sole_ids.size() >= 10) {
       const double rel = th_toe - th_fore;  // the toes keep their turn relative to the forefoot meanwhile
-      th_fore = golden(th_fore - 8 / kDeg, th_fore + 8 / kDeg, [&](double t) { return spread(sole_ids, t, t + rel); });
+      std::vector<SignedDistance::Hint> hints;
+      th_fore = golden(th_fore - 8 / kDeg, th_fore + 8 / kDeg, [&](double t) { return spread(sole_ids, hints, t, t + rel); });
       th_toe = th_fore + rel;
     }
     const auto toe_ids = plantar(s2 + 0.03 * Lf, 1e300);
-    if (toe_ids.size() >= 10)
-      th_toe = golden(th_toe - 8 / kDeg, th_toe + 8 / kDeg, [&](double t) { return spread(toe_ids, th_fore, t); });
+    if (toe_ids.size() >= 10) {
+      std::vector<SignedDistance::Hint> hints;
+      th_toe = golden(th_toe - 8 / kDeg, th_toe + 8 / kDeg, [&](double t) { return spread(toe_ids, hints, th_fore, t); });
+    }
     pose_now = build_pose(th_rear, th_fore, th_toe, x_off_used, i1, acx, acz);
     for (std::size_t i = 0; i < posed.size(); ++i) posed[i] = pose_now.apply(foot.vertices[i]) + Eigen::Vector3d(heel_shift, 0, 0);
   }

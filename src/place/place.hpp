@@ -69,9 +69,17 @@ class SignedDistance {
   ~SignedDistance();
   SignedDistance(const SignedDistance&) = delete;
   SignedDistance& operator=(const SignedDistance&) = delete;
-  /// Signed distances, mm; `normals` (optional) receives the outward unit normal of each closest triangle.
-  std::vector<double> query(const std::vector<Eigen::Vector3d>& points,
-                            std::vector<Eigen::Vector3d>* normals = nullptr) const;
+  /// Where a point's closest triangle was: a start for the next query of a point near it (it bounds the search; the
+  /// answer is the same with or without it).
+  struct Hint {
+    Eigen::Vector3d closest = Eigen::Vector3d::Zero();
+    std::size_t triangle = static_cast<std::size_t>(-1);  ///< none yet
+  };
+  /// Signed distances, mm; `normals` (optional) receives the outward unit normal of each closest triangle. `hints`
+  /// (optional, one per point) start each search and receive this query's closest points, for callers that query the
+  /// same points again after small moves (placement iterations).
+  std::vector<double> query(const std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>* normals = nullptr,
+                            std::vector<Hint>* hints = nullptr) const;
 
  private:
   struct Impl;
@@ -108,8 +116,9 @@ struct Result {
   std::vector<std::string> warnings;   ///< e.g. a foot far too long for the last
 };
 
-/// Places `foot` (foot frame, measured by measure_foot into `foot_measure`) in `last`.
+/// Places `foot` (foot frame, measured by measure_foot into `foot_measure`) in `last`. `distance` (may be null: built
+/// here) is the signed distance to `last.mesh`, for a caller that queries the same last again.
 Result place_foot(const Geometry& foot, const measure::Result& foot_measure, const last::Last& last,
-                  const Options& options = {});
+                  const Options& options = {}, const SignedDistance* distance = nullptr);
 
 }  // namespace fitcheck::place

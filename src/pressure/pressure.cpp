@@ -53,6 +53,25 @@ void Options::validate() const {
   counter.validate();
 }
 
+std::vector<std::uint8_t> contact_zone(const Geometry& ff, double Lf, const std::vector<std::uint8_t>* inside_shoe,
+                                       const Options& o) {
+  const std::size_t n = ff.vertices.size();
+  if (!(Lf > 0)) throw Error(ErrorCode::internal, "pressure", "contact zone needs a positive foot length");
+  if (inside_shoe && inside_shoe->size() != n) throw Error(ErrorCode::internal, "pressure", "inside_shoe differs in size");
+  const std::vector<std::uint8_t> plantar = plantar_mask(ff, Lf);
+  std::vector<double> sole(101, 1e300);
+  auto bin = [&](double x) { return static_cast<std::size_t>(std::clamp(static_cast<int>(x / Lf * 100), 0, 100)); };
+  for (const auto& p : ff.vertices) sole[bin(p.x())] = std::min(sole[bin(p.x())], p.z());
+  std::vector<std::uint8_t> zone(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((inside_shoe && !(*inside_shoe)[i]) || plantar[i]) continue;
+    const Eigen::Vector3d& p = ff.vertices[i];
+    const double u = p.x() / Lf;
+    zone[i] = (u > o.toe_puff_from_pct / 100 || (u < o.counter_to_pct / 100 && p.z() - sole[bin(p.x())] < 50.0)) ? 1 : 0;
+  }
+  return zone;
+}
+
 Field shoe_pressure(const ShoeInput& in, const Options& o) {
   o.validate();
   if (!in.foot_in_last || !in.foot_in_foot_frame || !in.clearance_mm || !in.last || !(in.foot_length_mm > 0))
@@ -104,16 +123,11 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
     if (inside(i) && !plantar[i] && H[i] > 0) f.membrane_kpa[i] = 2.0 * lookup(tension, g.vertices[i].x()) * H[i] * 1000.0;
 
   // Indentation against the stiff toe puff and heel counter (Winkler).
-  std::vector<double> sole(101, 1e300);
-  auto bin = [&](double x) { return static_cast<std::size_t>(std::clamp(static_cast<int>(x / Lf * 100), 0, 100)); };
-  for (const auto& p : ff.vertices) sole[bin(p.x())] = std::min(sole[bin(p.x())], p.z());
+  const std::vector<std::uint8_t> zone = contact_zone(ff, Lf, in.inside_shoe, o);
   for (std::size_t i = 0; i < n; ++i) {
     const double c = (*in.clearance_mm)[i];
-    if (!(c < 0) || !inside(i) || plantar[i]) continue;
-    const Eigen::Vector3d& p = ff.vertices[i];
-    const double u = p.x() / Lf;
-    if (u > o.toe_puff_from_pct / 100) f.indentation_kpa[i] = contact::winkler_kpa(-c, o.toe_puff);
-    else if (u < o.counter_to_pct / 100 && p.z() - sole[bin(p.x())] < 50.0) f.indentation_kpa[i] = contact::winkler_kpa(-c, o.counter);
+    if (!(c < 0) || !zone[i]) continue;
+    f.indentation_kpa[i] = contact::winkler_kpa(-c, ff.vertices[i].x() / Lf > o.toe_puff_from_pct / 100 ? o.toe_puff : o.counter);
   }
   if (in.lacing) {
     f.lace_kpa = lacing::pressure_kpa(*in.lacing, g, in.lacing_options);

@@ -62,6 +62,9 @@ struct Field {
 struct ShoeInput {
   const Geometry* foot_in_last = nullptr;
   const Geometry* foot_in_foot_frame = nullptr;
+  /// Signed clearance per placed vertex, mm. Only its negative values inside contact_zone() count (contact with the
+  /// toe puff or counter): elsewhere, and where it is known to be positive, any positive value may stand in
+  /// (check::run queries only the vertices that can touch).
   const std::vector<double>* clearance_mm = nullptr;
   const std::vector<std::uint8_t>* inside_shoe = nullptr;  ///< 0 above the collar: no shoe pressure there
   double foot_length_mm = 0;
@@ -69,6 +72,12 @@ struct ShoeInput {
   const lacing::Layout* lacing = nullptr;  ///< may be null (no laces)
   lacing::Options lacing_options;
 };
+
+/// Where the stiff parts can press (the indentation term): vertices inside the shoe (`inside_shoe` may be null: all),
+/// not plantar, under the toe puff (x > toe_puff_from_pct of the foot length) or the heel counter (x <
+/// counter_to_pct, less than 50 mm above the sole). 1 = in the zone. Elsewhere the clearance does not count.
+std::vector<std::uint8_t> contact_zone(const Geometry& foot_in_foot_frame, double foot_length_mm,
+                                       const std::vector<std::uint8_t>* inside_shoe, const Options& options = {});
 
 /// Shoe pressure (membrane, indentation, laces). Sock parts stay zero.
 Field shoe_pressure(const ShoeInput& in, const Options& options = {});

@@ -203,6 +203,11 @@ double toe_distance(double ta, const Options& o) {
   return ta < o.min_toe_allowance_mm ? o.min_toe_allowance_mm - ta : ta > o.max_toe_allowance_mm ? ta - o.max_toe_allowance_mm : 0.0;
 }
 
+std::string toe_words(double ta, const Options& o) {
+  return "toe allowance " + fmt_fixed(ta) + " mm outside " + fmt_fixed(o.min_toe_allowance_mm, 0) + "-" +
+         fmt_fixed(o.max_toe_allowance_mm, 0) + " mm (literature G3)";
+}
+
 }  // namespace
 
 namespace {
@@ -376,6 +381,7 @@ Result recommend(const Input& in, const Options& opt) {
   struct Sim {
     std::optional<Outcome> outcome;
     std::string error;
+    std::string too_long_or_short;  ///< turned down before simulation (toe allowance), why
   };
   std::vector<Sim> sims(cands.size());
   // The scan with the baseline's surface: a point-cloud scan is not reconstructed again for every candidate (the same
@@ -397,7 +403,16 @@ Result recommend(const Input& in, const Options& opt) {
         sims[k].outcome = outcome_of(check::relace(base, base_last, o));
       } else {
         const last::Last L = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step, c.setting.width_step);
-        sims[k].outcome = outcome_of(check::run(scan, &L, o));
+        // The toe allowance is the last's stick length minus the foot's length (place::Result): a last that breaks the
+        // toe constraint is known before it is simulated.
+        const double ta = L.measurements.stick_length_mm - base.foot_length_mm;
+        if (!toe_ok(ta, opt) && toe_distance(ta, opt) > toe_distance(B.toe_allowance_mm, opt) + 0.05) {
+          sims[k].too_long_or_short = toe_words(ta, opt) + " (not simulated)";
+          return;
+        }
+        // The foot's half (surface, nerves, swelling) is the baseline's: only the shoe's half is simulated again.
+        const bool same_foot = base.foot_model && base.foot_model->run_minutes == o.run_minutes;
+        sims[k].outcome = outcome_of(same_foot ? check::run(scan, base.foot_model, &L, o) : check::run(scan, &L, o));
       }
     } catch (const Error& e) {
       sims[k].error = e.what();
@@ -425,6 +440,11 @@ Result recommend(const Input& in, const Options& opt) {
   std::vector<Recommendation> ok;
   for (std::size_t k = 0; k < cands.size(); ++k) {
     const Candidate& c = cands[k];
+    ++res.considered;
+    if (!sims[k].too_long_or_short.empty()) {
+      res.rejected.push_back({c.change, sims[k].too_long_or_short});
+      continue;
+    }
     if (!sims[k].outcome) {
       res.rejected.push_back({c.change, "could not be simulated: " + sims[k].error});
       continue;
@@ -436,8 +456,7 @@ Result recommend(const Input& in, const Options& opt) {
     std::string why;
     // Out of range only counts against a change that makes it worse: laces do not change a long shoe's length.
     if (!toe_ok(A.toe_allowance_mm, opt) && toe_distance(A.toe_allowance_mm, opt) > toe_distance(B.toe_allowance_mm, opt) + 0.05)
-      why = "toe allowance " + fmt_fixed(A.toe_allowance_mm) + " mm outside " + fmt_fixed(opt.min_toe_allowance_mm, 0) + "-" +
-            fmt_fixed(opt.max_toe_allowance_mm, 0) + " mm (literature G3)";
+      why = toe_words(A.toe_allowance_mm, opt);
     else if (A.heel_rating == "loose" && B.heel_rating != "loose")
       why = "the heel would be loose (no heel hold)";
     for (const auto& [nv, rk] : A.nerve_risk)

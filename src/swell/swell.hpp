@@ -48,6 +48,7 @@ struct Options {
   double splay_length_pct = 1.0;          ///< stance elongation, % of foot length; [0, 5]
   double splay_forefoot_width_pct = 3.0;  ///< stance widening of the forefoot, %; [0, 12]
   void validate() const;                  ///< throws Error(usage)
+  bool operator==(const Options&) const = default;
 };
 
 /// V(t): volume change at `minute` of the run, % of the resting volume.

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check/check.hpp"
+#include "core/error.hpp"
 #include "contact/contact.hpp"
 #include "last/last.hpp"
 #include "load/load.hpp"
@@ -240,4 +241,49 @@ BOOST_AUTO_TEST_CASE(cli_check_writes_report_and_states_assumptions) {
   BOOST_TEST(!nlohmann::json::parse(s.out).contains("fit"));
   BOOST_TEST(run_cli("check " + quote(source_dir() / "scans" / "foot-right.ply") + " " +
                      quote(source_dir() / "lasts" / "last-fit.stl") + " --lacing zigzag").exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(shared_foot_half_and_contact_only_queries_give_the_plain_numbers) {
+  // A last two widths narrower presses the toes into the toe puff, so the contact term is exercised.
+  const size::Size from = last::infer_size(real_last().measurements.stick_length_mm);
+  size::Size to = from;
+  to.width -= 2;
+  const last::Last narrow = last::grade_last(real_last(), from, to).graded;
+  const check::Options o;
+  const check::Result r = check::run(scan_foot(), &narrow, o);
+  // 1. The foot's half (surface, nerves, swelling) shared, as recommendations do: the same numbers.
+  const check::Result s = check::run(scan_foot(), r.foot_model, &narrow, o);
+  BOOST_TEST_REQUIRE(s.peak_kpa.size() == r.peak_kpa.size());
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < r.peak_kpa.size(); ++i) differ += s.peak_kpa[i] != r.peak_kpa[i];
+  BOOST_TEST(differ == 0u);
+  // A model made for another run length is refused.
+  check::Options longer = o;
+  longer.run_minutes = 90;
+  BOOST_CHECK_THROW(check::run(scan_foot(), r.foot_model, &narrow, longer), Error);
+  // 2. check::run queries distances only where contact can happen; with every vertex's distance queried the pressure
+  // model gives the same field at every time point.
+  const place::SignedDistance sd(narrow.mesh);
+  std::size_t contact = 0, mismatched = 0;
+  for (std::size_t k = 0; k < r.minutes.size(); ++k) {
+    const std::vector<double> clearance = sd.query(r.feet[k].vertices);
+    pressure::ShoeInput in;
+    in.foot_in_last = &r.feet[k];
+    in.foot_in_foot_frame = &r.foot_model->states[k].foot;
+    in.clearance_mm = &clearance;
+    in.inside_shoe = &r.fit->inside_shoe;
+    in.foot_length_mm = r.foot_length_mm;
+    in.last = &narrow;
+    in.lacing = &r.layout;
+    in.lacing_options = o.lacing;
+    in.lacing_options.lace_tension_n = r.lace_tension_n;
+    const pressure::Field f = pressure::shoe_pressure(in, o.pressure);
+    for (std::size_t i = 0; i < f.total_kpa.size(); ++i) {
+      mismatched += r.fields[k].indentation_kpa[i] != f.indentation_kpa[i] || r.fields[k].total_kpa[i] != f.total_kpa[i];
+      contact += f.indentation_kpa[i] > 0;
+    }
+  }
+  BOOST_TEST_MESSAGE(contact << " vertex-time points in contact with the toe puff or counter");
+  BOOST_TEST(contact > 0u);
+  BOOST_TEST(mismatched == 0u);
 }

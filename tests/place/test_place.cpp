@@ -207,3 +207,30 @@ BOOST_AUTO_TEST_CASE(cli_place_reports_fit_and_writes_the_field) {
   save::write_geometry(dir / "ball.ply", synth::make_uv_sphere(70));
   BOOST_TEST(run_cli("place " + quote(source_dir() / "scans" / "foot-right.ply") + " " + quote(dir / "ball.ply")).exit_code == 4);
 }
+
+BOOST_AUTO_TEST_CASE(hints_start_the_search_but_do_not_change_the_distances) {
+  // A hint only bounds the closest-point search (placement iterations pass the previous iteration's answers).
+  const place::SignedDistance sd(test_last());
+  std::vector<Eigen::Vector3d> pts;
+  for (std::size_t i = 0; i < test_last().vertices.size(); i += 7) {
+    const double t = static_cast<double>(i);
+    pts.push_back(test_last().vertices[i] + Eigen::Vector3d(0.3 * std::sin(t), 4.0 * std::cos(0.1 * t), -2.0));
+  }
+  const std::vector<double> plain = sd.query(pts);
+  std::vector<place::SignedDistance::Hint> hints;
+  (void)sd.query(pts, nullptr, &hints);  // fills the hints
+  BOOST_TEST_REQUIRE(hints.size() == pts.size());
+  // The points move by up to 6 mm after the hints were taken, some through the surface.
+  std::vector<Eigen::Vector3d> moved = pts;
+  for (std::size_t i = 0; i < moved.size(); ++i) moved[i] += Eigen::Vector3d(0, 6.0 * std::sin(0.37 * static_cast<double>(i)), 0);
+  const std::vector<double> plain_moved = sd.query(moved);
+  // (Where two triangles are equally close, on a shared edge, either may answer: the same distance to rounding.)
+  const std::vector<double> hinted_moved = sd.query(moved, nullptr, &hints);
+  std::size_t sign_changes = 0, differ = 0;
+  for (std::size_t i = 0; i < moved.size(); ++i) {
+    differ += std::abs(hinted_moved[i] - plain_moved[i]) > 1e-9;
+    sign_changes += (plain_moved[i] < 0) != (plain[i] < 0);
+  }
+  BOOST_TEST(differ == 0u);
+  BOOST_TEST(sign_changes > 0u);  // the move crossed the surface somewhere: the hints were stale there
+}

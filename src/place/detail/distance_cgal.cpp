@@ -52,22 +52,33 @@ SignedDistance::SignedDistance(const Geometry& m) : impl_(std::make_unique<Impl>
 
 SignedDistance::~SignedDistance() = default;
 
-std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& points,
-                                          std::vector<Eigen::Vector3d>* normals) const {
+std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>* normals,
+                                          std::vector<Hint>* hints) const {
   const auto& I = *impl_;
   std::vector<double> out(points.size());
   if (normals) normals->resize(points.size());
+  if (hints) hints->resize(points.size());
   // Ray directions for the parity fallback: not aligned with any axis or with each other.
   static const std::array<K::Vector_3, 3> dirs = {K::Vector_3(0.5773, 0.5774, 0.5775), K::Vector_3(-0.6132, 0.2418, 0.7521),
                                                   K::Vector_3(0.1913, -0.8812, -0.4322)};
-  auto one = [&](std::size_t i) {
+  auto one = [&](std::size_t i, Tree::Point_and_primitive_id& hint, bool have_hint) {
     const Eigen::Vector3d& p = points[i];
     const K::Point_3 q(p.x(), p.y(), p.z());
-    const auto [c, it] = I.tree.closest_point_and_primitive(q);
+    // A start for the search: this point's own hint from an earlier query, else the previous point's answer when that
+    // point lies within 2 mm, else CGAL's kd-tree of sample points (accelerate_distance_queries).
+    if (hints && (*hints)[i].triangle < I.triangles.size()) {
+      const Hint& h = (*hints)[i];
+      hint = {K::Point_3(h.closest.x(), h.closest.y(), h.closest.z()),
+              I.triangles.begin() + static_cast<std::ptrdiff_t>(h.triangle)};
+      have_hint = true;
+    }
+    hint = have_hint ? I.tree.closest_point_and_primitive(q, hint) : I.tree.closest_point_and_primitive(q);
+    const auto& [c, it] = hint;
     const Eigen::Vector3d cp(c.x(), c.y(), c.z());
     const double dist = (p - cp).norm();
     const std::size_t t = static_cast<std::size_t>(it - I.triangles.begin());
     if (normals) (*normals)[i] = I.normals[t];
+    if (hints) (*hints)[i] = {cp, t};
     // Inside that triangle (not on an edge or corner) its normal tells the side exactly.
     const auto& tri = I.triangles[t];
     const Eigen::Vector3d a(tri[0].x(), tri[0].y(), tri[0].z()), b(tri[1].x(), tri[1].y(), tri[1].z()),
@@ -95,7 +106,8 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
   // At most 2 threads: the check's callers (recommendations, batch) already run several checks at once.
   const std::size_t threads = n < 4096 ? 1 : std::max<std::size_t>(1, std::min<std::size_t>(2, std::thread::hardware_concurrency()));
   if (threads == 1) {
-    for (std::size_t i = 0; i < n; ++i) one(i);
+    Tree::Point_and_primitive_id hint;
+    for (std::size_t i = 0; i < n; ++i) one(i, hint, i > 0 && (points[i] - points[i - 1]).squaredNorm() < 4.0);
     return out;
   }
   std::vector<std::exception_ptr> errors(threads);
@@ -103,7 +115,8 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
   for (std::size_t t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       try {
-        for (std::size_t i = t * n / threads; i < (t + 1) * n / threads; ++i) one(i);
+        Tree::Point_and_primitive_id hint;
+        for (std::size_t i = t * n / threads; i < (t + 1) * n / threads; ++i) one(i, hint, i > t * n / threads && (points[i] - points[i - 1]).squaredNorm() < 4.0);
       } catch (...) {
         errors[t] = std::current_exception();
       }
