@@ -9,6 +9,7 @@
 #include "contact/contact.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
+#include "core/parallel.hpp"
 #include "save/save.hpp"
 
 namespace fitcheck::check {
@@ -177,8 +178,11 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
   }
   const std::size_t n = r.foot.vertices.size();
   r.peak_kpa.assign(n, 0.0);
-  std::vector<std::vector<double>> totals;
-  for (std::size_t k = 0; k < states.size(); ++k) {
+  if (!last)
+    for (const swell::State& st : states) r.feet.push_back(st.foot);
+  // The time points are independent: two at a time (each field is stored at its own index).
+  r.fields.resize(states.size());
+  parallel_for(states.size(), 2, [&](std::size_t k) {
     const swell::State& st = states[k];
     pressure::Field field;
     if (last) {
@@ -215,13 +219,14 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
       in.lacing_options = o.lacing;
       in.lacing_options.lace_tension_n = r.lace_tension_n;
       field = pressure::shoe_pressure(in, o.pressure);
-    } else {
-      r.feet.push_back(st.foot);
     }
     if (o.sock) pressure::add_sock_pressure(field, st.foot, Lf, *o.sock, o.pressure.min_radius_mm);
+    r.fields[k] = std::move(field);
+  });
+  std::vector<std::vector<double>> totals;
+  for (const pressure::Field& field : r.fields) {
     for (std::size_t i = 0; i < n; ++i) r.peak_kpa[i] = std::max(r.peak_kpa[i], field.total_kpa[i]);
     totals.push_back(field.total_kpa);
-    r.fields.push_back(std::move(field));
   }
   lap(r, "pressure at every time point");
   finish(r, last, o, totals);

@@ -56,6 +56,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "hotspots/hotspots.hpp"
 
 extern char** environ;
 
@@ -370,13 +371,7 @@ const char* status_for_exit(int code) {
 }
 
 int risk_rank(const ojson& risk) {
-  if (!risk.is_string()) return -1;
-  const auto r = risk.get<std::string>();
-  if (r == "none") return 0;
-  if (r == "low") return 1;
-  if (r == "moderate") return 2;
-  if (r == "high") return 3;
-  return -1;
+  return risk.is_string() ? hotspots::risk_rank(risk.get<std::string>()) : -1;
 }
 
 ojson value_or_null(const ojson& j, const char* key) {

@@ -89,18 +89,22 @@ std::string risk_of(Level l, double dose_min, bool over_nerve, const Options& o)
   else if (l == Level::warning) r = dose_min >= o.high_dose_min ? 3 : 2;
   else if (l == Level::caution) r = 1;
   if (!over_nerve && r > 0) --r;
-  static const char* names[] = {"none", "low", "moderate", "high"};
-  return names[r];
+  return risk_name(r);
 }
 
 }  // namespace
 
-int risk_rank(const std::string& risk) noexcept {
-  if (risk == "low") return 1;
-  if (risk == "moderate") return 2;
-  if (risk == "high") return 3;
-  return 0;
+namespace {
+constexpr const char* kRiskNames[] = {"none", "low", "moderate", "high"};
 }
+
+int risk_rank(const std::string& risk) noexcept {
+  for (int k = 0; k < 4; ++k)
+    if (risk == kRiskNames[k]) return k;
+  return -1;
+}
+
+std::string risk_name(int rank) { return kRiskNames[std::clamp(rank, 0, 3)]; }
 
 std::string region_label(const Geometry& foot, double L, const Eigen::Vector3d& p) { return label(shape_of(foot, L), p); }
 

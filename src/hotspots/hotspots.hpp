@@ -40,8 +40,10 @@ struct Options {
   void validate() const;       ///< throws Error(usage)
 };
 Level level_of(double mmhg, const Options& o = {});
-/// "none" 0, "low" 1, "moderate" 2, "high" 3 (for ranking and comparisons).
+/// "none" 0, "low" 1, "moderate" 2, "high" 3 (for ranking and comparisons); -1 for any other text.
 int risk_rank(const std::string& risk) noexcept;
+/// The inverse of risk_rank: 0..3 -> "none" .. "high" (clamped into the range).
+std::string risk_name(int rank);
 
 struct Hotspot {
   std::string region, nerve, nerve_label;

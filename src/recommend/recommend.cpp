@@ -1,9 +1,6 @@
 #include "recommend/recommend.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <thread>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -11,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/format.hpp"
+#include "core/parallel.hpp"
 #include "hotspots/hotspots.hpp"
 #include "lacing/lacing.hpp"
 #include "size/size.hpp"
@@ -26,8 +24,6 @@ std::string num(double v) {
 }
 
 std::string signed_num(double v) { return (v > 0 ? "+" : "") + num(v); }
-
-const char* kRiskNames[] = {"none", "low", "moderate", "high"};
 
 int kind_order(const std::string& k) {
   static const std::vector<std::string> order = {"none", "lacing", "tension", "sock", "width", "size", "size+width", "last"};
@@ -109,7 +105,7 @@ void Options::validate() const {
   if (!in(min_drop_mmhg, 0, 50) || !in(min_drop_fraction, 0, 1))
     throw Error(ErrorCode::usage, "recommend", "min_drop_mmhg must be in [0, 50], min_drop_fraction in [0, 1]");
   if (!in(window_reach_mm, 5, 60)) throw Error(ErrorCode::usage, "recommend", "window_reach_mm must be in [5, 60]");
-  if (std::find(std::begin(kRiskNames), std::end(kRiskNames), acceptable_risk) == std::end(kRiskNames))
+  if (hotspots::risk_rank(acceptable_risk) < 0)
     throw Error(ErrorCode::usage, "recommend", "acceptable_risk must be none, low, moderate or high");
   if (max_threads < 1 || max_threads > 64) throw Error(ErrorCode::usage, "recommend", "max_threads must be in [1, 64]");
   if (max_recommendations < 1 || max_recommendations > 50)
@@ -131,7 +127,7 @@ Outcome outcome_of(const check::Result& r) {
   double best_peak = -1;
   for (const auto& n : r.hot.nerves)
     if (hotspots::risk_rank(n.risk) == worst && n.peak_mmhg > best_peak) best_peak = n.peak_mmhg, o.worst_nerve = n.nerve;
-  o.risk = kRiskNames[std::max(0, worst)];
+  o.risk = hotspots::risk_name(worst);
   for (const auto& e : r.hot.timeline) o.field_peak_mmhg = std::max(o.field_peak_mmhg, e.peak_mmhg);
   for (const auto& h : r.hot.hotspots) {
     if (h.peak_position_mm.x() >= kForefootFromFraction * r.foot_length_mm) o.forefoot_peak_mmhg = std::max(o.forefoot_peak_mmhg, h.peak_mmhg);
@@ -418,25 +414,7 @@ Result recommend(const Input& in, const Options& opt) {
       sims[k].error = e.what();
     }
   };
-  {
-    const std::size_t workers =
-        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, std::min<std::size_t>(opt.max_threads, cands.size() + 1));
-    std::atomic<std::size_t> next{0};
-    std::vector<std::exception_ptr> failures(workers);
-    std::vector<std::jthread> pool;  // joined on scope exit, also when starting a later worker throws
-    for (std::size_t w = 0; w < workers; ++w)
-      pool.emplace_back([&, w] {
-        try {
-          for (std::size_t k = next++; k < cands.size(); k = next++) simulate(k);
-        } catch (...) {
-          failures[w] = std::current_exception();  // not an Error: a bug; rethrown after the join
-        }
-      });
-    for (auto& t : pool) t.join();
-    pool.clear();
-    for (const auto& f : failures)
-      if (f) std::rethrow_exception(f);
-  }
+  parallel_for(cands.size(), opt.max_threads, simulate);  // a non-Error exception is a bug: rethrown
   std::vector<Recommendation> ok;
   for (std::size_t k = 0; k < cands.size(); ++k) {
     const Candidate& c = cands[k];
@@ -461,10 +439,10 @@ Result recommend(const Input& in, const Options& opt) {
       why = "the heel would be loose (no heel hold)";
     for (const auto& [nv, rk] : A.nerve_risk)
       if (why.empty() && rk > (B.nerve_risk.count(nv) ? B.nerve_risk.at(nv) : 0))
-        why = "raises the risk over the " + nv + " nerve to " + kRiskNames[rk];
+        why = "raises the risk over the " + nv + " nerve to " + hotspots::risk_name(rk);
     for (const auto& [rg, rk] : A.region_risk)
       if (why.empty() && rk > (B.region_risk.count(rg) ? B.region_risk.at(rg) : 0))
-        why = "a new or worse hotspot at the " + rg + " (risk " + std::string(kRiskNames[rk]) + ")";
+        why = "a new or worse hotspot at the " + rg + " (risk " + hotspots::risk_name(rk) + ")";
     const int wa = hotspots::risk_rank(A.risk), wb = hotspots::risk_rank(B.risk);
     const bool better = wa < wb || A.risk_sum < B.risk_sum ||
                         (B.peak_mmhg - A.peak_mmhg >= std::max(opt.min_drop_mmhg, opt.min_drop_fraction * B.peak_mmhg));

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "hotspots/hotspots.hpp"
 #include "test_util.hpp"
 
 using namespace fitcheck::test;
@@ -70,9 +71,6 @@ std::vector<std::map<std::string, std::string>> csv_records(const std::filesyste
   return out;
 }
 
-int risk_rank(const std::string& r) {
-  return r == "none" ? 0 : r == "low" ? 1 : r == "moderate" ? 2 : r == "high" ? 3 : -1;
-}
 
 /// nerves[] entry with the highest risk, ties by peak_mmhg (the rule batch documents).
 json worst_nerve(const json& check) {
@@ -82,7 +80,7 @@ json worst_nerve(const json& check) {
       w = n;
       continue;
     }
-    const int a = risk_rank(n["risk"]), b = risk_rank(w["risk"]);
+    const int a = fitcheck::hotspots::risk_rank(n["risk"]), b = fitcheck::hotspots::risk_rank(w["risk"]);
     if (a > b || (a == b && n["peak_mmhg"].get<double>() > w["peak_mmhg"].get<double>())) w = n;
   }
   return w;

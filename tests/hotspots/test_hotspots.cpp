@@ -155,6 +155,8 @@ BOOST_AUTO_TEST_CASE(errors_carry_their_codes) {
   hotspots::Options bad;
   bad.min_area_mm2 = -1;
   BOOST_TEST(code_of([&] { hotspots::find(f.mesh, f.length, {0}, {z}, a, bad); }) == ErrorCode::usage);
-  BOOST_TEST(hotspots::risk_rank("high") == 3);
-  BOOST_TEST(hotspots::risk_rank("none") == 0);
+  for (int k = 0; k < 4; ++k) BOOST_TEST(hotspots::risk_rank(hotspots::risk_name(k)) == k);
+  BOOST_TEST(hotspots::risk_name(3) == "high");
+  BOOST_TEST(hotspots::risk_name(0) == "none");
+  BOOST_TEST(hotspots::risk_rank("severe") == -1);  // not a risk level
 }

@@ -8,10 +8,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <exception>
-#include <thread>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "place/place.hpp"
 
 namespace fitcheck::place {
@@ -100,31 +99,16 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
     }
     out[i] = sign * dist;
   };
-  // The queries are independent reads of the tree: split them over the cores (each point's answer does not depend on
-  // the split, so results are identical for any thread count).
+  // The queries are independent reads of the tree: split them over the cores in two chunks (each point's answer does
+  // not depend on the split; at most 2 threads: the check's callers -- recommendations, batch -- already run several
+  // checks at once).
   const std::size_t n = points.size();
-  // At most 2 threads: the check's callers (recommendations, batch) already run several checks at once.
-  const std::size_t threads = n < 4096 ? 1 : std::max<std::size_t>(1, std::min<std::size_t>(2, std::thread::hardware_concurrency()));
-  if (threads == 1) {
+  const std::size_t chunks = n < 4096 ? 1 : 2;
+  parallel_for(chunks, chunks, [&](std::size_t t) {
     Tree::Point_and_primitive_id hint;
-    for (std::size_t i = 0; i < n; ++i) one(i, hint, i > 0 && (points[i] - points[i - 1]).squaredNorm() < 4.0);
-    return out;
-  }
-  std::vector<std::exception_ptr> errors(threads);
-  std::vector<std::jthread> pool;  // joined on scope exit, also when starting a later thread throws
-  for (std::size_t t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      try {
-        Tree::Point_and_primitive_id hint;
-        for (std::size_t i = t * n / threads; i < (t + 1) * n / threads; ++i) one(i, hint, i > t * n / threads && (points[i] - points[i - 1]).squaredNorm() < 4.0);
-      } catch (...) {
-        errors[t] = std::current_exception();
-      }
-    });
-  for (auto& th : pool) th.join();
-  pool.clear();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
+    const std::size_t from = t * n / chunks, to = (t + 1) * n / chunks;
+    for (std::size_t i = from; i < to; ++i) one(i, hint, i > from && (points[i] - points[i - 1]).squaredNorm() < 4.0);
+  });
   return out;
 }
 
