@@ -214,6 +214,22 @@ void set_symptom_peak(Outcome& o, const std::vector<std::string>& focus) {
 }
 }  // namespace
 
+void rank(std::vector<Recommendation>& recs, bool focus) {
+  std::stable_sort(recs.begin(), recs.end(), [focus](const Recommendation& a, const Recommendation& b) {
+    const int ra = hotspots::risk_rank(a.after.risk), rb = hotspots::risk_rank(b.after.risk);
+    if (ra != rb) return ra < rb;
+    if (focus) {  // the nerves the symptoms point to first (0.5 mmHg buckets)
+      const double fa = std::floor(a.after.symptom_peak_mmhg / 0.5), fb = std::floor(b.after.symptom_peak_mmhg / 0.5);
+      if (fa != fb) return fa < fb;
+    }
+    // Nerve peaks in 0.5 mmHg buckets (a strict weak order: equal buckets fall through to the next key).
+    const double ba = std::floor(a.after.peak_mmhg / 0.5), bb = std::floor(b.after.peak_mmhg / 0.5);
+    if (ba != bb) return ba < bb;
+    if (a.after.risk_sum != b.after.risk_sum) return a.after.risk_sum < b.after.risk_sum;
+    return kind_order(a.kind) < kind_order(b.kind);
+  });
+}
+
 Result recommend(const Input& in, const Options& opt) {
   opt.validate();
   if (!in.scan || !in.last || !in.baseline || !in.baseline->fit)
@@ -464,20 +480,7 @@ Result recommend(const Input& in, const Options& opt) {
     rec.args = check_args(in.scan_path, c.setting);
     ok.push_back(std::move(rec));
   }
-  const bool focus = !in.focus_nerves.empty();
-  std::stable_sort(ok.begin(), ok.end(), [focus](const Recommendation& a, const Recommendation& b) {
-    const int ra = hotspots::risk_rank(a.after.risk), rb = hotspots::risk_rank(b.after.risk);
-    if (ra != rb) return ra < rb;
-    if (focus) {  // the nerves the symptoms point to first (0.5 mmHg buckets)
-      const double fa = std::floor(a.after.symptom_peak_mmhg / 0.5), fb = std::floor(b.after.symptom_peak_mmhg / 0.5);
-      if (fa != fb) return fa < fb;
-    }
-    // Nerve peaks in 0.5 mmHg buckets (a strict weak order: equal buckets fall through to the next key).
-    const double ba = std::floor(a.after.peak_mmhg / 0.5), bb = std::floor(b.after.peak_mmhg / 0.5);
-    if (ba != bb) return ba < bb;
-    if (a.after.risk_sum != b.after.risk_sum) return a.after.risk_sum < b.after.risk_sum;
-    return kind_order(a.kind) < kind_order(b.kind);
-  });
+  rank(ok, !in.focus_nerves.empty());
   for (std::size_t i = 0; i < ok.size() && i < opt.max_recommendations; ++i) {
     ok[i].rank = static_cast<int>(i) + 1;
     res.recommendations.push_back(std::move(ok[i]));

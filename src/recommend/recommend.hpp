@@ -160,6 +160,12 @@ struct Input {
   std::vector<std::string> focus_nerves;
 };
 
+/// Orders accepted changes, best first: the worst nerve risk after the change; with symptoms (`focus`), the highest
+/// peak over the nerves they point to (Outcome::symptom_peak_mmhg); the highest peak over any nerve; the sum of the
+/// nerves' risk ranks; the simpler kind of change (lacing before tension, sock, width, size, size+width, last). Peaks
+/// compare by 0.5 mmHg buckets (floor(peak / 0.5)), so rounding noise does not reorder. Stable: equals keep their order.
+void rank(std::vector<Recommendation>& recs, bool focus);
+
 /// Simulates the candidates and ranks them. Throws Error(usage) for bad options or an input without a last and
 /// baseline.
 Result recommend(const Input& in, const Options& options = {});

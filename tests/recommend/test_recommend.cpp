@@ -180,3 +180,37 @@ BOOST_AUTO_TEST_CASE(args_spell_every_setting_and_bad_steps_are_usage_errors) {
     BOOST_TEST(e.code() == ErrorCode::usage);
   }
 }
+
+BOOST_AUTO_TEST_CASE(symptoms_put_the_change_that_relieves_their_nerves_first) {
+  auto rec = [](const std::string& change, const std::string& kind, const std::string& risk, double peak, double symptom_peak) {
+    recommend::Recommendation r;
+    r.change = change;
+    r.kind = kind;
+    r.after.risk = risk;
+    r.after.peak_mmhg = peak;
+    r.after.symptom_peak_mmhg = symptom_peak;
+    return r;
+  };
+  // "width +1" lowers the worst nerve most (40 mmHg) but leaves the nerve the symptoms point to at 35 mmHg; the
+  // window lacing leaves 45 mmHg elsewhere but brings that nerve down to 20 mmHg.
+  const std::vector<recommend::Recommendation> recs = {rec("width +1", "width", "moderate", 40.0, 35.0),
+                                                       rec("lacing window:3-4", "lacing", "moderate", 45.0, 20.0),
+                                                       rec("size +0.5", "size", "high", 31.0, 5.0)};
+  auto order = [&](bool focus) {
+    std::vector<recommend::Recommendation> v = recs;
+    recommend::rank(v, focus);
+    std::vector<std::string> names;
+    for (const auto& r : v) names.push_back(r.change);
+    return names;
+  };
+  const std::vector<std::string> plain = {"width +1", "lacing window:3-4", "size +0.5"};
+  const std::vector<std::string> focused = {"lacing window:3-4", "width +1", "size +0.5"};
+  BOOST_TEST(order(false) == plain, boost::test_tools::per_element());
+  // With symptoms the relief of their nerves comes first; a worse risk stays last either way.
+  BOOST_TEST(order(true) == focused, boost::test_tools::per_element());
+  // Peaks within one 0.5 mmHg bucket tie: the simpler change (lacing before width) goes first.
+  std::vector<recommend::Recommendation> tie = {rec("width +1", "width", "low", 25.1, 0.0),
+                                                rec("lacing parallel", "lacing", "low", 25.3, 0.0)};
+  recommend::rank(tie, false);
+  BOOST_TEST(tie.front().change == "lacing parallel");
+}
