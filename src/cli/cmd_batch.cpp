@@ -1,5 +1,5 @@
 // `fitcheck batch MANIFEST.csv [-o DIR] [--jobs N] [--shard i/N | --shard auto [--shard-count N]]
-//                [--run-minutes M] [--no-recommend] [--max-file-mb MB] [--json]`   (issue #6)
+//                [--run-minutes M] [--no-recommend] [--max-file-mb MB] [--row-timeout-s S] [--json]`   (issue #6)
 //
 // Manifest: CSV with the columns scan,last[,sock]. A header row is optional (detected when the first row's first cell
 // is "scan"); blank lines and lines starting with '#' are skipped; cells may be quoted ("a, b.ply", "" for a quote);
@@ -25,10 +25,12 @@
 //              top_peak_mmhg_after, no_change_needed, seconds, output}],
 //    "ok": n_ok, "failed": n_failed}
 // status is "ok" or the child's error code name (io, invalid_input, ...); a child killed by a signal gets status
-// "crashed" and exit_code 128 + signal. Absent values are null in JSON and empty cells in CSV. The worst nerve is the
+// "crashed" and exit_code 128 + signal; a child stopped by --row-timeout-s gets "timeout" and exit_code 124. SIGTERM
+// (a cluster stopping the job) or SIGINT stops the running children (status "interrupted", exit_code 128 + signal),
+// marks the rows not yet started "not_run" (exit_code and output null), writes the summary and exits 128 + signal. Absent values are null in JSON and empty cells in CSV. The worst nerve is the
 // nerves[] entry with the highest risk (none < low < moderate < high), ties broken by the higher peak_mmhg.
 //
-// Exit codes: 0 when every row ran (rows that failed are reported, not fatal), 2 usage (bad --shard, --jobs out of
+// Exit codes: 0 when every row ran (rows that failed are reported, not fatal), 128 + signal when stopped, 2 usage (bad --shard, --jobs out of
 // [1, 64]), 3 manifest unreadable or output folder not writable, 4 manifest without data rows or with a row of fewer
 // than two cells (the line is named).
 #include <fcntl.h>
@@ -39,6 +41,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -52,6 +55,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -74,6 +78,7 @@ struct BatchArgs {
   double run_minutes = 60.0;
   bool no_recommend = false;
   double max_file_mb = 500.0;
+  double row_timeout_s = 0;  ///< a row's check is stopped after this long, s; 0 = no limit
   CLI::Option* run_minutes_opt = nullptr;
   CLI::Option* max_file_mb_opt = nullptr;
   CLI::Option* shard_count_opt = nullptr;
@@ -315,7 +320,14 @@ struct Outcome {
   int signal = 0;
   std::string spawn_error;
   double seconds = 0;
+  double timed_out_after_s = 0;  ///< > 0: stopped by --row-timeout-s
+  int interrupted_by = 0;        ///< the signal that stopped the batch while this row ran (or before it started)
+  bool started = true;
 };
+
+/// The signal (SIGTERM, SIGINT) that asks the batch to stop; 0 while none came.
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 /// Starts the check of `row`; returns the pid, or -1 with `err` set.
 pid_t spawn_check(const Row& row, const std::vector<std::string>& opts, const fs::path& rows_dir, std::string& err) {
@@ -378,6 +390,8 @@ ojson value_or_null(const ojson& j, const char* key) {
   return j.is_object() && j.contains(key) ? j[key] : ojson(nullptr);
 }
 
+std::string fmt1(double v);
+
 ojson summary_row(const Row& row, const Outcome& o, const fs::path& rows_dir) {
   ojson r;
   r["row"] = row.index;
@@ -398,6 +412,22 @@ ojson summary_row(const Row& row, const Outcome& o, const fs::path& rows_dir) {
     r["status"] = status;
     r["error"] = message;
   };
+  if (!o.started) {
+    r["exit_code"] = nullptr;
+    r["output"] = nullptr;
+    fail("not_run", "the batch was stopped by signal " + std::to_string(o.interrupted_by) + " before this row started");
+    return r;
+  }
+  if (o.interrupted_by) {
+    r["exit_code"] = 128 + o.interrupted_by;
+    fail("interrupted", "the batch was stopped by signal " + std::to_string(o.interrupted_by) + " while this row ran");
+    return r;
+  }
+  if (o.timed_out_after_s > 0) {
+    r["exit_code"] = 124;  // as coreutils timeout
+    fail("timeout", "stopped after " + fmt1(o.timed_out_after_s) + " s (--row-timeout-s)");
+    return r;
+  }
   if (!o.spawn_error.empty()) {
     r["exit_code"] = 5;
     fail("internal", o.spawn_error);
@@ -521,7 +551,7 @@ std::string fmt1(double v) {
 void print_row(const ojson& r) {
   std::ostringstream s;
   s << "row " << r["row"].get<std::size_t>() << " " << r["status"].get<std::string>();
-  if (r["status"] != "ok") s << " (exit " << r["exit_code"].get<int>() << ")";
+  if (r["status"] != "ok" && !r["exit_code"].is_null()) s << " (exit " << r["exit_code"].get<int>() << ")";
   s << ", " << fmt1(r["seconds"].get<double>()) << " s: " << fs::path(r["scan"].get<std::string>()).filename().string()
     << " in " << fs::path(r["last"].get<std::string>()).filename().string();
   if (!r["sock"].is_null()) s << " + " << fs::path(r["sock"].get<std::string>()).filename().string();
@@ -555,6 +585,7 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
   struct Running {
     std::size_t slot;
     clock::time_point t0;
+    bool killed_for_time = false;
   };
   std::map<pid_t, Running> running;
   std::vector<ojson> results(mine.size());
@@ -563,8 +594,26 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
     results[slot] = summary_row(*mine[slot], o, rows_dir);
     if (!out.json) print_row(results[slot]);
   };
+  // SIGTERM (a cluster stopping the job) or SIGINT: stop the running checks, report what finished, exit 128 + signal.
+  g_stop_signal = 0;
+  struct sigaction stop_action {}, old_term {}, old_int {};
+  stop_action.sa_handler = on_stop_signal;
+  sigemptyset(&stop_action.sa_mask);
+  ::sigaction(SIGTERM, &stop_action, &old_term);
+  ::sigaction(SIGINT, &stop_action, &old_int);
+  bool stopping = false;
   while (next < mine.size() || !running.empty()) {
-    while (running.size() < static_cast<std::size_t>(a.jobs) && next < mine.size()) {
+    if (g_stop_signal && !stopping) {
+      stopping = true;
+      for (auto& [pid, run] : running) ::kill(pid, SIGTERM);
+      for (; next < mine.size(); ++next) {
+        Outcome o;
+        o.started = false;
+        o.interrupted_by = g_stop_signal;
+        finish(next, o);
+      }
+    }
+    while (!stopping && running.size() < static_cast<std::size_t>(a.jobs) && next < mine.size()) {
       const std::size_t slot = next++;
       std::string err;
       const auto t0 = clock::now();
@@ -579,10 +628,21 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
     }
     if (running.empty()) continue;
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
+    // Polled (every 20 ms) so that row time limits and stop signals are seen while children run.
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
     if (pid < 0) {
       if (errno == EINTR) continue;
       throw Error(ErrorCode::internal, "batch", std::string("waitpid failed: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+      if (a.row_timeout_s > 0)
+        for (auto& [child, run] : running)
+          if (!run.killed_for_time && std::chrono::duration<double>(clock::now() - run.t0).count() > a.row_timeout_s) {
+            ::kill(child, SIGKILL);
+            run.killed_for_time = true;
+          }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
     }
     const auto it = running.find(pid);
     if (it == running.end()) continue;
@@ -590,10 +650,15 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
     o.seconds = std::chrono::duration<double>(clock::now() - it->second.t0).count();
     if (WIFEXITED(status)) o.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) o.signal = WTERMSIG(status);
+    if (WIFSIGNALED(status) && it->second.killed_for_time) o.timed_out_after_s = a.row_timeout_s;
+    if (WIFSIGNALED(status) && stopping) o.interrupted_by = g_stop_signal;
     const std::size_t slot = it->second.slot;
     running.erase(it);
     finish(slot, o);
   }
+
+  ::sigaction(SIGTERM, &old_term, nullptr);
+  ::sigaction(SIGINT, &old_int, nullptr);
 
   ojson rows = ojson::array();
   std::size_t n_ok = 0;
@@ -622,6 +687,10 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
     std::cout << ": " << n_ok << " ok, " << rows.size() - n_ok << " failed; summary in " << (dir / (stem + ".csv")).string()
               << " and " << (dir / (stem + ".json")).string() << "\n";
   }
+  if (stopping) {
+    std::cerr << "fitcheck batch: stopped by signal " << g_stop_signal << "; the summary lists what finished\n";
+    return 128 + g_stop_signal;
+  }
   return 0;
 }
 
@@ -647,6 +716,10 @@ void add_batch_command(CLI::App& app, std::function<int()>& run, const OutputFla
   sub->add_flag("--no-recommend", a->no_recommend, "Passed to check: skip the recommendations (faster)");
   a->max_file_mb_opt = sub->add_option("--max-file-mb", a->max_file_mb, "Passed to check: refuse files larger than this many MB")
                            ->check(CLI::Range(0.001, 1e6));
+  sub->add_option("--row-timeout-s", a->row_timeout_s, "Stop a row's check after this many seconds (status timeout, exit "
+                                                      "code 124); 0 = no limit")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   sub->callback([&run, &out, a] { run = [a, &out] { return run_batch(*a, out); }; });
 }
 

@@ -316,3 +316,44 @@ BOOST_AUTO_TEST_CASE(unreadable_manifest_exits_3) {
   BOOST_TEST(r.exit_code == 3);
   BOOST_TEST(r.err.find("directory") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(row_timeout_stops_a_slow_check_and_says_so) {
+  TempDir d;
+  const std::string row = (source_dir() / "scans/foot-right.ply").string() + "," + (source_dir() / "lasts/last-fit.stl").string() + "\n";
+  write_text(d / "manifest.csv", row + row);
+  // 50 ms: less than loading the scan alone takes, so every row hits the limit.
+  const CliRun r = run_cli("batch --row-timeout-s 0.05 -o " + quote(d / "out") + " " + quote(d / "manifest.csv"));
+  BOOST_TEST_INFO("stderr: " << r.err << "\nstdout: " << r.out);
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);  // rows that failed are reported, not fatal
+  const json s = read_json(d / "out/summary.json");
+  BOOST_REQUIRE_EQUAL(s["rows"].size(), 2u);
+  for (const auto& row_j : s["rows"]) {
+    BOOST_TEST(row_j["status"] == "timeout");
+    BOOST_TEST(row_j["exit_code"] == 124);
+    BOOST_TEST(row_j["error"].get<std::string>().find("--row-timeout-s") != std::string::npos);
+  }
+  BOOST_TEST(s["failed"] == 2);
+  BOOST_TEST(run_cli("batch --row-timeout-s -1 " + quote(d / "manifest.csv")).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_stops_the_batch_with_a_summary_of_what_ran) {
+  TempDir d;
+  const std::string row = (source_dir() / "scans/foot-right.ply").string() + "," + (source_dir() / "lasts/last-narrow.ply").string() + "\n";
+  write_text(d / "manifest.csv", row + row + row);
+  // Each row (a check with recommendations) takes seconds; the cluster stops the job after 1 s.
+  const std::string cmd = "sh -c \"'" + std::string(FITCHECK_CLI) + "' batch -o '" + (d / "out").string() + "' '" +
+                          (d / "manifest.csv").string() + "' > '" + (d / "log").string() +
+                          "' 2>&1 & p=\\$!; sleep 1; kill -TERM \\$p; wait \\$p; echo \\$? > '" + (d / "rc").string() + "'\"";
+  BOOST_REQUIRE_EQUAL(std::system(cmd.c_str()), 0);
+  BOOST_TEST_INFO("log: " << read_text(d / "log"));
+  BOOST_TEST(std::stoi(read_text(d / "rc")) == 128 + 15);
+  const json s = read_json(d / "out/summary.json");
+  BOOST_REQUIRE_EQUAL(s["rows"].size(), 3u);
+  BOOST_TEST(s["rows"][0]["status"] == "interrupted");
+  BOOST_TEST(s["rows"][0]["exit_code"] == 128 + 15);
+  for (std::size_t k = 1; k < 3; ++k) {
+    BOOST_TEST(s["rows"][k]["status"] == "not_run");
+    BOOST_TEST(s["rows"][k]["exit_code"].is_null());
+  }
+  BOOST_TEST(read_text(d / "log").find("stopped by signal 15") != std::string::npos);
+}
