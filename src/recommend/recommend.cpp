@@ -348,6 +348,11 @@ Result recommend(const Input& in, const Options& opt) {
                                    (ds > 0 ? "longer" : "shorter") + ", girth graded with it).");
   if (opt.size && opt.width)
     shoe_cand(0.5, 1, "size+width", "Half a size up and one width wider.");
+  // Every catalog last as it is, and -- when its length puts the toe allowance more than half a size off the middle of
+  // the range -- also in the half size (up to one size either way) that brings it closest to the middle: a catalog
+  // ranks lasts and sizes. The length after grading is predicted by the size rule (src/size, G1); the simulation
+  // measures the graded last again.
+  const double toe_mid = 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
   for (const auto& c : in.catalog) {
     Candidate k;
     k.setting = in.base;
@@ -355,10 +360,28 @@ Result recommend(const Input& in, const Options& opt) {
     k.setting.size_step = 0;
     k.setting.width_step = 0;
     k.kind = "last";
-    k.change = "last " + std::filesystem::path(c.path).stem().string();
-    k.advice = "Try the shoe built on last '" + std::filesystem::path(c.path).filename().string() + "'.";
+    const std::string stem = std::filesystem::path(c.path).stem().string(), file = std::filesystem::path(c.path).filename().string();
+    k.change = "last " + stem;
+    k.advice = "Try the shoe built on last '" + file + "'.";
     k.catalog_last = c.last;
     cands.push_back(k);
+    const double stick = c.last->measurements.stick_length_mm;
+    const size::Size from = last::infer_size(stick);
+    double best_step = 0, best_off = std::abs(stick - base.foot_length_mm - toe_mid);
+    for (double ds : {-1.0, -0.5, 0.5, 1.0}) {
+      size::Size to = from;
+      to.value += ds;
+      const double off = std::abs(stick + size::grade_delta(from, to).length_mm - base.foot_length_mm - toe_mid);
+      if (off < best_off - 1e-9) best_off = off, best_step = ds;
+    }
+    if (best_step != 0 && std::abs(stick - base.foot_length_mm - toe_mid) > 0.5 * size::length_step_mm(from.system)) {
+      k.setting.size_step = best_step;
+      k.kind = "last";
+      k.change = "last " + stem + ", size " + signed_num(best_step);
+      k.advice = "Try the shoe built on last '" + file + "', " + size_words(best_step) + " (its own size is " +
+                 (best_step > 0 ? "short" : "long") + " for this foot).";
+      cands.push_back(k);
+    }
   }
   if (opt.sock && in.options.sock && !in.base.sock_path.empty() && in.base.sock_tension_scale * 0.7 >= 0.01) {
     Candidate c;

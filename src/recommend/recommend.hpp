@@ -9,7 +9,8 @@
 //   tension     the same pattern at 75 % and 50 % of the present pull.
 //   size        half and full sizes up and down (the last graded about its heel, src/last grade_last; G1, G2).
 //   width       one and two width letters up and down (G2), and half a size up with one width up.
-//   last        every last of a catalog folder (sizes as they come).
+//   last        every last of a catalog folder as it comes and, when its length puts the toe allowance more than
+//               half a size off the middle of the range, also in the half size (within one size) nearest that middle.
 //   sock        with a sock: its fabric tension per unit strain at 70 % (about one compression class lower, C1), and
 //               a sock half as thick (under a shoe the sock takes its thickness of room, src/check).
 // Lacing candidates reuse the placement (check::relace); the others run the whole check.

@@ -106,6 +106,27 @@ BOOST_AUTO_TEST_CASE(a_catalog_last_that_fits_ranks_first_for_a_foot_in_a_narrow
   expect_reproduced(j, 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_catalog_last_in_the_wrong_size_is_offered_in_the_size_that_fits) {
+  // The fitting last graded one size up (toe allowance ~20 mm, out of range): as it is, the length rules it out; one
+  // size down it is the fitting last again, and that comes first.
+  test::TempDir cat;
+  const test::CliRun g = test::run_cli("last " + sample("lasts/last-fit.stl") + " --size \"US 9\" --grade \"US 10\" -o " +
+                                       test::quote(cat / "long.stl"));
+  BOOST_TEST_REQUIRE(g.exit_code == 0, g.err);
+  const json j = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-narrow.ply") + " --catalog " +
+                            test::quote(cat.path()));
+  BOOST_TEST_REQUIRE(!j["recommendations"].empty());
+  const json& top = j["recommendations"][0];
+  BOOST_TEST(top["change"] == "last long, size -1", "top recommendation: " << top["change"]);
+  BOOST_TEST(top["toe_allowance_mm_after"].get<double>() >= 8.0);
+  BOOST_TEST(top["toe_allowance_mm_after"].get<double>() <= 17.0);
+  BOOST_TEST(top["advice"].get<std::string>().find("one size down") != std::string::npos, top["advice"]);
+  bool as_is_rejected = false;
+  for (const auto& r : j["rejected"]) as_is_rejected = as_is_rejected || r["change"] == "last long";
+  BOOST_TEST(as_is_rejected);
+  expect_reproduced(j, 1);
+}
+
 BOOST_AUTO_TEST_CASE(a_high_instep_under_tight_laces_gets_a_lacing_change_first) {
   test::TempDir dir;
   synth::FootShape high;  // the sample foot (tools/make_samples) with an 8 mm higher instep
