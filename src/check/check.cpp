@@ -95,6 +95,10 @@ void finish(Result& r, const last::Last* last, const Options& o, const std::vect
 
 }  // namespace
 
+bool FootModel::made_with(const Options& o) const {
+  return run_minutes == o.run_minutes && swell == o.swell && nerves == o.hotspots.nerves;
+}
+
 FootModel model_foot(const measure::ScanResult& scan, const Options& o) {
   o.validate();
   auto t0 = std::chrono::steady_clock::now();
@@ -127,14 +131,17 @@ FootModel model_foot(const measure::ScanResult& scan, const Options& o) {
 Result run(const measure::ScanResult& scan, const last::Last* last, const Options& o) {
   o.validate();
   if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
-  return run(scan, std::make_shared<const FootModel>(model_foot(scan, o)), last, o);
+  const auto model = std::make_shared<const FootModel>(model_foot(scan, o));
+  Result r = run(scan, model, last, o);
+  r.timings_ms.insert(r.timings_ms.begin(), model->timings_ms.begin(), model->timings_ms.end());
+  return r;
 }
 
 Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> model, const last::Last* last,
            const Options& o) {
   o.validate();
   if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
-  if (!model || model->run_minutes != o.run_minutes || !(model->swell == o.swell) || !(model->nerves == o.hotspots.nerves))
+  if (!model || !model->made_with(o))
     throw Error(ErrorCode::usage, "check", "the foot model was made with other run minutes, swelling or nerve options");
   auto t0 = std::chrono::steady_clock::now();
   auto lap = [&](Result& res, const char* name) {
@@ -151,7 +158,6 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
   r.atlas = fm.atlas;
   r.minutes = fm.minutes;
   r.warnings = fm.warnings;
-  r.timings_ms = fm.timings_ms;
   const std::vector<swell::State>& states = fm.states;
 
   std::optional<place::SignedDistance> sd;

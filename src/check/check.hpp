@@ -64,6 +64,8 @@ struct FootModel {
   double run_minutes = 0;
   swell::Options swell;
   nerves::Options nerves;
+  /// True when a check with `options` may use this model (same run minutes, swelling and nerve options).
+  bool made_with(const Options& options) const;
 };
 
 /// The foot's half of the check of `scan` under `options` (run_minutes, swell, hotspots.nerves).
@@ -84,7 +86,8 @@ struct Result {
   nerves::Atlas atlas;
   hotspots::Result hot;
   std::vector<std::string> assumptions, warnings;
-  std::vector<std::pair<std::string, double>> timings_ms;  ///< wall time per step of run(), ms (diagnostics)
+  std::vector<std::pair<std::string, double>> timings_ms;  ///< wall time per step of run(), ms (diagnostics); the
+                                                           ///< foot's steps only when this run made the foot model
   std::shared_ptr<const FootModel> foot_model;              ///< the foot's half, for further checks of this foot
 };
 

@@ -16,8 +16,8 @@
 //   recommendations [{rank, change, kind, advice, peak_mmhg_before, peak_mmhg_after, risk_before, risk_after,
 //                     worst_nerve_before, region_peak_mmhg_before {region: mmHg}, region_peak_mmhg_after,
 //                     toe_allowance_mm_after, lace_tension_n_after, args [...], command}],
-//   no_change_needed, rejected [{change, reason}], candidates_simulated, candidates_considered (simulated plus those
-//   turned down on the toe allowance alone),
+//   no_change_needed, rejected [{change, reason}], candidates_simulated, candidates_considered (simulated, turned
+//   down on the toe allowance alone, or failed),
 //   symptoms {pattern, footwear, footwear_reason, care, causes [...], red_flags, nerves_to_watch},
 //   thresholds_mmhg, summary [lines], assumptions, red_flags, warnings, report.
 #pragma once

@@ -327,7 +327,37 @@ struct Outcome {
 
 /// The signal (SIGTERM, SIGINT) that asks the batch to stop; 0 while none came.
 volatile std::sig_atomic_t g_stop_signal = 0;
-extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
+extern "C" void on_stop_signal(int sig) {
+  if (!g_stop_signal) g_stop_signal = sig;  // the first one counts
+}
+
+/// SIGTERM and SIGINT caught while the batch runs, the previous actions restored on scope exit (also on an
+/// exception). A signal the batch inherited as ignored (a background job of a non-interactive shell) stays ignored.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal = 0;
+    catch_signal(SIGTERM, old_[0], caught_[0]);
+    catch_signal(SIGINT, old_[1], caught_[1]);
+  }
+  ~StopSignals() {
+    if (caught_[0]) ::sigaction(SIGTERM, &old_[0], nullptr);
+    if (caught_[1]) ::sigaction(SIGINT, &old_[1], nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  static void catch_signal(int sig, struct sigaction& old, bool& caught) {
+    if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) return;
+    struct sigaction a {};
+    a.sa_handler = on_stop_signal;  // no SA_RESTART: a blocking call returns EINTR
+    sigemptyset(&a.sa_mask);
+    caught = ::sigaction(sig, &a, nullptr) == 0;
+  }
+  struct sigaction old_[2] {};
+  bool caught_[2] = {false, false};
+};
 
 /// Starts the check of `row`; returns the pid, or -1 with `err` set.
 pid_t spawn_check(const Row& row, const std::vector<std::string>& opts, const fs::path& rows_dir, std::string& err) {
@@ -390,8 +420,6 @@ ojson value_or_null(const ojson& j, const char* key) {
   return j.is_object() && j.contains(key) ? j[key] : ojson(nullptr);
 }
 
-std::string fmt1(double v);
-
 ojson summary_row(const Row& row, const Outcome& o, const fs::path& rows_dir) {
   ojson r;
   r["row"] = row.index;
@@ -412,9 +440,10 @@ ojson summary_row(const Row& row, const Outcome& o, const fs::path& rows_dir) {
     r["status"] = status;
     r["error"] = message;
   };
+  // A row that did not run to its end has no output to read (its .err may say how far it got).
+  if (!o.started || o.interrupted_by || o.timed_out_after_s > 0) r["output"] = nullptr;
   if (!o.started) {
     r["exit_code"] = nullptr;
-    r["output"] = nullptr;
     fail("not_run", "the batch was stopped by signal " + std::to_string(o.interrupted_by) + " before this row started");
     return r;
   }
@@ -425,7 +454,7 @@ ojson summary_row(const Row& row, const Outcome& o, const fs::path& rows_dir) {
   }
   if (o.timed_out_after_s > 0) {
     r["exit_code"] = 124;  // as coreutils timeout
-    fail("timeout", "stopped after " + fmt1(o.timed_out_after_s) + " s (--row-timeout-s)");
+    fail("timeout", "stopped at the time limit, " + number_text(o.timed_out_after_s) + " s (--row-timeout-s)");
     return r;
   }
   if (!o.spawn_error.empty()) {
@@ -595,25 +624,30 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
     if (!out.json) print_row(results[slot]);
   };
   // SIGTERM (a cluster stopping the job) or SIGINT: stop the running checks, report what finished, exit 128 + signal.
-  g_stop_signal = 0;
-  struct sigaction stop_action {}, old_term {}, old_int {};
-  stop_action.sa_handler = on_stop_signal;
-  sigemptyset(&stop_action.sa_mask);
-  ::sigaction(SIGTERM, &stop_action, &old_term);
-  ::sigaction(SIGINT, &stop_action, &old_int);
-  bool stopping = false;
+  // The handlers stay until the summary is written (a second signal meanwhile changes nothing).
+  const StopSignals stop_signals;
+  int stop_signal = 0;  // the signal, once seen
+  struct KillLeftChildren {  // on an exception: no child outlives the batch
+    std::map<pid_t, Running>& running;
+    ~KillLeftChildren() {
+      for (const auto& [pid, run] : running) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+      }
+    }
+  } kill_left{running};
   while (next < mine.size() || !running.empty()) {
-    if (g_stop_signal && !stopping) {
-      stopping = true;
+    if (g_stop_signal && !stop_signal) {
+      stop_signal = g_stop_signal;
       for (auto& [pid, run] : running) ::kill(pid, SIGTERM);
       for (; next < mine.size(); ++next) {
         Outcome o;
         o.started = false;
-        o.interrupted_by = g_stop_signal;
+        o.interrupted_by = stop_signal;
         finish(next, o);
       }
     }
-    while (!stopping && running.size() < static_cast<std::size_t>(a.jobs) && next < mine.size()) {
+    while (!g_stop_signal && running.size() < static_cast<std::size_t>(a.jobs) && next < mine.size()) {
       const std::size_t slot = next++;
       std::string err;
       const auto t0 = clock::now();
@@ -651,14 +685,12 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
     if (WIFEXITED(status)) o.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) o.signal = WTERMSIG(status);
     if (WIFSIGNALED(status) && it->second.killed_for_time) o.timed_out_after_s = a.row_timeout_s;
-    if (WIFSIGNALED(status) && stopping) o.interrupted_by = g_stop_signal;
+    // A child killed by a signal after the stop signal came (ours, or the terminal's to the whole process group).
+    if (WIFSIGNALED(status) && g_stop_signal) o.interrupted_by = stop_signal ? stop_signal : g_stop_signal;
     const std::size_t slot = it->second.slot;
     running.erase(it);
     finish(slot, o);
   }
-
-  ::sigaction(SIGTERM, &old_term, nullptr);
-  ::sigaction(SIGINT, &old_int, nullptr);
 
   ojson rows = ojson::array();
   std::size_t n_ok = 0;
@@ -687,9 +719,9 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
     std::cout << ": " << n_ok << " ok, " << rows.size() - n_ok << " failed; summary in " << (dir / (stem + ".csv")).string()
               << " and " << (dir / (stem + ".json")).string() << "\n";
   }
-  if (stopping) {
-    std::cerr << "fitcheck batch: stopped by signal " << g_stop_signal << "; the summary lists what finished\n";
-    return 128 + g_stop_signal;
+  if (stop_signal) {
+    std::cerr << "fitcheck batch: stopped by signal " << stop_signal << "; the summary lists what finished\n";
+    return 128 + stop_signal;
   }
   return 0;
 }

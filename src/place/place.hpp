@@ -69,15 +69,16 @@ class SignedDistance {
   ~SignedDistance();
   SignedDistance(const SignedDistance&) = delete;
   SignedDistance& operator=(const SignedDistance&) = delete;
-  /// Where a point's closest triangle was: a start for the next query of a point near it (it bounds the search; the
-  /// answer is the same with or without it).
+  /// Which triangle was closest to a point: a start for the next query of a point near it (the search starts from the
+  /// point's projection onto that triangle; it bounds the search only). Distances are the same with or without hints
+  /// (to rounding); where two triangles are equally close (a shared edge), which one answers -- and so the normal --
+  /// may depend on the start.
   struct Hint {
-    Eigen::Vector3d closest = Eigen::Vector3d::Zero();
-    std::size_t triangle = static_cast<std::size_t>(-1);  ///< none yet
+    std::size_t triangle = static_cast<std::size_t>(-1);  ///< index among this SignedDistance's triangles; none yet
   };
   /// Signed distances, mm; `normals` (optional) receives the outward unit normal of each closest triangle. `hints`
-  /// (optional, one per point) start each search and receive this query's closest points, for callers that query the
-  /// same points again after small moves (placement iterations).
+  /// (optional, one per point) start each search and receive this query's closest triangles, for callers that query
+  /// the same points again after small moves (placement iterations).
   std::vector<double> query(const std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>* normals = nullptr,
                             std::vector<Hint>* hints = nullptr) const;
 

@@ -446,7 +446,7 @@ Result recommend(const Input& in, const Options& opt) {
           return;
         }
         // The foot's half (surface, nerves, swelling) is the baseline's: only the shoe's half is simulated again.
-        const bool same_foot = base.foot_model && base.foot_model->run_minutes == o.run_minutes;
+        const bool same_foot = base.foot_model && base.foot_model->made_with(o);
         sims[k].outcome = outcome_of(same_foot ? check::run(scan, base.foot_model, &L, o) : check::run(scan, &L, o));
       }
     } catch (const Error& e) {

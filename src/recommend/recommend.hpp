@@ -135,8 +135,8 @@ struct Result {
   std::vector<Recommendation> recommendations;  ///< ranked; {"none"} when no change is needed
   std::vector<Rejected> rejected;               ///< candidates that did not help or broke a constraint, with why
   int candidates = 0;                           ///< checks simulated
-  /// Changes considered: the simulated ones plus those turned down before simulation because the last's length alone
-  /// puts the toe allowance out of range (and further out than now); those are in `rejected` too.
+  /// Changes considered: the simulated ones, those turned down before simulation because the last's length alone puts
+  /// the toe allowance out of range (and further out than now), and those whose simulation failed (both in `rejected`).
   int considered = 0;
   std::vector<std::string> notes;
 };

@@ -77,15 +77,17 @@ BOOST_AUTO_TEST_CASE(a_last_narrow_in_the_forefoot_gets_width_up_first_with_a_lo
     BOOST_TEST(rec["toe_allowance_mm_after"].get<double>() <= 17.0);
   }
   // Sizes whose length alone puts the toe allowance out of range are turned down without a simulation.
-  int unsimulated = 0;
-  for (const auto& r : j["rejected"])
+  int unsimulated = 0, failed = 0;
+  for (const auto& r : j["rejected"]) {
+    failed += r["reason"].get<std::string>().rfind("could not be simulated", 0) == 0;
     if (r["reason"].get<std::string>().find("(not simulated)") != std::string::npos) {
       ++unsimulated;
       BOOST_TEST(r["change"].get<std::string>().rfind("size", 0) == 0u, r["change"]);
       BOOST_TEST(r["reason"].get<std::string>().find("toe allowance") == 0u);
     }
+  }
   BOOST_TEST(unsimulated >= 1);
-  BOOST_TEST(j["candidates_considered"].get<int>() == j["candidates_simulated"].get<int>() + unsimulated);
+  BOOST_TEST(j["candidates_considered"].get<int>() == j["candidates_simulated"].get<int>() + unsimulated + failed);
   expect_reproduced(j, j["recommendations"].size());
 }
 

@@ -63,12 +63,12 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
   auto one = [&](std::size_t i, Tree::Point_and_primitive_id& hint, bool have_hint) {
     const Eigen::Vector3d& p = points[i];
     const K::Point_3 q(p.x(), p.y(), p.z());
-    // A start for the search: this point's own hint from an earlier query, else the previous point's answer when that
-    // point lies within 2 mm, else CGAL's kd-tree of sample points (accelerate_distance_queries).
+    // A start for the search: q's projection onto this point's own hinted triangle, else the previous point's answer
+    // when that point lies within 2 mm, else CGAL's kd-tree of sample points (accelerate_distance_queries). Any point
+    // on the mesh only bounds CGAL's search, so the distance does not depend on it.
     if (hints && (*hints)[i].triangle < I.triangles.size()) {
-      const Hint& h = (*hints)[i];
-      hint = {K::Point_3(h.closest.x(), h.closest.y(), h.closest.z()),
-              I.triangles.begin() + static_cast<std::ptrdiff_t>(h.triangle)};
+      const auto tri = I.triangles.begin() + static_cast<std::ptrdiff_t>((*hints)[i].triangle);
+      hint = {K::Construct_projected_point_3()(*tri, q), tri};
       have_hint = true;
     }
     hint = have_hint ? I.tree.closest_point_and_primitive(q, hint) : I.tree.closest_point_and_primitive(q);
@@ -77,7 +77,7 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
     const double dist = (p - cp).norm();
     const std::size_t t = static_cast<std::size_t>(it - I.triangles.begin());
     if (normals) (*normals)[i] = I.normals[t];
-    if (hints) (*hints)[i] = {cp, t};
+    if (hints) (*hints)[i].triangle = t;
     // Inside that triangle (not on an edge or corner) its normal tells the side exactly.
     const auto& tri = I.triangles[t];
     const Eigen::Vector3d a(tri[0].x(), tri[0].y(), tri[0].z()), b(tri[1].x(), tri[1].y(), tri[1].z()),
@@ -99,9 +99,9 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
     }
     out[i] = sign * dist;
   };
-  // The queries are independent reads of the tree: split them over the cores in two chunks (each point's answer does
-  // not depend on the split; at most 2 threads: the check's callers -- recommendations, batch -- already run several
-  // checks at once).
+  // The queries are independent reads of the tree: two chunks on up to two threads (each point's distance does not
+  // depend on the split; on ties the answering triangle may). Callers that run several checks at once (recommendation
+  // candidates, time points) multiply the thread count: a few threads per core, not a pool.
   const std::size_t n = points.size();
   const std::size_t chunks = n < 4096 ? 1 : 2;
   parallel_for(chunks, chunks, [&](std::size_t t) {
