@@ -219,6 +219,7 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
       in.foot_in_foot_frame = &st.foot;
       in.clearance_mm = &clearance;
       in.inside_shoe = &r.fit->inside_shoe;
+      in.contact_zone = &zone;
       in.foot_length_mm = Lf;
       in.last = last;
       in.lacing = o.laces ? &r.layout : nullptr;

@@ -123,7 +123,9 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
     if (inside(i) && !plantar[i] && H[i] > 0) f.membrane_kpa[i] = 2.0 * lookup(tension, g.vertices[i].x()) * H[i] * 1000.0;
 
   // Indentation against the stiff toe puff and heel counter (Winkler).
-  const std::vector<std::uint8_t> zone = contact_zone(ff, Lf, in.inside_shoe, o);
+  const std::vector<std::uint8_t> own_zone = in.contact_zone ? std::vector<std::uint8_t>{} : contact_zone(ff, Lf, in.inside_shoe, o);
+  const std::vector<std::uint8_t>& zone = in.contact_zone ? *in.contact_zone : own_zone;
+  if (zone.size() != n) throw Error(ErrorCode::internal, "pressure", "contact zone differs in size from the foot");
   for (std::size_t i = 0; i < n; ++i) {
     const double c = (*in.clearance_mm)[i];
     if (!(c < 0) || !zone[i]) continue;

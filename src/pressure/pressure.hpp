@@ -67,6 +67,9 @@ struct ShoeInput {
   /// (check::run queries only the vertices that can touch).
   const std::vector<double>* clearance_mm = nullptr;
   const std::vector<std::uint8_t>* inside_shoe = nullptr;  ///< 0 above the collar: no shoe pressure there
+  /// contact_zone(foot_in_foot_frame, foot_length_mm, inside_shoe, options) when the caller has it (check::run needs
+  /// it to choose which distances to query); null: computed here.
+  const std::vector<std::uint8_t>* contact_zone = nullptr;
   double foot_length_mm = 0;
   const last::Last* last = nullptr;
   const lacing::Layout* lacing = nullptr;  ///< may be null (no laces)
