@@ -104,16 +104,24 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
   // regular points takes seconds.
   std::vector<Eigen::Vector3d> sample;
   for (std::size_t i = 0; i < g.vertices.size(); i += stride) sample.push_back(g.vertices[i]);
+  // What does not depend on the plane, once: each sample's position along the length axis and the two end windows.
+  std::vector<double> along;  // (p - c) . e1 per sample
+  std::vector<std::size_t> ends[2];  // sample positions in the 75-90 % and the 10-25 % windows of the length
+  for (std::size_t k = 0, i = 0; i < g.vertices.size(); i += stride, ++k) {
+    along.push_back((g.vertices[i] - c).dot(e1));
+    const double t = (along.back() - s_lo) / L1;
+    if (t > 0.75 && t < 0.9) ends[0].push_back(k);
+    if (t > 0.1 && t < 0.25) ends[1].push_back(k);
+  }
   for (const auto& plane : detail::hull_planes(sample)) {
     if (std::abs(plane.normal.dot(e1)) > std::sin(60.0 * std::numbers::pi / 180.0)) continue;
     const Eigen::Vector3d u = -plane.normal;  // up points into the foot
     double lo = 1e300, hi = -1e300, area = 0;
-    for (std::size_t i = 0; i < g.vertices.size(); i += stride)
-      if (g.vertices[i].dot(u) < -plane.offset + opt.sole_band_mm) {
-        const double t = (g.vertices[i] - c).dot(e1);
-        lo = std::min(lo, t);
-        hi = std::max(hi, t);
-        area += w[i];
+    for (std::size_t k = 0; k < sample.size(); ++k)
+      if (sample[k].dot(u) < -plane.offset + opt.sole_band_mm) {
+        lo = std::min(lo, along[k]);
+        hi = std::max(hi, along[k]);
+        area += w[k * stride];
       }
     if (hi < lo) continue;
     // Seen from the sole, the forefoot is wide and flat: at the thinner end of the length (toes), its extent across
@@ -122,12 +130,10 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
     double flat = 0, toe_section = 1e300;
     for (int end = 0; end < 2; ++end) {
       double ulo = 1e300, uhi = -1e300, vlo = 1e300, vhi = -1e300;
-      for (std::size_t i = 0; i < g.vertices.size(); i += stride) {
-        const double t = ((g.vertices[i] - c).dot(e1) - s_lo) / L1;
-        if (end == 0 ? (t > 0.75 && t < 0.9) : (t > 0.1 && t < 0.25)) {
-          ulo = std::min(ulo, g.vertices[i].dot(u)), uhi = std::max(uhi, g.vertices[i].dot(u));
-          vlo = std::min(vlo, g.vertices[i].dot(v)), vhi = std::max(vhi, g.vertices[i].dot(v));
-        }
+      for (const std::size_t k : ends[end]) {
+        const double du = sample[k].dot(u), dv = sample[k].dot(v);
+        ulo = std::min(ulo, du), uhi = std::max(uhi, du);
+        vlo = std::min(vlo, dv), vhi = std::max(vhi, dv);
       }
       // The toe end is the one with the smaller cross-section (the other holds the heel, ankle and any leg).
       if (uhi > ulo && (uhi - ulo) * (vhi - vlo) < toe_section) {

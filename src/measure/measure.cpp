@@ -181,8 +181,9 @@ Result measure_foot(const Geometry& g, const Options& opt) {
   }
   {
     double best = 0;
-    for (double pct = 5; pct <= 22; pct += 1) {
-      const auto sec = section(g, Eigen::Vector3d(pct / 100 * L, 0, 0), Eigen::Vector3d::UnitX(), slab);
+    std::vector<double> heel_xs;
+    for (double pct = 5; pct <= 22; pct += 1) heel_xs.push_back(pct / 100 * L);
+    for (const auto& sec : sections_along_x(g, heel_xs, slab)) {  // one pass over the faces for all stations
       double lo = 1e300, hi = -1e300;
       for (const auto& p : sec)
         if (p.z() <= 40) lo = std::min(lo, p.y()), hi = std::max(hi, p.y());

@@ -167,10 +167,13 @@ void add_sock_pressure(Field& f, const Geometry& ff, double Lf, const sock::Sock
     double at = 0, kpa = 0;
   };
   std::vector<Station> foot_p, leg_p;
-  for (double pct = 1; pct <= 99; pct += 2) {
-    const double x = pct / 100 * Lf;
+  std::vector<double> pcts, xs;
+  for (double pct = 1; pct <= 99; pct += 2) pcts.push_back(pct), xs.push_back(pct / 100 * Lf);
+  const auto secs = measure::sections_along_x(ff, xs, 0.5);  // one pass over the faces for all stations
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    const double x = xs[k], pct = pcts[k];
     std::vector<Eigen::Vector3d> sec;
-    for (const auto& p : measure::section(ff, Eigen::Vector3d(x, 0, 0), Eigen::Vector3d::UnitX(), 0.5))
+    for (const auto& p : secs[k])
       if (p.z() < foot_top) sec.push_back(p);
     if (sec.size() < 3) continue;
     const double girth = measure::convex_perimeter(sec, Eigen::Vector3d::UnitX());
