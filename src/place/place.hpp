@@ -61,8 +61,10 @@ struct Options {
   void validate() const;             ///< throws Error(usage)
 };
 
-/// Signed distance to a closed triangle mesh (positive inside). CGAL AABB tree; the sign comes from the closest
-/// triangle's normal when the closest point lies inside that triangle, else from ray parity (three rays, majority).
+/// Signed distance to a closed triangle mesh (positive inside). CGAL AABB tree; the sign comes from the normal at the
+/// closest point: the triangle's inside it, the angle-weighted pseudonormal on an edge or at a vertex (exact on a
+/// closed, consistently oriented manifold; Baerentzen & Aanaes 2005). Where the mesh is not manifold (a border, an
+/// edge of three triangles, a pinched vertex), ray parity decides (three rays, majority).
 class SignedDistance {
  public:
   explicit SignedDistance(const Geometry& closed_mesh);

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <map>
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
@@ -26,12 +28,75 @@ struct SignedDistance::Impl {
   Triangles triangles;
   std::vector<Eigen::Vector3d> normals;  // unit, outward (the mesh is oriented outward)
   Tree tree;
+  // Angle-weighted pseudonormals (Baerentzen & Aanaes 2005, IEEE TVCG 11(3)): on a closed, consistently oriented
+  // 2-manifold the sign of (p - c) . n at the closest point c is exact whether c lies inside a triangle, on an edge
+  // (n = sum of its two triangles' normals) or at a vertex (n = angle-weighted sum of the normals around it).
+  // Per kept triangle: its three edges' pseudonormals (edge k runs from corner k to k + 1) and its three corners'
+  // vertex pseudonormals; a zero vector where the mesh is not manifold there (ray parity decides instead).
+  std::vector<std::array<Eigen::Vector3d, 3>> edge_pn, vertex_pn;
+  /// Fills the pseudonormals from the kept faces (`faces[t]` = the mesh's vertex indices of triangle t).
+  void pseudonormals(const std::vector<Eigen::Vector3i>& faces, std::size_t n_vertices);
 };
+
+void SignedDistance::Impl::pseudonormals(const std::vector<Eigen::Vector3i>& faces, std::size_t n_vertices) {
+  Impl& I = *this;
+  const std::size_t nt = faces.size();
+  I.edge_pn.assign(nt, {Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero()});
+  I.vertex_pn = I.edge_pn;
+  // Half-edges keyed (from, to): a manifold, consistently oriented edge has exactly one of each direction.
+  std::map<std::pair<int, int>, std::vector<std::size_t>> half;  // -> corner ids t * 3 + k
+  for (std::size_t t = 0; t < nt; ++t)
+    for (int k = 0; k < 3; ++k) half[{faces[t][k], faces[t][(k + 1) % 3]}].push_back(t * 3 + static_cast<std::size_t>(k));
+  // Corners around one vertex that share a manifold edge belong to one fan (union-find); a vertex with two fans (a
+  // pinch) or on a border gets no pseudonormal.
+  std::vector<std::size_t> parent(nt * 3);
+  for (std::size_t c = 0; c < parent.size(); ++c) parent[c] = c;
+  auto root = [&](std::size_t c) {
+    while (parent[c] != c) c = parent[c] = parent[parent[c]];
+    return c;
+  };
+  std::vector<std::uint8_t> vertex_ok(n_vertices, 1);
+  for (const auto& [key, corners] : half) {
+    const auto twin = half.find({key.second, key.first});
+    const bool manifold = corners.size() == 1 && twin != half.end() && twin->second.size() == 1;
+    if (!manifold) {
+      vertex_ok[static_cast<std::size_t>(key.first)] = vertex_ok[static_cast<std::size_t>(key.second)] = 0;
+      continue;
+    }
+    const std::size_t c = corners.front(), o = twin->second.front();
+    const std::size_t t = c / 3, k = c % 3, to = o / 3, ko = o % 3;
+    I.edge_pn[t][k] = I.normals[t] + I.normals[to];
+    // This edge joins corner k of t with the twin's next corner (the same mesh vertex), and corner k + 1 of t with
+    // the twin's corner ko.
+    parent[root(t * 3 + k)] = root(to * 3 + (ko + 1) % 3);
+    parent[root(t * 3 + (k + 1) % 3)] = root(o);
+  }
+  std::vector<Eigen::Vector3d> sum(n_vertices, Eigen::Vector3d::Zero());
+  std::vector<std::size_t> fan(n_vertices, static_cast<std::size_t>(-1));
+  for (std::size_t t = 0; t < nt; ++t)
+    for (int k = 0; k < 3; ++k) {
+      const std::size_t v = static_cast<std::size_t>(faces[t][k]);
+      const std::size_t r = root(t * 3 + static_cast<std::size_t>(k));
+      if (fan[v] == static_cast<std::size_t>(-1)) fan[v] = r;
+      else if (fan[v] != r) vertex_ok[v] = 0;
+      const auto& tri = I.triangles[t];
+      const Eigen::Vector3d a(tri[k].x(), tri[k].y(), tri[k].z()), b(tri[(k + 1) % 3].x(), tri[(k + 1) % 3].y(), tri[(k + 1) % 3].z()),
+          c(tri[(k + 2) % 3].x(), tri[(k + 2) % 3].y(), tri[(k + 2) % 3].z());
+      const double angle = std::atan2((b - a).cross(c - a).norm(), (b - a).dot(c - a));
+      sum[v] += angle * I.normals[t];
+    }
+  for (std::size_t t = 0; t < nt; ++t)
+    for (int k = 0; k < 3; ++k) {
+      const std::size_t v = static_cast<std::size_t>(faces[t][k]);
+      if (vertex_ok[v]) I.vertex_pn[t][static_cast<std::size_t>(k)] = sum[v];
+    }
+}
 
 SignedDistance::SignedDistance(const Geometry& m) : impl_(std::make_unique<Impl>()) {
   if (!m.is_mesh()) throw Error(ErrorCode::invalid_input, "place", "signed distance needs a triangle mesh");
   auto& I = *impl_;
   I.triangles.reserve(m.faces.size());
+  std::vector<Eigen::Vector3i> kept;  // the mesh's vertex indices of each kept triangle
   for (const auto& f : m.faces) {
     const Eigen::Vector3d& a = m.vertices[f[0]];
     const Eigen::Vector3d& b = m.vertices[f[1]];
@@ -41,12 +106,14 @@ SignedDistance::SignedDistance(const Geometry& m) : impl_(std::make_unique<Impl>
     I.triangles.emplace_back(K::Point_3(a.x(), a.y(), a.z()), K::Point_3(b.x(), b.y(), b.z()),
                              K::Point_3(c.x(), c.y(), c.z()));
     I.normals.push_back(n.normalized());
+    kept.push_back(f);
   }
   if (I.triangles.empty()) throw Error(ErrorCode::invalid_input, "place", "the last has no triangle with an area");
   // rebuild() builds the tree and accelerate_distance_queries() its kd-tree at once (CGAL 5.5: AABB_tree::rebuild,
   // AABB_search_tree's constructor), so the queries below only read them and may run on several threads.
   I.tree.rebuild(I.triangles.begin(), I.triangles.end());
   I.tree.accelerate_distance_queries();
+  I.pseudonormals(kept, m.vertices.size());
 }
 
 SignedDistance::~SignedDistance() = default;
@@ -87,11 +154,24 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
     const double u = (cc - b).cross(cp - b).dot(n) / area2, v = (a - cc).cross(cp - cc).dot(n) / area2;
     const double w = 1 - u - v;
     const double edge_eps = 1e-6;
+    // The closest point's feature: inside the triangle, on edge k (corner k to k + 1), or at corner k. u, v, w are
+    // the barycentric weights of corners 0, 1, 2.
+    Eigen::Vector3d pn = I.normals[t];
+    const bool at[3] = {u > edge_eps, v > edge_eps, w > edge_eps};
+    const int n_at = at[0] + at[1] + at[2];
+    if (n_at == 2) {
+      pn = I.edge_pn[t][!at[0] ? 1 : !at[1] ? 2 : 0];  // the edge opposite the corner with no weight
+    } else if (n_at == 1) {
+      pn = I.vertex_pn[t][at[0] ? 0 : at[1] ? 1 : 2];
+    } else if (n_at == 0) {
+      pn = Eigen::Vector3d::Zero();  // a degenerate answer: ray parity
+    }
+    const double side = pn.dot(p - cp);
     double sign;
     if (dist < 1e-9) {
       sign = 1;  // on the surface: zero clearance either way
-    } else if (u > edge_eps && v > edge_eps && w > edge_eps) {
-      sign = I.normals[t].dot(p - cp) > 0 ? -1.0 : 1.0;  // outside the last: negative clearance
+    } else if (side != 0 && pn.squaredNorm() > 0) {
+      sign = side > 0 ? -1.0 : 1.0;  // outside the last: negative clearance
     } else {
       int inside_votes = 0;
       for (const auto& d : dirs) inside_votes += static_cast<int>(I.tree.number_of_intersected_primitives(K::Ray_3(q, d)) % 2);
