@@ -9,7 +9,6 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <map>
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
@@ -43,10 +42,26 @@ void SignedDistance::Impl::pseudonormals(const std::vector<Eigen::Vector3i>& fac
   const std::size_t nt = faces.size();
   I.edge_pn.assign(nt, {Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero()});
   I.vertex_pn = I.edge_pn;
-  // Half-edges keyed (from, to): a manifold, consistently oriented edge has exactly one of each direction.
-  std::map<std::pair<int, int>, std::vector<std::size_t>> half;  // -> corner ids t * 3 + k
-  for (std::size_t t = 0; t < nt; ++t)
-    for (int k = 0; k < 3; ++k) half[{faces[t][k], faces[t][(k + 1) % 3]}].push_back(t * 3 + static_cast<std::size_t>(k));
+  // Half-edges by their first vertex (compressed rows): a manifold, consistently oriented edge has exactly one
+  // half-edge each way.
+  std::vector<std::size_t> first(n_vertices + 1, 0);
+  for (const auto& f : faces)
+    for (int k = 0; k < 3; ++k) ++first[static_cast<std::size_t>(f[k]) + 1];
+  for (std::size_t v = 0; v < n_vertices; ++v) first[v + 1] += first[v];
+  std::vector<std::pair<int, std::size_t>> out(first.back());  // (to, corner id t * 3 + k)
+  {
+    std::vector<std::size_t> fill(first.begin(), first.end() - 1);
+    for (std::size_t t = 0; t < nt; ++t)
+      for (int k = 0; k < 3; ++k)
+        out[fill[static_cast<std::size_t>(faces[t][k])]++] = {faces[t][(k + 1) % 3], t * 3 + static_cast<std::size_t>(k)};
+  }
+  // The half-edges from -> to: how many, and the last one's corner.
+  auto find = [&](int from, int to, std::size_t& corner) {
+    int count = 0;
+    for (std::size_t j = first[static_cast<std::size_t>(from)]; j < first[static_cast<std::size_t>(from) + 1]; ++j)
+      if (out[j].first == to) ++count, corner = out[j].second;
+    return count;
+  };
   // Corners around one vertex that share a manifold edge belong to one fan (union-find); a vertex with two fans (a
   // pinch) or on a border gets no pseudonormal.
   std::vector<std::size_t> parent(nt * 3);
@@ -56,21 +71,22 @@ void SignedDistance::Impl::pseudonormals(const std::vector<Eigen::Vector3i>& fac
     return c;
   };
   std::vector<std::uint8_t> vertex_ok(n_vertices, 1);
-  for (const auto& [key, corners] : half) {
-    const auto twin = half.find({key.second, key.first});
-    const bool manifold = corners.size() == 1 && twin != half.end() && twin->second.size() == 1;
-    if (!manifold) {
-      vertex_ok[static_cast<std::size_t>(key.first)] = vertex_ok[static_cast<std::size_t>(key.second)] = 0;
-      continue;
+  for (std::size_t t = 0; t < nt; ++t)
+    for (std::size_t k = 0; k < 3; ++k) {
+      const int a = faces[t][static_cast<int>(k)], b = faces[t][static_cast<int>((k + 1) % 3)];
+      std::size_t c = 0, o = 0;
+      const bool manifold = find(a, b, c) == 1 && find(b, a, o) == 1;
+      if (!manifold) {
+        vertex_ok[static_cast<std::size_t>(a)] = vertex_ok[static_cast<std::size_t>(b)] = 0;
+        continue;
+      }
+      const std::size_t to = o / 3, ko = o % 3;
+      I.edge_pn[t][k] = I.normals[t] + I.normals[to];
+      // This edge joins corner k of t with the twin's next corner (the same mesh vertex a), and corner k + 1 of t
+      // with the twin's corner ko (vertex b).
+      parent[root(t * 3 + k)] = root(to * 3 + (ko + 1) % 3);
+      parent[root(t * 3 + (k + 1) % 3)] = root(o);
     }
-    const std::size_t c = corners.front(), o = twin->second.front();
-    const std::size_t t = c / 3, k = c % 3, to = o / 3, ko = o % 3;
-    I.edge_pn[t][k] = I.normals[t] + I.normals[to];
-    // This edge joins corner k of t with the twin's next corner (the same mesh vertex), and corner k + 1 of t with
-    // the twin's corner ko.
-    parent[root(t * 3 + k)] = root(to * 3 + (ko + 1) % 3);
-    parent[root(t * 3 + (k + 1) % 3)] = root(o);
-  }
   std::vector<Eigen::Vector3d> sum(n_vertices, Eigen::Vector3d::Zero());
   std::vector<std::size_t> fan(n_vertices, static_cast<std::size_t>(-1));
   for (std::size_t t = 0; t < nt; ++t)
