@@ -191,6 +191,8 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
   parallel_for(states.size(), 2, [&](std::size_t k) {
     const swell::State& st = states[k];
     pressure::Field field;
+    // The plantar surface at this time point: no shoe or sock pressure there (made once for both).
+    const std::vector<std::uint8_t> plantar = pressure::plantar_mask(st.foot, Lf);
     if (last) {
       const Geometry& placed = r.feet[k];
       // The clearance counts only where it is negative in the contact zone (toe puff, heel counter), so only the
@@ -198,7 +200,7 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
       // point moved (it is 1-Lipschitz): a vertex whose placement clearance exceeds its move since placement still
       // has room, and that lower bound stands in for it. Vertices outside the zone get +inf (never read as contact).
       // The pressures are the same as with every distance queried (pressure::ShoeInput::clearance_mm).
-      const std::vector<std::uint8_t> zone = pressure::contact_zone(st.foot, Lf, &r.fit->inside_shoe, o.pressure);
+      const std::vector<std::uint8_t> zone = pressure::contact_zone(st.foot, Lf, &r.fit->inside_shoe, o.pressure, &plantar);
       std::vector<double> clearance(n, std::numeric_limits<double>::infinity());
       std::vector<Eigen::Vector3d> near;
       std::vector<std::size_t> near_ids;
@@ -220,6 +222,7 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
       in.clearance_mm = &clearance;
       in.inside_shoe = &r.fit->inside_shoe;
       in.contact_zone = &zone;
+      in.plantar = &plantar;
       in.foot_length_mm = Lf;
       in.last = last;
       in.lacing = o.laces ? &r.layout : nullptr;
@@ -227,7 +230,7 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
       in.lacing_options.lace_tension_n = r.lace_tension_n;
       field = pressure::shoe_pressure(in, o.pressure);
     }
-    if (o.sock) pressure::add_sock_pressure(field, st.foot, Lf, *o.sock, o.pressure.min_radius_mm);
+    if (o.sock) pressure::add_sock_pressure(field, st.foot, Lf, *o.sock, o.pressure.min_radius_mm, &plantar);
     r.fields[k] = std::move(field);
   });
   std::vector<std::vector<double>> totals;

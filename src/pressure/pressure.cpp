@@ -15,18 +15,26 @@ namespace fitcheck::pressure {
 
 namespace {
 
-/// Lowest z per 1 % of length and the plantar mask of a foot in the foot frame.
-std::vector<std::uint8_t> plantar_mask(const Geometry& foot, double L) {
-  std::vector<double> sole(101, 1e300);
-  auto bin = [&](double x) { return static_cast<std::size_t>(std::clamp(static_cast<int>(x / L * 100), 0, 100)); };
-  for (const auto& p : foot.vertices) sole[bin(p.x())] = std::min(sole[bin(p.x())], p.z());
-  const auto nrm = save::vertex_normals(foot);
-  std::vector<std::uint8_t> m(foot.vertices.size(), 0);
-  for (std::size_t i = 0; i < m.size(); ++i) {
-    const auto& p = foot.vertices[i];
-    m[i] = (p.z() - sole[bin(p.x())] < 8.0 && nrm[i].z() < -0.3) ? 1 : 0;
+/// 1 % bins of the foot length (x in the foot frame), and the lowest z in each.
+struct SoleBins {
+  double L;
+  std::vector<double> lowest;
+  SoleBins(const Geometry& foot, double length) : L(length), lowest(101, 1e300) {
+    for (const auto& p : foot.vertices) lowest[bin(p.x())] = std::min(lowest[bin(p.x())], p.z());
   }
-  return m;
+  std::size_t bin(double x) const { return static_cast<std::size_t>(std::clamp(static_cast<int>(x / L * 100), 0, 100)); }
+  double height(const Eigen::Vector3d& p) const { return p.z() - lowest[bin(p.x())]; }  ///< above the sole, mm
+};
+
+/// `given` when the caller has the mask, else the mask computed into `own`.
+const std::vector<std::uint8_t>& plantar_of(const Geometry& ff, double Lf, const std::vector<std::uint8_t>* given,
+                                            std::vector<std::uint8_t>& own) {
+  if (given) {
+    if (given->size() != ff.vertices.size()) throw Error(ErrorCode::internal, "pressure", "plantar mask differs in size");
+    return *given;
+  }
+  own = plantar_mask(ff, Lf);
+  return own;
 }
 
 /// Piecewise-linear lookup in (x ascending, value) samples; 0 outside.
@@ -53,21 +61,29 @@ void Options::validate() const {
   counter.validate();
 }
 
+std::vector<std::uint8_t> plantar_mask(const Geometry& ff, double Lf) {
+  if (!(Lf > 0)) throw Error(ErrorCode::internal, "pressure", "plantar mask needs a positive foot length");
+  const SoleBins sole(ff, Lf);
+  const auto nrm = save::vertex_normals(ff);
+  std::vector<std::uint8_t> m(ff.vertices.size(), 0);
+  for (std::size_t i = 0; i < m.size(); ++i) m[i] = (sole.height(ff.vertices[i]) < 8.0 && nrm[i].z() < -0.3) ? 1 : 0;
+  return m;
+}
+
 std::vector<std::uint8_t> contact_zone(const Geometry& ff, double Lf, const std::vector<std::uint8_t>* inside_shoe,
-                                       const Options& o) {
+                                       const Options& o, const std::vector<std::uint8_t>* plantar_given) {
   const std::size_t n = ff.vertices.size();
   if (!(Lf > 0)) throw Error(ErrorCode::internal, "pressure", "contact zone needs a positive foot length");
   if (inside_shoe && inside_shoe->size() != n) throw Error(ErrorCode::internal, "pressure", "inside_shoe differs in size");
-  const std::vector<std::uint8_t> plantar = plantar_mask(ff, Lf);
-  std::vector<double> sole(101, 1e300);
-  auto bin = [&](double x) { return static_cast<std::size_t>(std::clamp(static_cast<int>(x / Lf * 100), 0, 100)); };
-  for (const auto& p : ff.vertices) sole[bin(p.x())] = std::min(sole[bin(p.x())], p.z());
+  std::vector<std::uint8_t> own;
+  const std::vector<std::uint8_t>& plantar = plantar_of(ff, Lf, plantar_given, own);
+  const SoleBins sole(ff, Lf);
   std::vector<std::uint8_t> zone(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     if ((inside_shoe && !(*inside_shoe)[i]) || plantar[i]) continue;
     const Eigen::Vector3d& p = ff.vertices[i];
     const double u = p.x() / Lf;
-    zone[i] = (u > o.toe_puff_from_pct / 100 || (u < o.counter_to_pct / 100 && p.z() - sole[bin(p.x())] < 50.0)) ? 1 : 0;
+    zone[i] = (u > o.toe_puff_from_pct / 100 || (u < o.counter_to_pct / 100 && sole.height(p) < 50.0)) ? 1 : 0;
   }
   return zone;
 }
@@ -90,7 +106,8 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
   f.total_kpa.assign(n, 0.0);
   std::vector<double> H = contact::mean_curvature(g);
   for (double& h : H) h = std::min(h, 1.0 / o.min_radius_mm);
-  const std::vector<std::uint8_t> plantar = plantar_mask(ff, Lf);
+  std::vector<std::uint8_t> own_plantar;
+  const std::vector<std::uint8_t>& plantar = plantar_of(ff, Lf, in.plantar, own_plantar);
   auto inside = [&](std::size_t i) { return !in.inside_shoe || (*in.inside_shoe)[i] != 0; };
 
   // Upper membrane: girth strain per section.
@@ -123,7 +140,8 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
     if (inside(i) && !plantar[i] && H[i] > 0) f.membrane_kpa[i] = 2.0 * lookup(tension, g.vertices[i].x()) * H[i] * 1000.0;
 
   // Indentation against the stiff toe puff and heel counter (Winkler).
-  const std::vector<std::uint8_t> own_zone = in.contact_zone ? std::vector<std::uint8_t>{} : contact_zone(ff, Lf, in.inside_shoe, o);
+  const std::vector<std::uint8_t> own_zone =
+      in.contact_zone ? std::vector<std::uint8_t>{} : contact_zone(ff, Lf, in.inside_shoe, o, &plantar);
   const std::vector<std::uint8_t>& zone = in.contact_zone ? *in.contact_zone : own_zone;
   if (zone.size() != n) throw Error(ErrorCode::internal, "pressure", "contact zone differs in size from the foot");
   for (std::size_t i = 0; i < n; ++i) {
@@ -145,7 +163,8 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
   return f;
 }
 
-void add_sock_pressure(Field& f, const Geometry& ff, double Lf, const sock::SockSpec& s, double min_radius_mm) {
+void add_sock_pressure(Field& f, const Geometry& ff, double Lf, const sock::SockSpec& s, double min_radius_mm,
+                       const std::vector<std::uint8_t>* plantar_given) {
   (void)min_radius_mm;  // the band law below uses each section's round-limb radius, not local curvature
   if (!ff.is_mesh()) throw Error(ErrorCode::invalid_input, "pressure", "sock pressure needs a foot mesh");
   if (!(Lf > 0)) throw Error(ErrorCode::invalid_input, "pressure", "sock pressure needs a positive foot length");
@@ -155,7 +174,8 @@ void add_sock_pressure(Field& f, const Geometry& ff, double Lf, const sock::Sock
   }
   if (f.total_kpa.size() != n) throw Error(ErrorCode::internal, "pressure", "sock: field size differs from the foot");
   f.sock_kpa.assign(n, 0.0);
-  const std::vector<std::uint8_t> plantar = plantar_mask(ff, Lf);
+  std::vector<std::uint8_t> own_plantar;
+  const std::vector<std::uint8_t>& plantar = plantar_of(ff, Lf, plantar_given, own_plantar);
   // Where the foot part of the sock ends: below the leg profile when there is one, else (an ankle sock) at the
   // height sock_from_mesh clips its rear stations (src/sock: kFootCutHeightFraction of the length).
   const bool has_leg = !s.leg.empty();

@@ -70,25 +70,34 @@ struct ShoeInput {
   /// contact_zone(foot_in_foot_frame, foot_length_mm, inside_shoe, options) when the caller has it (check::run needs
   /// it to choose which distances to query); null: computed here.
   const std::vector<std::uint8_t>* contact_zone = nullptr;
+  /// plantar_mask(foot_in_foot_frame, foot_length_mm) when the caller has it; null: computed here.
+  const std::vector<std::uint8_t>* plantar = nullptr;
   double foot_length_mm = 0;
   const last::Last* last = nullptr;
   const lacing::Layout* lacing = nullptr;  ///< may be null (no laces)
   lacing::Options lacing_options;
 };
 
+/// The plantar surface of a foot in the foot frame (1 = plantar): within 8 mm of the lowest point of its 1 % of the
+/// length and facing down (vertex normal z < -0.3). No shoe or sock pressure is computed there.
+std::vector<std::uint8_t> plantar_mask(const Geometry& foot_in_foot_frame, double foot_length_mm);
+
 /// Where the stiff parts can press (the indentation term): vertices inside the shoe (`inside_shoe` may be null: all),
 /// not plantar, under the toe puff (x > toe_puff_from_pct of the foot length) or the heel counter (x <
 /// counter_to_pct, less than 50 mm above the sole). 1 = in the zone. Elsewhere the clearance does not count.
+/// `plantar`: plantar_mask() of the same foot when the caller has it; null: computed here.
 std::vector<std::uint8_t> contact_zone(const Geometry& foot_in_foot_frame, double foot_length_mm,
-                                       const std::vector<std::uint8_t>* inside_shoe, const Options& options = {});
+                                       const std::vector<std::uint8_t>* inside_shoe, const Options& options = {},
+                                       const std::vector<std::uint8_t>* plantar = nullptr);
 
 /// Shoe pressure (membrane, indentation, laces). Sock parts stay zero.
 Field shoe_pressure(const ShoeInput& in, const Options& options = {});
 
 /// Sock pressure on the foot in the foot frame (foot length from measure). Adds into `field.sock_kpa` and
 /// `field.total_kpa` (resized to the foot's vertices if empty).
+/// `plantar`: plantar_mask() of the same foot when the caller has it; null: computed here.
 void add_sock_pressure(Field& field, const Geometry& foot_in_foot_frame, double foot_length_mm, const sock::SockSpec& sock,
-                       double min_radius_mm = 5.0);
+                       double min_radius_mm = 5.0, const std::vector<std::uint8_t>* plantar = nullptr);
 
 /// Plain-sentence assumptions of the pressure model, for the report.
 std::vector<std::string> assumptions(const Options& options, bool shoe, bool sock, const lacing::Options* lacing);
