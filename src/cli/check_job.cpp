@@ -205,6 +205,10 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
       ->check(CLI::Range(-3.0, 3.0));
   sub->add_option("--width-step", a.width_step, "Grade the last by this many width letters")->check(CLI::Range(-4, 4));
   sub->add_option("--catalog", a.catalog, "Folder of other lasts to rank for this foot (recommendations)");
+  sub->add_option("--catalog-shortlist", a.catalog_shortlist,
+                  "Simulate in full only this many catalog lasts, those whose forefoot girths fit the swollen foot best "
+                  "(a screen); 0 simulates every one")
+      ->check(CLI::Range(0, 10000));
   sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
   sub->add_option("--symptoms", a.symptoms,
                   "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no");
@@ -339,7 +343,9 @@ CheckOutput run_check_job(const CheckArgs& a) {
     in.baseline = &r;
     for (std::size_t i = 0; i < catalog_lasts.size(); ++i) in.catalog.push_back({catalog_paths[i], &catalog_lasts[i]});
     if (sy) in.focus_nerves = sy->nerves_to_watch;
-    rec = recommend::recommend(in);
+    recommend::Options ro;
+    ro.catalog_shortlist = a.catalog_shortlist;
+    rec = recommend::recommend(in, ro);
   }
 
   nlohmann::ordered_json j;
@@ -446,6 +452,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
     j["rejected"] = rj;
     j["candidates_simulated"] = rec->candidates;
     j["candidates_considered"] = rec->considered;
+    j["candidates_screened_out"] = rec->screened_out;
     if (!rec->notes.empty()) j["recommendation_notes"] = rec->notes;
   }
   if (sy) {

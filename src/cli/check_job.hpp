@@ -17,7 +17,8 @@
 //                     worst_nerve_before, region_peak_mmhg_before {region: mmHg}, region_peak_mmhg_after,
 //                     toe_allowance_mm_after, lace_tension_n_after, args [...], command}],
 //   no_change_needed, rejected [{change, reason}], candidates_simulated, candidates_considered (simulated, turned
-//   down on the toe allowance alone, or failed),
+//   down on the toe allowance alone, left out by the catalog screen, or failed), candidates_screened_out (catalog
+//   lasts the screen left out: recommend::Options::catalog_shortlist),
 //   symptoms {pattern, footwear, footwear_reason, care, causes [...], red_flags, nerves_to_watch},
 //   thresholds_mmhg, summary [lines], assumptions, red_flags, warnings, report.
 #pragma once
@@ -40,6 +41,7 @@ struct CheckArgs {
   double sock_thickness_scale = 1.0;
   bool no_laces = false;
   bool recommend = true;
+  std::size_t catalog_shortlist = 12;  ///< recommend::Options::catalog_shortlist (0: simulate every catalog last)
   double max_file_mb = 500.0;
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -11,6 +12,7 @@
 #include "core/parallel.hpp"
 #include "hotspots/hotspots.hpp"
 #include "lacing/lacing.hpp"
+#include "measure/measure.hpp"
 #include "size/size.hpp"
 
 namespace fitcheck::recommend {
@@ -110,6 +112,38 @@ void Options::validate() const {
   if (max_threads < 1 || max_threads > 64) throw Error(ErrorCode::usage, "recommend", "max_threads must be in [1, 64]");
   if (max_recommendations < 1 || max_recommendations > 50)
     throw Error(ErrorCode::usage, "recommend", "max_recommendations must be in [1, 50]");
+  if (catalog_shortlist > 10000) throw Error(ErrorCode::usage, "recommend", "catalog_shortlist must be in [0, 10000]");
+}
+
+Screen catalog_screen(const Geometry& foot, double Lf, const last::Last& last) {
+  if (!(Lf > 0) || !foot.is_mesh() || !last.mesh.is_mesh())
+    throw Error(ErrorCode::internal, "recommend", "the catalog screen needs a foot mesh, its length and a last mesh");
+  std::vector<double> xs;
+  for (int i = 0; i <= 19; ++i) xs.push_back((0.60 + 0.02 * i) * Lf);
+  const auto fs = measure::sections_along_x(foot, xs, 0.5), ls = measure::sections_along_x(last.mesh, xs, 0.5);
+  Screen s;
+  int n = 0;
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    if (fs[k].size() < 3) continue;  // the foot's own tip region may be too thin to cut
+    const double cf = measure::convex_perimeter(fs[k], Eigen::Vector3d::UnitX());
+    if (ls[k].size() < 3) {
+      s.max_strain = 1e9;  // the last ends before the foot does (rms_mm becomes 1e9 below)
+      continue;
+    }
+    const double cl = measure::convex_perimeter(ls[k], Eigen::Vector3d::UnitX());
+    s.max_strain = std::max(s.max_strain, std::max(0.0, cf - cl) / cl);
+    s.rms_mm += (cl - cf) * (cl - cf);
+    ++n;
+  }
+  if (n == 0 || s.max_strain >= 1e9) s.rms_mm = 1e9;
+  else s.rms_mm = std::sqrt(s.rms_mm / n);
+  return s;
+}
+
+bool screen_before(const Screen& a, const Screen& b) {
+  const double ba = std::floor(a.max_strain / 0.005), bb = std::floor(b.max_strain / 0.005);
+  if (ba != bb) return ba < bb;
+  return a.rms_mm < b.rms_mm;
 }
 
 Outcome outcome_of(const check::Result& r) {
@@ -403,6 +437,62 @@ Result recommend(const Input& in, const Options& opt) {
     }
   }
 
+  // ---- screen the catalog ----
+  // A catalog larger than the shortlist: every catalog last whose length passes is screened on its forefoot girths
+  // against the foot at the end of the run, and only the best `catalog_shortlist` are simulated (the graded ones are
+  // kept for the simulation).
+  std::vector<std::optional<last::Last>> graded_lasts(cands.size());
+  std::vector<std::string> screened_why(cands.size());
+  auto toe_turned_down = [&](const last::Last& L) {
+    const double ta = L.measurements.stick_length_mm - base.foot_length_mm;
+    return !toe_ok(ta, opt) && toe_distance(ta, opt) > toe_distance(B.toe_allowance_mm, opt) + 0.05;
+  };
+  {
+    std::vector<std::size_t> ids;
+    for (std::size_t k = 0; k < cands.size(); ++k)
+      if (cands[k].catalog_last) ids.push_back(k);
+    const bool have_swollen = base.foot_model && !base.foot_model->states.empty();
+    if (opt.catalog_shortlist > 0 && ids.size() > opt.catalog_shortlist && have_swollen) {
+      const Geometry& swollen = base.foot_model->states.back().foot;
+      std::vector<std::optional<Screen>> scr(ids.size());  // empty: turned down on length (simulate says why)
+      std::vector<std::string> errors(ids.size());
+      parallel_for(ids.size(), opt.max_threads, [&](std::size_t j) {
+        const Candidate& c = cands[ids[j]];
+        try {
+          const bool grade = c.setting.size_step != 0 || c.setting.width_step != 0;
+          if (grade) graded_lasts[ids[j]] = graded(*c.catalog_last, c.setting.size_step, c.setting.width_step);
+          const last::Last& L = grade ? *graded_lasts[ids[j]] : *c.catalog_last;
+          if (!toe_turned_down(L)) scr[j] = catalog_screen(swollen, base.foot_length_mm, L);
+        } catch (const Error& e) {
+          errors[j] = e.what();  // simulate meets the same error and reports it
+        }
+      });
+      std::vector<std::size_t> order;  // positions in ids that were screened
+      for (std::size_t j = 0; j < ids.size(); ++j)
+        if (scr[j]) order.push_back(j);
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return screen_before(*scr[a], *scr[b]); });
+      if (order.size() > opt.catalog_shortlist) {
+        const Screen& last_kept = *scr[order[opt.catalog_shortlist - 1]];
+        for (std::size_t r = opt.catalog_shortlist; r < order.size(); ++r) {
+          const Screen& sc = *scr[order[r]];
+          const std::string off = sc.rms_mm >= 1e9 ? std::string("the last ends before the foot does")
+                                                    : fmt_fixed(sc.rms_mm) + " mm rms, the foot up to " +
+                                                          fmt_fixed(100 * sc.max_strain, 1) + " % over the last's girth";
+          screened_why[ids[order[r]]] =
+              "not simulated (catalog screen): the " + std::to_string(opt.catalog_shortlist) +
+              " catalog lasts simulated squeeze the swollen forefoot less or fit it more closely by girth (this one: " + off +
+              "; the last one simulated: " + fmt_fixed(last_kept.rms_mm) + " mm rms, up to " +
+              fmt_fixed(100 * last_kept.max_strain, 1) + " %); --catalog-shortlist 0 simulates every last";
+          graded_lasts[ids[order[r]]].reset();
+        }
+        res.notes.push_back("catalog screen: " + std::to_string(opt.catalog_shortlist) + " of " + std::to_string(order.size()) +
+                            " catalog lasts of a fitting length simulated in full, those whose forefoot girths squeeze "
+                            "the foot at the end of the run least, the snug before the roomy (a screen: placement, toe box height and laces are not "
+                            "seen); --catalog-shortlist 0 simulates every one");
+      }
+    }
+  }
+
   // ---- simulate ----
   const last::Last base_last = graded(*in.last, in.base.size_step, in.base.width_step);
   std::optional<sock::SockSpec> base_sock_unscaled;  // the sock as loaded (the base setting's scales undone)
@@ -425,6 +515,7 @@ Result recommend(const Input& in, const Options& opt) {
   scan.frame.aligned = base.foot;
   auto simulate = [&](std::size_t k) {
     const Candidate& c = cands[k];
+    if (!screened_why[k].empty()) return;
     try {
       check::Options o = in.options;
       o.run_minutes = c.setting.run_minutes;
@@ -437,12 +528,17 @@ Result recommend(const Input& in, const Options& opt) {
       if (c.relace) {
         sims[k].outcome = outcome_of(check::relace(base, base_last, o));
       } else {
-        const last::Last L = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step, c.setting.width_step);
+        // The last to simulate: graded already by the screen, the catalog's own (not copied), or graded here.
+        std::optional<last::Last> own;
+        const bool grade = c.setting.size_step != 0 || c.setting.width_step != 0;
+        const last::Last& L = graded_lasts[k]                ? *graded_lasts[k]
+                              : (c.catalog_last && !grade) ? *c.catalog_last
+                              : *(own = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step,
+                                               c.setting.width_step));
         // The toe allowance is the last's stick length minus the foot's length (place::Result): a last that breaks the
         // toe constraint is known before it is simulated.
-        const double ta = L.measurements.stick_length_mm - base.foot_length_mm;
-        if (!toe_ok(ta, opt) && toe_distance(ta, opt) > toe_distance(B.toe_allowance_mm, opt) + 0.05) {
-          sims[k].too_long_or_short = toe_words(ta, opt) + " (not simulated)";
+        if (toe_turned_down(L)) {
+          sims[k].too_long_or_short = toe_words(L.measurements.stick_length_mm - base.foot_length_mm, opt) + " (not simulated)";
           return;
         }
         // The foot's half (surface, nerves, swelling) is the baseline's: only the shoe's half is simulated again.
@@ -458,6 +554,11 @@ Result recommend(const Input& in, const Options& opt) {
   for (std::size_t k = 0; k < cands.size(); ++k) {
     const Candidate& c = cands[k];
     ++res.considered;
+    if (!screened_why[k].empty()) {
+      ++res.screened_out;
+      res.rejected.push_back({c.change, screened_why[k]});
+      continue;
+    }
     if (!sims[k].too_long_or_short.empty()) {
       res.rejected.push_back({c.change, sims[k].too_long_or_short});
       continue;

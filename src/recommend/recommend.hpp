@@ -11,6 +11,8 @@
 //   width       one and two width letters up and down (G2), and half a size up with one width up.
 //   last        every last of a catalog folder as it comes and, when its length puts the toe allowance more than
 //               half a size off the middle of the range, also in the half size (within one size) nearest that middle.
+//               A catalog with more of these than Options::catalog_shortlist is screened first (catalog_screen: the
+//               forefoot girths against the foot at the end of the run) and only the shortlist is simulated.
 //   sock        with a sock: its fabric tension per unit strain at 70 % (about one compression class lower, C1), and
 //               a sock half as thick (under a shoe the sock takes its thickness of room, src/check).
 // Lacing candidates reuse the placement (check::relace); the others run the whole check.
@@ -85,6 +87,10 @@ struct Options {
   std::string acceptable_risk = "low";  ///< a baseline at or below this worst nerve risk needs no change
   std::size_t max_recommendations = 5;  ///< [1, 50]
   std::size_t max_threads = 4;          ///< candidates simulated at once (up to the machine's cores); [1, 64]
+  /// Catalog lasts simulated in full when a catalog offers more (a screen, so that a kiosk's catalog answers in
+  /// seconds): the ones whose forefoot girths fit the swollen foot best (catalog_screen); 0 = simulate every one.
+  /// [0, 10000]
+  std::size_t catalog_shortlist = 12;
   bool lacing = true, tension = true, size = true, width = true, sock = true;
   void validate() const;                ///< throws Error(usage)
 };
@@ -93,6 +99,21 @@ struct Options {
 /// the foot length (the ball lies at 70-79 %, literature.md A6; src/pressure's vamp starts at 60 %). Wider than the
 /// hotspots' "toe box" region label (from 75 %), which leaves the ball's sides to "medial"/"lateral".
 constexpr double kForefootFromFraction = 0.60;
+
+/// The catalog screen's view of one last (`fitcheck check --catalog`): the foot at the end of the run (swollen, foot
+/// frame, pternion at x = 0) and the last (its frame, heel back point at x = 0) are cut at the same stations along
+/// the forefoot (60-98 % of the foot length, every 2 %), and their convex girths compared -- the quantity the
+/// upper's membrane tension follows (src/pressure). It sees no placement, toe box height, laces or heel: a screen,
+/// not a prediction.
+struct Screen {
+  double rms_mm = 0;       ///< root mean square of (last girth - foot girth) over the stations, mm (1e9: the last
+                           ///< does not reach a station the foot reaches)
+  double max_strain = 0;   ///< largest (foot girth - last girth) / last girth over the stations, >= 0 (for the notes)
+};
+Screen catalog_screen(const Geometry& swollen_foot, double foot_length_mm, const last::Last& last);
+/// Screens ordered best first: a last that squeezes the foot less (max_strain in 0.5 % buckets), then, among equals,
+/// the girths closest to the foot's (smaller rms_mm: the snug one before the roomy one).
+bool screen_before(const Screen& a, const Screen& b);
 
 /// How a check came out, for ranking.
 struct Outcome {
@@ -136,8 +157,10 @@ struct Result {
   std::vector<Rejected> rejected;               ///< candidates that did not help or broke a constraint, with why
   int candidates = 0;                           ///< checks simulated
   /// Changes considered: the simulated ones, those turned down before simulation because the last's length alone puts
-  /// the toe allowance out of range (and further out than now), and those whose simulation failed (both in `rejected`).
+  /// the toe allowance out of range (and further out than now), catalog lasts the screen left out
+  /// (Options::catalog_shortlist), and those whose simulation failed (all in `rejected`).
   int considered = 0;
+  int screened_out = 0;                         ///< catalog lasts the screen left out (not simulated)
   std::vector<std::string> notes;
 };
 

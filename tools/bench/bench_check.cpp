@@ -62,10 +62,10 @@ std::vector<last::Last> catalog(int n) {
 
 /// `fitcheck check SCAN LAST --catalog DIR` as the CLI runs it: the check, then its recommendations (the built-in
 /// changes plus every catalog last).
-void check_with_recommendations(benchmark::State& state, int n_catalog) {
+void check_with_recommendations(benchmark::State& state, int n_catalog, std::size_t shortlist = recommend::Options{}.catalog_shortlist) {
   const Fixture& f = fixture();
   const std::vector<last::Last> cat = catalog(n_catalog);
-  int candidates = 0, simulated = 0;
+  int candidates = 0, simulated = 0, screened_out = 0;
   for (auto _ : state) {
     const check::Result base = check::run(f.scan, &f.last, f.options);
     recommend::Input in;
@@ -77,9 +77,12 @@ void check_with_recommendations(benchmark::State& state, int n_catalog) {
     in.options = f.options;
     in.baseline = &base;
     for (std::size_t k = 0; k < cat.size(); ++k) in.catalog.push_back({"catalog-" + std::to_string(k) + ".stl", &cat[k]});
-    const recommend::Result r = recommend::recommend(in);
+    recommend::Options ro;
+    ro.catalog_shortlist = shortlist;
+    const recommend::Result r = recommend::recommend(in, ro);
     candidates = r.considered;  // every change considered
-    simulated = r.candidates;   // of which simulated (the rest break the toe allowance by the last's length alone)
+    simulated = r.candidates;   // of which simulated (the rest break the toe allowance by the last's length alone,
+    screened_out = r.screened_out;  // or the catalog screen left them out)
     benchmark::DoNotOptimize(r);
   }
   state.counters["scan_vertices"] = static_cast<double>(f.scan.frame.aligned.vertices.size());
@@ -87,6 +90,7 @@ void check_with_recommendations(benchmark::State& state, int n_catalog) {
   state.counters["time_points"] = static_cast<double>(check::time_points(f.options.run_minutes).size());
   state.counters["candidates"] = candidates;
   state.counters["simulated"] = simulated;
+  state.counters["screened_out"] = screened_out;
 }
 
 /// The check with at least 30 candidate changes (the built-in ones and a 13-last catalog).
@@ -94,9 +98,12 @@ void BM_check_with_recommendations(benchmark::State& state) { check_with_recomme
 BENCHMARK(BM_check_with_recommendations)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 /// Ranking a catalog of 50 lasts for one foot (lasts prepared beforehand, as a kiosk holds its catalog): the same job
-/// with 50 catalog lasts.
+/// with 50 catalog lasts, as the CLI runs it (the catalog screen simulates the 12 best by girth in full) ...
 void BM_catalog_50_lasts(benchmark::State& state) { check_with_recommendations(state, 50); }
 BENCHMARK(BM_catalog_50_lasts)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+/// ... and with every one of the 50 simulated (--catalog-shortlist 0).
+void BM_catalog_50_lasts_all_simulated(benchmark::State& state) { check_with_recommendations(state, 50, 0); }
+BENCHMARK(BM_catalog_50_lasts_all_simulated)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 /// The check alone (the kiosk's first answer).
 void BM_check_only(benchmark::State& state) {
