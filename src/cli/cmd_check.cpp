@@ -1,5 +1,6 @@
 // `fitcheck check SCAN LAST|SOCK [--sock SOCK] [--run-minutes 60] [--lacing PATTERN] [--lace-tension-n N]
-//                [--no-laces] [--size-step S] [--width-step W] [--catalog DIR] [--no-recommend] [--symptoms TEXT]
+//                [--no-laces] [--size-step S] [--width-step W] [--catalog DIR] [--catalog-shortlist N] [--no-recommend]
+//                [--symptoms TEXT]
 //                [--json] [--report DIR]`  (the job itself: cli/check_job.hpp)
 #include <iostream>
 #include <memory>
