@@ -454,8 +454,8 @@ Result recommend(const Input& in, const Options& opt) {
     const bool have_swollen = base.foot_model && !base.foot_model->states.empty();
     if (opt.catalog_shortlist > 0 && ids.size() > opt.catalog_shortlist && have_swollen) {
       const Geometry& swollen = base.foot_model->states.back().foot;
-      std::vector<std::optional<Screen>> scr(ids.size());  // empty: turned down on length (simulate says why)
-      std::vector<std::string> errors(ids.size());
+      // Empty: turned down on length, or grading failed (simulate meets the same and says why).
+      std::vector<std::optional<Screen>> scr(ids.size());
       parallel_for(ids.size(), opt.max_threads, [&](std::size_t j) {
         const Candidate& c = cands[ids[j]];
         try {
@@ -463,8 +463,8 @@ Result recommend(const Input& in, const Options& opt) {
           if (grade) graded_lasts[ids[j]] = graded(*c.catalog_last, c.setting.size_step, c.setting.width_step);
           const last::Last& L = grade ? *graded_lasts[ids[j]] : *c.catalog_last;
           if (!toe_turned_down(L)) scr[j] = catalog_screen(swollen, base.foot_length_mm, L);
-        } catch (const Error& e) {
-          errors[j] = e.what();  // simulate meets the same error and reports it
+        } catch (const Error&) {
+          graded_lasts[ids[j]].reset();  // not screened: simulate grades it again, fails the same way and reports it
         }
       });
       std::vector<std::size_t> order;  // positions in ids that were screened
