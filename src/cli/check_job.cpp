@@ -206,8 +206,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("--width-step", a.width_step, "Grade the last by this many width letters")->check(CLI::Range(-4, 4));
   sub->add_option("--catalog", a.catalog, "Folder of other lasts to rank for this foot (recommendations)");
   sub->add_option("--catalog-shortlist", a.catalog_shortlist,
-                  "Simulate in full only this many catalog lasts, those whose forefoot girths fit the swollen foot best "
-                  "(a screen); 0 simulates every one")
+                  "Simulate in full only this many catalog candidates (a catalog last, or one in the half size that "
+                  "fits), those whose forefoot girths squeeze the swollen foot least (a screen); 0 simulates every one")
       ->check(CLI::Range(0, 10000));
   sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
   sub->add_option("--symptoms", a.symptoms,

@@ -18,7 +18,7 @@
 //                     toe_allowance_mm_after, lace_tension_n_after, args [...], command}],
 //   no_change_needed, rejected [{change, reason}], candidates_simulated, candidates_considered (simulated, turned
 //   down on the toe allowance alone, left out by the catalog screen, or failed), candidates_screened_out (catalog
-//   lasts the screen left out: recommend::Options::catalog_shortlist),
+//   candidates the screen left out: recommend::Options::catalog_shortlist),
 //   symptoms {pattern, footwear, footwear_reason, care, causes [...], red_flags, nerves_to_watch},
 //   thresholds_mmhg, summary [lines], assumptions, red_flags, warnings, report.
 #pragma once

@@ -83,6 +83,8 @@ class SignedDistance {
   /// the same points again after small moves (placement iterations).
   std::vector<double> query(const std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>* normals = nullptr,
                             std::vector<Hint>* hints = nullptr) const;
+  /// How many query points so far took their sign from ray parity (the mesh not manifold at their closest point).
+  std::size_t ray_parity_count() const;
 
  private:
   struct Impl;

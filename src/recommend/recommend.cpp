@@ -480,13 +480,14 @@ Result recommend(const Input& in, const Options& opt) {
                                                           fmt_fixed(100 * sc.max_strain, 1) + " % over the last's girth";
           screened_why[ids[order[r]]] =
               "not simulated (catalog screen): the " + std::to_string(opt.catalog_shortlist) +
-              " catalog lasts simulated squeeze the swollen forefoot less or fit it more closely by girth (this one: " + off +
+              " catalog candidates simulated squeeze the swollen forefoot less or fit it more closely by girth (this one: " + off +
               "; the last one simulated: " + fmt_fixed(last_kept.rms_mm) + " mm rms, up to " +
-              fmt_fixed(100 * last_kept.max_strain, 1) + " %); --catalog-shortlist 0 simulates every last";
+              fmt_fixed(100 * last_kept.max_strain, 1) + " %); --catalog-shortlist 0 simulates every one";
           graded_lasts[ids[order[r]]].reset();
         }
-        res.notes.push_back("catalog screen: " + std::to_string(opt.catalog_shortlist) + " of " + std::to_string(order.size()) +
-                            " catalog lasts of a fitting length simulated in full, those whose forefoot girths squeeze "
+        res.notes.push_back("catalog screen: " + std::to_string(opt.catalog_shortlist) + " of the " + std::to_string(order.size()) +
+                            " catalog candidates screened (catalog lasts, some also in the half size that fits, not "
+                            "already turned down on length) simulated in full, those whose forefoot girths squeeze "
                             "the foot at the end of the run least, the snug before the roomy (a screen: placement, toe box height and laces are not "
                             "seen); --catalog-shortlist 0 simulates every one");
       }

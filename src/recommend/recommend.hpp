@@ -87,9 +87,9 @@ struct Options {
   std::string acceptable_risk = "low";  ///< a baseline at or below this worst nerve risk needs no change
   std::size_t max_recommendations = 5;  ///< [1, 50]
   std::size_t max_threads = 4;          ///< candidates simulated at once (up to the machine's cores); [1, 64]
-  /// Catalog lasts simulated in full when a catalog offers more (a screen, so that a kiosk's catalog answers in
-  /// seconds): the ones whose forefoot girths fit the swollen foot best (catalog_screen); 0 = simulate every one.
-  /// [0, 10000]
+  /// Catalog candidates (a catalog last as it is, or in the half size that fits; see "last" above) simulated in full
+  /// when a catalog offers more (a screen, so that a kiosk's catalog answers in seconds): the ones whose forefoot
+  /// girths squeeze the swollen foot least (catalog_screen, screen_before); 0 = simulate every one. [0, 10000]
   std::size_t catalog_shortlist = 12;
   bool lacing = true, tension = true, size = true, width = true, sock = true;
   void validate() const;                ///< throws Error(usage)
@@ -157,10 +157,10 @@ struct Result {
   std::vector<Rejected> rejected;               ///< candidates that did not help or broke a constraint, with why
   int candidates = 0;                           ///< checks simulated
   /// Changes considered: the simulated ones, those turned down before simulation because the last's length alone puts
-  /// the toe allowance out of range (and further out than now), catalog lasts the screen left out
+  /// the toe allowance out of range (and further out than now), catalog candidates the screen left out
   /// (Options::catalog_shortlist), and those whose simulation failed (all in `rejected`).
   int considered = 0;
-  int screened_out = 0;                         ///< catalog lasts the screen left out (not simulated)
+  int screened_out = 0;                         ///< catalog candidates the screen left out (not simulated)
   std::vector<std::string> notes;
 };
 

@@ -276,9 +276,10 @@ BOOST_AUTO_TEST_CASE(sign_is_exact_at_sharp_edges_and_corners_and_at_a_pinched_v
   // the edge and vertex pseudonormals there.
   Geometry wedge;
   const auto planes = add_wedge(wedge, Eigen::Vector3d::Zero());
-  // Two wedges touching at one corner: that vertex has two fans (not a manifold), so ray parity decides near it.
-  // (Checked: the signs are right near the pinch. Not shown: that they would be wrong without the fallback -- the
-  // summed normal of the two fans happens to give these grid points the right side too.)
+  // Two wedges touching at one corner: that vertex has two fans (not a manifold), so ray parity decides where the
+  // closest point is that vertex. (Checked: the signs are right near the pinch and ray parity was used there. Not
+  // shown: that a pseudonormal would have been wrong -- the summed normal of the two fans happens to give these grid
+  // points the right side too.)
   Geometry pinched = wedge;
   const auto planes2 = add_wedge(pinched, Eigen::Vector3d(0, 0, 10));  // its corner 0 on the first's top corner
   pinched.vertices.erase(pinched.vertices.begin() + 4);
@@ -291,6 +292,8 @@ BOOST_AUTO_TEST_CASE(sign_is_exact_at_sharp_edges_and_corners_and_at_a_pinched_v
   for (double x = -12; x <= 72; x += 1.9)
     for (double y = -12; y <= 72; y += 2.3)
       for (double z = -8; z <= 30; z += 0.7) pts.emplace_back(x, y, z);
+  // Points whose closest point is the pinch itself (level with it, beside both wedges; the grid misses that plane).
+  for (const auto& [x, y] : {std::pair{-2.0, -3.0}, std::pair{-5.0, -1.0}, std::pair{-0.5, -4.0}}) pts.emplace_back(x, y, 10.0);
   const std::vector<double> d_wedge = sd_wedge.query(pts), d_pinched = sd_pinched.query(pts);
   std::size_t wrong_wedge = 0, wrong_pinched = 0, judged = 0, face_normal_would_fail = 0, near_pinch = 0;
   for (std::size_t i = 0; i < pts.size(); ++i) {
@@ -315,4 +318,8 @@ BOOST_AUTO_TEST_CASE(sign_is_exact_at_sharp_edges_and_corners_and_at_a_pinched_v
   BOOST_TEST(near_pinch > 10u);
   BOOST_TEST(wrong_wedge == 0u);
   BOOST_TEST(wrong_pinched == 0u);
+  // The closed wedge is signed by its pseudonormals alone; the pinched pair falls back at its pinch only.
+  BOOST_TEST(sd_wedge.ray_parity_count() == 0u);
+  BOOST_TEST(sd_pinched.ray_parity_count() > 0u);
+  BOOST_TEST(sd_pinched.ray_parity_count() <= near_pinch);
 }

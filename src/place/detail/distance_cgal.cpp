@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 
@@ -33,6 +34,7 @@ struct SignedDistance::Impl {
   // Per kept triangle: its three edges' pseudonormals (edge k runs from corner k to k + 1) and its three corners'
   // vertex pseudonormals; a zero vector where the mesh is not manifold there (ray parity decides instead).
   std::vector<std::array<Eigen::Vector3d, 3>> edge_pn, vertex_pn;
+  mutable std::atomic<std::size_t> ray_parity{0};  ///< queries signed by ray parity (statistics)
   /// Fills the pseudonormals from the kept faces (`faces[t]` = the mesh's vertex indices of triangle t).
   void pseudonormals(const std::vector<Eigen::Vector3i>& faces, std::size_t n_vertices);
 };
@@ -134,6 +136,8 @@ SignedDistance::SignedDistance(const Geometry& m) : impl_(std::make_unique<Impl>
 
 SignedDistance::~SignedDistance() = default;
 
+std::size_t SignedDistance::ray_parity_count() const { return impl_->ray_parity.load(); }
+
 std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>* normals,
                                           std::vector<Hint>* hints) const {
   const auto& I = *impl_;
@@ -189,6 +193,7 @@ std::vector<double> SignedDistance::query(const std::vector<Eigen::Vector3d>& po
     } else if (side != 0 && pn.squaredNorm() > 0) {
       sign = side > 0 ? -1.0 : 1.0;  // outside the last: negative clearance
     } else {
+      I.ray_parity.fetch_add(1, std::memory_order_relaxed);
       int inside_votes = 0;
       for (const auto& d : dirs) inside_votes += static_cast<int>(I.tree.number_of_intersected_primitives(K::Ray_3(q, d)) % 2);
       sign = inside_votes >= 2 ? 1.0 : -1.0;
