@@ -136,7 +136,9 @@ BOOST_AUTO_TEST_CASE(real_lasts_are_invariant) {
       const Geometry g = load::load_geometry(shared_data(rel)).geometry;
       const bool cloud = !g.is_mesh();
       const last::Last ref = last::prepare_last(g);
-      // A point cloud is closed by Poisson on a voxel grid that moves with the pose: allow 1 mm there.
+      // A point cloud is closed by Poisson on a voxel grid that moves with the pose: allow 1 mm there. (Known gap,
+      // measured on freecad-scanned-last.asc over 5 other random poses: heel height 20.8-23.1 mm in two groups,
+      // instep girth 243.4-245.0 mm -- this pose and the mirror image land in the reference's group.)
       const double tol = cloud ? 1.0 : 0.5;
       const last::Last moved = last::prepare_last(shuffled(foot::transformed(g, random_rigid(11)), 11));
       check_same(ref.measurements, moved.measurements, tol, 1.0);
