@@ -179,6 +179,10 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
       s.push_back("Best change: " + t.advice + " Predicted nerve peak " + fmt_fixed(t.before.peak_mmhg) + " -> " +
                   fmt_fixed(t.after.peak_mmhg) + " mmHg, risk " + t.before.risk + " -> " + t.after.risk + ".");
     }
+    if (rec->screened_out > 0)
+      s.push_back("Catalog: " + std::to_string(rec->screened_out) + " of its lasts or sizes were not simulated -- the " +
+                  std::to_string(a.catalog_shortlist) + " that squeeze the forefoot least by girth were (a screen; "
+                  "--catalog-shortlist 0 simulates every one).");
   }
   if (sy) s.push_back("Symptoms: footwear is " + sy->footwear + " as a cause. " + sy->footwear_reason);
   s.push_back("These are model estimates (see assumptions); see a clinician for the red flags listed.");

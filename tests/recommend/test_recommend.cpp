@@ -110,6 +110,26 @@ BOOST_AUTO_TEST_CASE(a_catalog_last_that_fits_ranks_first_for_a_foot_in_a_narrow
   expect_reproduced(j, 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_catalog_screen_through_the_cli_says_what_it_left_out) {
+  // The same two-last catalog with a shortlist of one: the narrow copy squeezes the forefoot more, so it is screened
+  // out (listed, counted, said in the summary) and the roomy last is simulated and comes first.
+  test::TempDir cat;
+  std::filesystem::copy_file(test::source_dir() / "lasts/last-fit.stl", cat / "roomy.stl");
+  std::filesystem::copy_file(test::source_dir() / "lasts/last-narrow.ply", cat / "same-narrow.ply");
+  const json j = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-narrow.ply") + " --catalog " +
+                            test::quote(cat.path()) + " --catalog-shortlist 1");
+  BOOST_TEST(j["candidates_screened_out"] == 1);
+  bool listed = false;
+  for (const auto& r : j["rejected"])
+    if (r["change"] == "last same-narrow") listed = r["reason"].get<std::string>().find("catalog screen") != std::string::npos;
+  BOOST_TEST(listed);
+  bool said = false;
+  for (const auto& line : j["summary"]) said = said || line.get<std::string>().find("were not simulated") != std::string::npos;
+  BOOST_TEST(said);
+  BOOST_TEST_REQUIRE(!j["recommendations"].empty());
+  BOOST_TEST(j["recommendations"][0]["args"][1].get<std::string>().find("roomy.stl") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_catalog_last_in_the_wrong_size_is_offered_in_the_size_that_fits) {
   // The fitting last graded one size up (toe allowance ~20 mm, out of range): as it is, the length rules it out; one
   // size down it is the fitting last again, and that comes first.
