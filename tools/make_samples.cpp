@@ -25,19 +25,8 @@ int main(int argc, char** argv) {
     scale(left_m, 1e-3);  // metres
     save::write_geometry(out / "scans" / "foot-left.obj", left_m);
 
-    // A last that fits a running foot: 12 mm toe allowance (literature.md G3: 10-12 mm typical), 4 mm wider and a
-    // little higher at the ball than the resting foot (about 11 mm of ball girth: the room the forefoot needs once it
-    // swells and splays, literature.md S1, S7, S8 -- a last at the resting foot's girth pinches the ball after half an
-    // hour in fitcheck's model), 10 mm heel height, 12 mm toe spring.
-    synth::FootShape last = foot;
-    last.length_mm = foot.length_mm + 12.0;
-    last.ball_width_mm = foot.ball_width_mm + 4.0;
-    last.ball_height_mm = foot.ball_height_mm + 3.0;
-    last.instep_height_mm = foot.instep_height_mm + 2.0;
-    last.toe_height_mm = foot.toe_height_mm + 4.0;
-    last.ankle_height_mm = 90.0;
-    last.heel_height_mm = 10.0;
-    last.toe_spring_mm = 12.0;
+    // A last that fits a running foot (synth::fitting_last_shape: 12 mm toe allowance, room at the ball to swell).
+    synth::FootShape last = synth::fitting_last_shape(foot);
     last.rings = 110;
     last.ring_points = 64;
     save::write_geometry(out / "lasts" / "last-fit.stl", synth::make_foot(last));

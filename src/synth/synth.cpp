@@ -195,4 +195,17 @@ Geometry make_box(const Eigen::Vector3d& s) {
   return g;
 }
 
+FootShape fitting_last_shape(const FootShape& foot) {
+  FootShape last = foot;
+  last.length_mm = foot.length_mm + 12.0;
+  last.ball_width_mm = foot.ball_width_mm + 4.0;
+  last.ball_height_mm = foot.ball_height_mm + 3.0;
+  last.instep_height_mm = foot.instep_height_mm + 2.0;
+  last.toe_height_mm = foot.toe_height_mm + 4.0;
+  last.ankle_height_mm = 90.0;
+  last.heel_height_mm = 10.0;
+  last.toe_spring_mm = 12.0;
+  return last;
+}
+
 }  // namespace fitcheck::synth

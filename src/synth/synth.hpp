@@ -34,6 +34,13 @@ struct FootShape {
 /// The exact cross-section of the body at station x (mm from the heel), `points` samples around it.
 std::vector<Eigen::Vector3d> foot_section(const FootShape& shape, double x_mm, int points);
 
+/// A last that fits a running `foot` (the bundled sample lasts/last-fit.stl): 12 mm toe allowance (literature.md G3:
+/// 10-12 mm typical), 4 mm wider and 3 mm higher at the ball, 2 mm higher at the instep and 4 mm at the toes than the
+/// resting foot (about 11 mm of ball girth: the room the forefoot needs once it swells and splays, literature.md S1,
+/// S7, S8 -- a last at the resting foot's girth pinches the ball after half an hour in fitcheck's model), a 90 mm top
+/// cut, 10 mm heel height, 12 mm toe spring. Everything else (resolution, forefoot_width_scale, ...) as in `foot`.
+FootShape fitting_last_shape(const FootShape& foot);
+
 /// Builds the lofted body from `rings` sections. Deterministic.
 Geometry make_foot(const FootShape& shape = {});
 

@@ -262,17 +262,9 @@ BOOST_AUTO_TEST_CASE(symptoms_put_the_change_that_relieves_their_nerves_first) {
 
 namespace {
 
-/// The bench's narrow-forefoot last (tools/bench/bench_check.cpp) at the samples' resolution, in `width_scale`.
+/// The sample foot's fitting last (as the bench's catalog, tools/bench/bench_check.cpp) in `width_scale`.
 last::Last screen_last(double width_scale) {
-  synth::FootShape l;
-  l.length_mm += 12.0;
-  l.ball_width_mm += 4.0;
-  l.ball_height_mm += 3.0;
-  l.instep_height_mm += 2.0;
-  l.toe_height_mm += 4.0;
-  l.ankle_height_mm = 90.0;
-  l.heel_height_mm = 10.0;
-  l.toe_spring_mm = 12.0;
+  synth::FootShape l = synth::fitting_last_shape(synth::FootShape{});
   l.forefoot_width_scale = width_scale;
   return last::prepare_last(synth::make_foot(l));
 }

@@ -21,15 +21,7 @@ synth::FootShape foot_shape() {
 
 /// A last narrow in the forefoot (so the recommendations have work to do), ~51k faces.
 synth::FootShape last_shape(double width_scale) {
-  synth::FootShape l = foot_shape();
-  l.length_mm += 12.0;
-  l.ball_width_mm += 4.0;
-  l.ball_height_mm += 3.0;
-  l.instep_height_mm += 2.0;
-  l.toe_height_mm += 4.0;
-  l.ankle_height_mm = 90.0;
-  l.heel_height_mm = 10.0;
-  l.toe_spring_mm = 12.0;
+  synth::FootShape l = synth::fitting_last_shape(foot_shape());
   l.rings = 200;
   l.ring_points = 128;  // 2 x 128 x 199 + 256 = 51,200 faces
   l.forefoot_width_scale = width_scale;
