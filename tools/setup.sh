@@ -14,7 +14,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   libeigen3-dev libpcl-dev libopen3d-dev libcgal-dev libvtk9-dev
   libboost-test-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libbenchmark-dev
-  libpng-dev python3 python3-jsonschema
+  libpng-dev libsqlite3-dev python3 python3-jsonschema
 )
 
 install=1 sanitize=0 bench=0

@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "catalog/catalog.hpp"
 #include "check/check.hpp"
 #include "contact/contact.hpp"
 #include "core/error.hpp"
@@ -213,6 +214,9 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
                   "Simulate in full only this many catalog candidates (a catalog last, or one in the half size that "
                   "fits), those whose forefoot girths squeeze the swollen foot least (a screen); 0 simulates every one")
       ->check(CLI::Range(0, 10000));
+  sub->add_option("--last-cache", a.last_cache,
+                  "SQLite file that keeps prepared lasts (created if missing), keyed by file content and fitcheck "
+                  "build: a kiosk's catalog is prepared once, not on every call");
   sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
   sub->add_option("--symptoms", a.symptoms,
                   "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no");
@@ -267,16 +271,15 @@ CheckOutput run_check_job(const CheckArgs& a) {
   load::Options ll;
   ll.max_file_mb = a.max_file_mb;
   if (!a.last_units.empty()) ll.units = load::parse_unit(a.last_units);
+  catalog::Options co;
+  co.load = ll;
+  co.cache_path = a.last_cache;
+  std::size_t lasts_from_cache = 0, lasts_prepared = 0;
   auto prepare = [&](const std::string& path, std::vector<std::string>& warnings) {
-    const load::Result f = load::load_geometry(path, ll);
-    warnings.insert(warnings.end(), f.warnings.begin(), f.warnings.end());
-    try {
-      last::Last L = last::prepare_last(f.geometry);
-      warnings.insert(warnings.end(), L.warnings.begin(), L.warnings.end());
-      return L;
-    } catch (const Error& e) {
-      throw Error(e.code(), e.stage(), path + ": " + e.what());
-    }
+    catalog::PreparedLast p = catalog::prepare_file(path, co);
+    warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
+    ++(p.from_cache ? lasts_from_cache : lasts_prepared);
+    return std::move(p.last);
   };
   std::optional<last::Last> original, L;
   std::vector<std::string> warnings = scan_file.warnings;
@@ -315,27 +318,14 @@ CheckOutput run_check_job(const CheckArgs& a) {
   std::vector<std::string> catalog_paths;
   if (L && a.recommend) {
     if (!a.catalog.empty()) {
-      std::error_code ec;
-      if (!std::filesystem::is_directory(a.catalog, ec))
-        throw Error(ErrorCode::io, "cli", "--catalog " + a.catalog + " is not a folder");
-      std::vector<std::filesystem::path> files;
-      for (const auto& e : std::filesystem::directory_iterator(a.catalog)) {
-        std::string ext = e.path().extension().string();
-        for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (e.is_regular_file() && (ext == ".stl" || ext == ".ply" || ext == ".obj" || ext == ".off" || ext == ".glb" ||
-                                    ext == ".gltf" || ext == ".xyz" || ext == ".pcd"))
-          files.push_back(e.path());
-      }
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) {
-        if (std::filesystem::weakly_canonical(f, ec) == std::filesystem::weakly_canonical(a.target, ec)) continue;
-        try {
-          std::vector<std::string> w;
-          catalog_lasts.push_back(prepare(f.string(), w));
-          catalog_paths.push_back(f.string());
-        } catch (const Error& e) {
-          warnings.push_back("catalog: skipped " + f.string() + ": " + e.what());
-        }
+      catalog::Folder folder = catalog::prepare_folder(a.catalog, co, a.target);
+      lasts_from_cache += folder.from_cache;
+      lasts_prepared += folder.prepared;
+      for (const auto& k : folder.skipped) warnings.push_back("catalog: skipped " + k);
+      warnings.insert(warnings.end(), folder.warnings.begin(), folder.warnings.end());
+      for (auto& p : folder.lasts) {
+        catalog_paths.push_back(p.path);
+        catalog_lasts.push_back(std::move(p.last));
       }
     }
     recommend::Input in;
@@ -459,6 +449,8 @@ CheckOutput run_check_job(const CheckArgs& a) {
     j["candidates_screened_out"] = rec->screened_out;
     if (!rec->notes.empty()) j["recommendation_notes"] = rec->notes;
   }
+  if (!a.last_cache.empty())
+    j["last_cache"] = {{"file", a.last_cache}, {"lasts_from_cache", lasts_from_cache}, {"lasts_prepared", lasts_prepared}};
   if (sy) {
     nlohmann::ordered_json cs = nlohmann::ordered_json::array();
     for (const auto& c : sy->causes)

@@ -20,6 +20,7 @@
 //   down on the toe allowance alone, left out by the catalog screen, or failed), candidates_screened_out (catalog
 //   candidates the screen left out: recommend::Options::catalog_shortlist),
 //   symptoms {pattern, footwear, footwear_reason, care, causes [...], red_flags, nerves_to_watch},
+//   last_cache {file, lasts_from_cache, lasts_prepared} (with --last-cache: src/catalog),
 //   thresholds_mmhg, summary [lines], assumptions, red_flags, warnings, report.
 #pragma once
 
@@ -32,7 +33,7 @@ namespace fitcheck::cli {
 
 struct CheckArgs {
   std::string scan, target, sock, lacing = "criss-cross", report, scan_units, last_units, side = "auto";
-  std::string catalog, symptoms;
+  std::string catalog, symptoms, last_cache;
   double run_minutes = 60.0;
   double lace_tension_n = -1;      ///< < 0: comfort lacing
   double size_step = 0;            ///< US sizes, multiple of 0.5

@@ -1,5 +1,6 @@
 // `fitcheck batch MANIFEST.csv [-o DIR] [--jobs N] [--shard i/N | --shard auto [--shard-count N]]
-//                [--run-minutes M] [--no-recommend] [--max-file-mb MB] [--row-timeout-s S] [--json]`   (issue #6)
+//                [--run-minutes M] [--no-recommend] [--max-file-mb MB] [--last-cache FILE] [--row-timeout-s S] [--json]`
+//   (issue #6)
 //
 // Manifest: CSV with the columns scan,last[,sock]. A header row is optional (detected when the first row's first cell
 // is "scan"); blank lines and lines starting with '#' are skipped; cells may be quoted ("a, b.ply", "" for a quote);
@@ -7,7 +8,8 @@
 // sock alone.
 //
 // Each data row k (0-based, header and skipped lines not counted) runs as a child process of this same binary:
-//   /proc/self/exe check --json [--sock SOCK] [--run-minutes M] [--no-recommend] [--max-file-mb MB] -- SCAN LAST
+//   /proc/self/exe check --json [--sock SOCK] [--run-minutes M] [--no-recommend] [--max-file-mb MB] [--last-cache FILE]
+//   -- SCAN LAST
 // with stdout in DIR/rows/row-<k>.json and stderr in DIR/rows/row-<k>.err, at most --jobs children at once. Children
 // isolate crashes and avoid thread-safety questions in PCL, Open3D and CGAL.
 //
@@ -78,6 +80,7 @@ struct BatchArgs {
   double run_minutes = 60.0;
   bool no_recommend = false;
   double max_file_mb = 500.0;
+  std::string last_cache;  ///< passed to check: rows that share a last prepare it once (src/catalog)
   double row_timeout_s = 0;  ///< a row's check is stopped after this long, s; 0 = no limit
   CLI::Option* run_minutes_opt = nullptr;
   CLI::Option* max_file_mb_opt = nullptr;
@@ -312,6 +315,7 @@ std::vector<std::string> check_options(const BatchArgs& a) {
   if (a.run_minutes_opt && a.run_minutes_opt->count() > 0) o.insert(o.end(), {"--run-minutes", number_text(a.run_minutes)});
   if (a.no_recommend) o.push_back("--no-recommend");
   if (a.max_file_mb_opt && a.max_file_mb_opt->count() > 0) o.insert(o.end(), {"--max-file-mb", number_text(a.max_file_mb)});
+  if (!a.last_cache.empty()) o.insert(o.end(), {"--last-cache", std::filesystem::absolute(a.last_cache).string()});
   return o;
 }
 
@@ -748,6 +752,9 @@ void add_batch_command(CLI::App& app, std::function<int()>& run, const OutputFla
   sub->add_flag("--no-recommend", a->no_recommend, "Passed to check: skip the recommendations (faster)");
   a->max_file_mb_opt = sub->add_option("--max-file-mb", a->max_file_mb, "Passed to check: refuse files larger than this many MB")
                            ->check(CLI::Range(0.001, 1e6));
+  sub->add_option("--last-cache", a->last_cache,
+                  "Passed to check: SQLite file of prepared lasts, so rows that share a last prepare it once")
+      ->check(CLI::NonexistentPath | CLI::ExistingFile);
   sub->add_option("--row-timeout-s", a->row_timeout_s, "Stop a row's check after this many seconds (status timeout, exit "
                                                       "code 124); 0 = no limit")
       ->check(CLI::Range(0.0, 86400.0))

@@ -363,3 +363,21 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_the_batch_with_a_summary_of_what_ran) {
   for (const auto& r : s["rows"]) BOOST_TEST(r["status"] != "crashed");
   BOOST_TEST(read_text(d / "log").find("stopped by signal 15") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(last_cache_reaches_the_children) {
+  TempDir d;
+  const std::string right = (source_dir() / "scans/foot-right.ply").string();
+  const std::string left = (source_dir() / "scans/foot-left.obj").string();
+  const std::string last = (source_dir() / "lasts/last-fit.stl").string();
+  write_text(d / "manifest.csv", "scan,last\n" + right + "," + last + "\n" + left + "," + last + "\n");
+  // One job: row 0 prepares the last and stores it, row 1 reads it.
+  const CliRun r = run_cli("batch --jobs 1" + kFast + " --last-cache " + quote(d / "lasts.db") + " -o " + quote(d / "out") +
+                           " " + quote(d / "manifest.csv"));
+  BOOST_TEST_INFO("stderr: " << r.err);
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  const json row0 = read_json(d / "out/rows/row-0000.json"), row1 = read_json(d / "out/rows/row-0001.json");
+  BOOST_TEST(row0["last_cache"]["lasts_prepared"] == 1);
+  BOOST_TEST(row1["last_cache"]["lasts_from_cache"] == 1);
+  BOOST_TEST(row1["last_cache"]["lasts_prepared"] == 0);
+  BOOST_TEST(std::filesystem::exists(d / "lasts.db"));
+}

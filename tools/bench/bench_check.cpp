@@ -4,8 +4,13 @@
 // lasts of tools/make_samples at a finer resolution). Run: build/bench_check --benchmark_min_time=1
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
+#include <string>
+
+#include "catalog/catalog.hpp"
 #include "check/check.hpp"
 #include "recommend/recommend.hpp"
+#include "save/save.hpp"
 #include "synth/synth.hpp"
 
 using namespace fitcheck;
@@ -110,6 +115,42 @@ void BM_check_only(benchmark::State& state) {
 }
 BENCHMARK(BM_check_only)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 
+/// Preparing a catalog folder of 50 last files (the 51.2k-face lasts above as binary PLY, 50 forefoot widths) as
+/// `check --catalog DIR` does before any simulation: without a cache (two at a time), and with a warm --last-cache.
+struct CatalogFolder {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "fitcheck-bench-catalog";
+  CatalogFolder() {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    for (int k = 0; k < 50; ++k)
+      save::write_geometry(dir / ("last-" + std::to_string(100 + k) + ".ply"), synth::make_foot(last_shape(0.88 + 0.24 * k / 49.0)));
+  }
+  ~CatalogFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+void prepare_catalog(benchmark::State& state, bool cached) {
+  const CatalogFolder folder;
+  catalog::Options o;
+  if (cached) {
+    o.cache_path = (folder.dir / "cache.db").string();
+    catalog::prepare_folder(folder.dir.string(), o);  // fills the cache (not timed)
+  }
+  std::size_t lasts = 0, hits = 0;
+  for (auto _ : state) {
+    const catalog::Folder f = catalog::prepare_folder(folder.dir.string(), o);
+    lasts = f.lasts.size(), hits = f.from_cache;
+    benchmark::DoNotOptimize(f);
+  }
+  state.counters["lasts"] = static_cast<double>(lasts);
+  state.counters["from_cache"] = static_cast<double>(hits);
+}
+void BM_catalog_prepare_50_files(benchmark::State& state) { prepare_catalog(state, false); }
+BENCHMARK(BM_catalog_prepare_50_files)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+void BM_catalog_prepare_50_files_cached(benchmark::State& state) { prepare_catalog(state, true); }
+BENCHMARK(BM_catalog_prepare_50_files_cached)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 
 }  // namespace
 

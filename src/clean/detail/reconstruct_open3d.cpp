@@ -5,6 +5,7 @@
 #include <open3d/utility/Logging.h>
 
 #include <algorithm>
+#include <mutex>
 
 #include "clean/clean.hpp"
 #include "core/error.hpp"
@@ -27,6 +28,10 @@ Geometry reconstruct_surface(const Geometry& cloud, const ReconstructOptions& o)
   for (std::size_t i = 0; i < down->points_.size(); ++i)
     if (down->normals_[i].dot(down->points_[i] - c) < 0) down->normals_[i] = -down->normals_[i];
   std::shared_ptr<open3d::geometry::TriangleMesh> mesh;
+  // One reconstruction at a time in the process: callers may run on several threads (catalog lasts are prepared two
+  // at a time) and Open3D's Poisson code is not documented as safe to run concurrently.
+  static std::mutex poisson;
+  const std::lock_guard<std::mutex> lock(poisson);
   try {
     // One thread: Open3D's Poisson solver sums in thread order, so with several threads the same cloud gave surfaces
     // whose heel height differed by 0.5 mm from run to run (freecad-scanned-last.asc, measured) -- a check must

@@ -1,0 +1,321 @@
+#include "catalog/catalog.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <string_view>
+
+#include "catalog/detail/cache.hpp"
+#include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "fitcheck_fingerprint.hpp"  // generated at build time: FITCHECK_SOURCE_FINGERPRINT
+
+namespace fitcheck::catalog {
+
+namespace {
+
+// The encoding of an entry. Bump when the layout changes (old entries then fail to decode and are prepared again).
+constexpr const char* kFormat = "fitcheck.prepared_last/1";
+
+std::string hex64(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+/// The cache key of a file's bytes read with `o` by this build.
+std::string cache_key(const std::string& bytes, const load::Options& o) {
+  std::string k = std::string(kFormat) + "|" + build_fingerprint() + "|" +
+                  hex64(std::hash<std::string_view>{}(bytes)) + "|" + std::to_string(bytes.size()) + "|units=" +
+                  (o.units ? load::unit_name(*o.units) : "auto") + "|max_file_mb=" + number(o.max_file_mb) +
+                  "|min_points=" + std::to_string(o.min_points) + "|length=" + number(o.min_length_mm) + "," +
+                  number(o.max_length_mm) + "," + number(o.typical_length_mm);
+  return k;
+}
+
+static_assert(sizeof(Eigen::Vector3d) == 3 * sizeof(double) && sizeof(Eigen::Vector3i) == 3 * sizeof(int));
+
+template <class T>
+nlohmann::json::binary_t raw(const std::vector<T>& v) {
+  nlohmann::json::binary_t b;
+  b.resize(v.size() * sizeof(T));
+  if (!v.empty()) std::memcpy(b.data(), v.data(), b.size());
+  return b;
+}
+
+template <class T>
+bool unraw(const nlohmann::json& j, std::vector<T>& v) {
+  if (!j.is_binary()) return false;
+  const auto& b = j.get_binary();
+  if (b.size() % sizeof(T) != 0) return false;
+  v.resize(b.size() / sizeof(T));
+  // Fixed-size Eigen vectors are their coefficients, contiguous and unpadded (asserted below).
+  if (!v.empty()) std::memcpy(static_cast<void*>(v.data()), b.data(), b.size());
+  return true;
+}
+
+std::vector<unsigned char> encode(const last::Last& L, const std::vector<std::string>& load_warnings) {
+  nlohmann::json j;
+  j["format"] = kFormat;
+  j["vertices"] = raw(L.mesh.vertices);  // Eigen::Vector3d: 3 contiguous doubles
+  j["faces"] = raw(L.mesh.faces);        // Eigen::Vector3i: 3 contiguous ints
+  std::vector<double> m(L.to_last_frame.data(), L.to_last_frame.data() + 16);
+  j["to_last_frame"] = m;
+  j["side"] = foot::side_name(L.side);
+  j["side_reason"] = L.side_reason;
+  j["bottom_x"] = L.bottom.x_mm;
+  j["bottom_z"] = L.bottom.z_mm;
+  const auto& s = L.measurements;
+  j["measurements"] = {s.stick_length_mm, s.heel_height_mm,  s.toe_spring_mm,   s.ball_girth_mm,
+                       s.ball_width_mm,   s.bottom_width_mm, s.instep_girth_mm, s.waist_girth_mm,
+                       s.heel_to_ball_mm, s.heel_width_mm,   s.toe_box_height_mm, s.volume_cm3};
+  nlohmann::json lm = nlohmann::json::array();
+  for (const auto& l : L.landmarks) lm.push_back({l.name, l.position_mm.x(), l.position_mm.y(), l.position_mm.z()});
+  j["landmarks"] = lm;
+  j["steps"] = L.steps;
+  j["warnings"] = L.warnings;
+  j["load_warnings"] = load_warnings;
+  return nlohmann::json::to_cbor(j);
+}
+
+/// The last and the loader's warnings, or why the entry is not usable.
+struct Decoded {
+  last::Last last;
+  std::vector<std::string> load_warnings;
+  std::string error;
+};
+
+Decoded decode(const std::vector<unsigned char>& blob) {
+  Decoded d;
+  try {
+    const nlohmann::json j = nlohmann::json::from_cbor(blob);
+    if (j.value("format", std::string()) != kFormat) return d.error = "another format", d;
+    last::Last& L = d.last;
+    if (!unraw(j.at("vertices"), L.mesh.vertices) || !unraw(j.at("faces"), L.mesh.faces))
+      return d.error = "bad mesh arrays", d;
+    if (L.mesh.vertices.size() < 4 || L.mesh.faces.empty()) return d.error = "empty mesh", d;
+    for (const auto& v : L.mesh.vertices)
+      if (!v.allFinite()) return d.error = "non-finite vertex", d;
+    const auto nv = static_cast<int>(L.mesh.vertices.size());
+    for (const auto& f : L.mesh.faces)
+      if ((f.array() < 0).any() || (f.array() >= nv).any()) return d.error = "face index out of range", d;
+    const auto m = j.at("to_last_frame").get<std::vector<double>>();
+    if (m.size() != 16) return d.error = "bad frame", d;
+    std::copy(m.begin(), m.end(), L.to_last_frame.data());
+    const std::string side = j.at("side").get<std::string>();
+    if (side == foot::side_name(foot::Side::right)) L.side = foot::Side::right;
+    else if (side == foot::side_name(foot::Side::left)) L.side = foot::Side::left;
+    else return d.error = "bad side", d;
+    L.side_reason = j.at("side_reason").get<std::string>();
+    L.bottom.x_mm = j.at("bottom_x").get<std::vector<double>>();
+    L.bottom.z_mm = j.at("bottom_z").get<std::vector<double>>();
+    if (L.bottom.x_mm.empty() || L.bottom.x_mm.size() != L.bottom.z_mm.size()) return d.error = "bad bottom profile", d;
+    const auto s = j.at("measurements").get<std::vector<double>>();
+    if (s.size() != 12) return d.error = "bad measurements", d;
+    auto& M = L.measurements;
+    double* fields[] = {&M.stick_length_mm, &M.heel_height_mm,  &M.toe_spring_mm,   &M.ball_girth_mm,
+                        &M.ball_width_mm,   &M.bottom_width_mm, &M.instep_girth_mm, &M.waist_girth_mm,
+                        &M.heel_to_ball_mm, &M.heel_width_mm,   &M.toe_box_height_mm, &M.volume_cm3};
+    for (std::size_t k = 0; k < 12; ++k) *fields[k] = s[k];
+    for (const auto& l : j.at("landmarks")) {
+      if (!l.is_array() || l.size() != 4) return d.error = "bad landmark", d;
+      L.landmarks.push_back({l[0].get<std::string>(), Eigen::Vector3d(l[1].get<double>(), l[2].get<double>(), l[3].get<double>())});
+    }
+    L.steps = j.at("steps").get<std::vector<std::string>>();
+    L.warnings = j.at("warnings").get<std::vector<std::string>>();
+    d.load_warnings = j.at("load_warnings").get<std::vector<std::string>>();
+    std::vector<double> all(m);
+    all.insert(all.end(), L.bottom.x_mm.begin(), L.bottom.x_mm.end());
+    all.insert(all.end(), L.bottom.z_mm.begin(), L.bottom.z_mm.end());
+    all.insert(all.end(), s.begin(), s.end());
+    for (double v : all)
+      if (!std::isfinite(v)) return d.error = "non-finite value", d;
+    for (const auto& l : L.landmarks)
+      if (!l.position_mm.allFinite()) return d.error = "non-finite landmark", d;
+    // prepare_last always finds these (grading and placement need them).
+    for (const char* need : {"joint_medial", "joint_lateral"})
+      if (!L.find(need)) return d.error = std::string("no ") + need, d;
+  } catch (const std::exception& e) {
+    d.error = e.what();
+  }
+  return d;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::io, "catalog", path + ": cannot be opened");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw Error(ErrorCode::io, "catalog", path + ": read failed");
+  return std::move(ss).str();
+}
+
+/// Load and prepare (no cache). Errors name the file.
+PreparedLast prepare_uncached(const std::string& path, const load::Options& lo, std::vector<std::string>* load_warnings) {
+  PreparedLast p;
+  p.path = path;
+  const load::Result f = load::load_geometry(path, lo);
+  if (load_warnings) *load_warnings = f.warnings;
+  try {
+    p.last = last::prepare_last(f.geometry);
+  } catch (const Error& e) {
+    throw Error(e.code(), e.stage(), path + ": " + e.what());
+  }
+  p.warnings = f.warnings;
+  p.warnings.insert(p.warnings.end(), p.last.warnings.begin(), p.last.warnings.end());
+  return p;
+}
+
+/// The cache lookups and stores of one call.
+struct Session {
+  std::optional<detail::Cache> cache;
+  std::vector<detail::Entry> to_store;
+  std::vector<std::string> warnings;
+
+  explicit Session(const Options& o) {
+    if (!o.cache_path.empty()) cache.emplace(o.cache_path);
+  }
+  /// Whether the file can use the cache at all (too large a file goes to the loader, which refuses it).
+  static bool cacheable(const std::string& path, const load::Options& lo) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    return !ec && static_cast<double>(size) <= lo.max_file_mb * 1e6;
+  }
+  std::optional<PreparedLast> lookup(const std::string& path, const std::string& key) {
+    const auto blob = cache->get(key);
+    if (!blob) return std::nullopt;
+    Decoded d = decode(*blob);
+    if (!d.error.empty()) {
+      warnings.push_back("last cache: the entry for " + path + " could not be used (" + d.error + "): prepared again");
+      return std::nullopt;
+    }
+    PreparedLast p;
+    p.path = path;
+    p.last = std::move(d.last);
+    p.warnings = std::move(d.load_warnings);
+    p.warnings.insert(p.warnings.end(), p.last.warnings.begin(), p.last.warnings.end());
+    p.from_cache = true;
+    return p;
+  }
+  void store(const std::string& path, const std::string& key, const PreparedLast& p, const std::vector<std::string>& lw) {
+    to_store.push_back({key, path, encode(p.last, lw)});
+  }
+  void flush() {
+    if (!cache || to_store.empty()) return;
+    const std::string why = cache->put(to_store);
+    if (!why.empty()) warnings.push_back("last cache: " + std::to_string(to_store.size()) + " prepared last(s) " + why);
+    to_store.clear();
+  }
+};
+
+}  // namespace
+
+void Options::validate() const {
+  load.validate();
+  if (max_threads < 1 || max_threads > 64) throw Error(ErrorCode::usage, "catalog", "max_threads must be in [1, 64]");
+}
+
+const char* build_fingerprint() noexcept { return FITCHECK_SOURCE_FINGERPRINT; }
+
+bool is_last_file(const std::filesystem::path& p) {
+  std::string ext = p.extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* e : {".stl", ".ply", ".obj", ".glb", ".gltf", ".xyz", ".asc", ".pts", ".pcd"})
+    if (ext == e) return true;
+  return false;
+}
+
+PreparedLast prepare_file(const std::string& path, const Options& o) {
+  o.validate();
+  Session s(o);
+  if (!s.cache || !Session::cacheable(path, o.load)) return prepare_uncached(path, o.load, nullptr);
+  const std::string key = cache_key(read_bytes(path), o.load);
+  if (auto hit = s.lookup(path, key)) {
+    hit->warnings.insert(hit->warnings.begin(), s.warnings.begin(), s.warnings.end());
+    return std::move(*hit);
+  }
+  std::vector<std::string> lw;
+  PreparedLast p = prepare_uncached(path, o.load, &lw);
+  s.store(path, key, p, lw);
+  s.flush();
+  p.warnings.insert(p.warnings.begin(), s.warnings.begin(), s.warnings.end());
+  return p;
+}
+
+Folder prepare_folder(const std::string& dir, const Options& o, const std::string& exclude) {
+  o.validate();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) throw Error(ErrorCode::io, "catalog", dir + " is not a folder");
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_regular_file() && is_last_file(e.path())) files.push_back(e.path());
+  if (ec) throw Error(ErrorCode::io, "catalog", dir + ": cannot list (" + ec.message() + ")");
+  std::sort(files.begin(), files.end());
+  if (!exclude.empty()) {
+    const auto ex = std::filesystem::weakly_canonical(exclude, ec);
+    std::erase_if(files, [&](const std::filesystem::path& f) {
+      std::error_code e2;
+      return !ec && std::filesystem::weakly_canonical(f, e2) == ex;
+    });
+  }
+  Session s(o);
+  Folder out;
+  std::vector<std::optional<PreparedLast>> got(files.size());
+  std::vector<std::string> keys(files.size()), failed(files.size());
+  std::vector<std::vector<std::string>> load_warnings(files.size());
+  std::vector<std::size_t> misses;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string path = files[i].string();
+    if (s.cache && Session::cacheable(path, o.load)) {
+      try {
+        keys[i] = cache_key(read_bytes(path), o.load);
+      } catch (const Error& e) {
+        failed[i] = e.what();
+        continue;
+      }
+      got[i] = s.lookup(path, keys[i]);
+    }
+    if (!got[i]) misses.push_back(i);
+  }
+  // Misses are independent: prepared on a few threads, each result stored at its own index (order-independent).
+  parallel_for(misses.size(), o.max_threads, [&](std::size_t m) {
+    const std::size_t i = misses[m];
+    try {
+      got[i] = prepare_uncached(files[i].string(), o.load, &load_warnings[i]);
+    } catch (const Error& e) {
+      failed[i] = e.what();
+    }
+  });
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string path = files[i].string();
+    if (!got[i]) {
+      out.skipped.push_back(failed[i]);  // the message names the file
+      continue;
+    }
+    if (got[i]->from_cache) ++out.from_cache;
+    else {
+      ++out.prepared;
+      if (s.cache && !keys[i].empty()) s.store(path, keys[i], *got[i], load_warnings[i]);
+    }
+    out.lasts.push_back(std::move(*got[i]));
+  }
+  s.flush();
+  out.warnings = std::move(s.warnings);
+  return out;
+}
+
+}  // namespace fitcheck::catalog

@@ -1,0 +1,72 @@
+// Stage `catalog`: shoe lasts read from files and prepared (last::prepare_last) for checks, one at a time or a whole
+// folder (`fitcheck check --catalog DIR`), with an optional cache of prepared lasts.
+//
+// Why a cache: preparing a last (load, repair or Poisson surface, last frame, measurements) takes ~0.2 s for a
+// sample-sized mesh and more for a point cloud; a kiosk that checks every customer against the same 50 lasts would
+// pay ~10 s per call before any simulation. The cache keeps the prepared last, keyed by what decides it:
+//   - the file's content (64-bit hash of its bytes, and its size) -- not its name or date, so a renamed or touched
+//     file still hits, and an edited one misses;
+//   - the load options (units override and the acceptance limits);
+//   - the fitcheck build (a fingerprint of every source file under src/, made at build time), so a new version never
+//     reads lasts prepared by another one.
+// An entry is the prepared last exactly (binary doubles: a check on a cached last gives the same numbers as on a
+// freshly prepared one), stored in one SQLite file that several processes (batch --jobs, several kiosks on a share)
+// may use at once (WAL journal, busy timeout). An entry that fails to decode or validate is prepared again and
+// replaced, with a warning. Lasts are prepared with last::Options{} (what the CLI uses).
+//
+// Folder order: files sorted by name; the loader's extensions .stl .ply .obj .glb .gltf .xyz .asc .pts .pcd (any case;
+// not .txt, which a catalog folder may hold as notes). Files that cannot be read or prepared are skipped and listed
+// with the reason; misses are prepared on up to `max_threads` threads (point-cloud reconstruction runs one at a time:
+// clean::reconstruct_surface).
+//
+// Errors: Error(io, "catalog") when the folder is not one, or the cache file cannot be opened or is not a fitcheck
+// cache; the errors of load::load_geometry and last::prepare_last for a single last (prepare_file). A cache that is
+// busy or read-only when storing is a warning, not an error (the answer does not depend on it).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "last/last.hpp"
+#include "load/load.hpp"
+
+namespace fitcheck::catalog {
+
+struct Options {
+  load::Options load;          ///< units override and file limits (part of the cache key)
+  std::string cache_path;      ///< SQLite file of prepared lasts (created if missing); empty: no cache
+  std::size_t max_threads = 2; ///< lasts prepared at once; [1, 64]
+  void validate() const;       ///< throws Error(usage)
+};
+
+struct PreparedLast {
+  std::string path;                   ///< as given (folder entries: folder / file name)
+  last::Last last;
+  std::vector<std::string> warnings;  ///< the loader's and the preparation's (also when read from the cache)
+  bool from_cache = false;
+};
+
+struct Folder {
+  std::vector<PreparedLast> lasts;    ///< in file-name order
+  std::vector<std::string> skipped;   ///< "<path>: <why>" for files that could not be read or prepared
+  std::vector<std::string> warnings;  ///< about the cache (e.g. could not store: busy)
+  std::size_t from_cache = 0, prepared = 0;
+};
+
+/// True for the file extensions a catalog folder is read for (case-insensitive).
+bool is_last_file(const std::filesystem::path& p);
+
+/// One last file, from the cache when it holds it.
+PreparedLast prepare_file(const std::string& path, const Options& options = {});
+
+/// Every last file in `dir` (not recursive), except `exclude` (e.g. the last being checked; compared as canonical
+/// paths).
+Folder prepare_folder(const std::string& dir, const Options& options = {}, const std::string& exclude = {});
+
+/// The fingerprint of this build's sources (part of every cache key).
+const char* build_fingerprint() noexcept;
+
+}  // namespace fitcheck::catalog

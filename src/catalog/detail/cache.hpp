@@ -1,0 +1,34 @@
+// Internal: the SQLite store behind catalog's cache (one table of blobs by key). Not a public header.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fitcheck::catalog::detail {
+
+struct Entry {
+  std::string key, source;  ///< source: the file it was prepared from (for people reading the cache)
+  std::vector<unsigned char> blob;
+};
+
+class Cache {
+ public:
+  /// Opens or creates the cache file. Throws Error(io, "catalog") when it cannot be opened or is not a fitcheck cache.
+  explicit Cache(const std::string& path);
+  ~Cache();
+  Cache(const Cache&) = delete;
+  Cache& operator=(const Cache&) = delete;
+  /// The blob stored under `key`, if any. Throws Error(io) on a read failure other than "busy" (busy: nullopt).
+  std::optional<std::vector<unsigned char>> get(const std::string& key);
+  /// Stores (or replaces) `entries` in one transaction. Returns an empty string, or why they were not stored (busy,
+  /// read-only): storing is best effort.
+  std::string put(const std::vector<Entry>& entries);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fitcheck::catalog::detail

@@ -1,0 +1,204 @@
+// The catalog stage: a cached last is the prepared last exactly; the key follows the file's content and the load
+// options, not its name; a damaged entry is prepared again and replaced; a file that is not a cache is refused; a
+// folder is read in name order with unreadable files skipped and named (a point-cloud last included, prepared
+// alongside the meshes); and through the CLI a second run reads every last from the cache with the same answer.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include "catalog/catalog.hpp"
+#include "test_util.hpp"
+
+using namespace fitcheck;
+using fitcheck::test::TempDir;
+
+namespace {
+
+std::string sample_last(const std::string& name) { return (test::source_dir() / "lasts" / name).string(); }
+
+void require_same(const last::Last& a, const last::Last& b) {
+  BOOST_TEST(a.mesh.vertices.size() == b.mesh.vertices.size());
+  BOOST_TEST(a.mesh.faces.size() == b.mesh.faces.size());
+  BOOST_TEST((a.mesh.vertices == b.mesh.vertices));  // bit for bit
+  BOOST_TEST((a.mesh.faces == b.mesh.faces));
+  BOOST_TEST((a.to_last_frame == b.to_last_frame));
+  BOOST_TEST((a.side == b.side));
+  BOOST_TEST(a.side_reason == b.side_reason);
+  BOOST_TEST((a.bottom.x_mm == b.bottom.x_mm));
+  BOOST_TEST((a.bottom.z_mm == b.bottom.z_mm));
+  const auto& m = a.measurements;
+  const auto& n = b.measurements;
+  BOOST_TEST(m.stick_length_mm == n.stick_length_mm);
+  BOOST_TEST(m.heel_height_mm == n.heel_height_mm);
+  BOOST_TEST(m.toe_spring_mm == n.toe_spring_mm);
+  BOOST_TEST(m.ball_girth_mm == n.ball_girth_mm);
+  BOOST_TEST(m.ball_width_mm == n.ball_width_mm);
+  BOOST_TEST(m.bottom_width_mm == n.bottom_width_mm);
+  BOOST_TEST(m.instep_girth_mm == n.instep_girth_mm);
+  BOOST_TEST(m.waist_girth_mm == n.waist_girth_mm);
+  BOOST_TEST(m.heel_to_ball_mm == n.heel_to_ball_mm);
+  BOOST_TEST(m.heel_width_mm == n.heel_width_mm);
+  BOOST_TEST(m.toe_box_height_mm == n.toe_box_height_mm);
+  BOOST_TEST(m.volume_cm3 == n.volume_cm3);
+  BOOST_REQUIRE(a.landmarks.size() == b.landmarks.size());
+  for (std::size_t i = 0; i < a.landmarks.size(); ++i) {
+    BOOST_TEST(a.landmarks[i].name == b.landmarks[i].name);
+    BOOST_TEST((a.landmarks[i].position_mm == b.landmarks[i].position_mm));
+  }
+  BOOST_TEST(a.steps == b.steps, boost::test_tools::per_element());
+  BOOST_TEST(a.warnings == b.warnings, boost::test_tools::per_element());
+}
+
+void sql(const std::filesystem::path& db_path, const std::string& statement) {
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
+  const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  BOOST_REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(cached_last_is_the_prepared_last_and_keyed_by_content) {
+  TempDir t;
+  catalog::Options o;
+  o.cache_path = (t / "lasts.db").string();
+  const std::string file = sample_last("last-narrow.ply");
+  const catalog::PreparedLast fresh = catalog::prepare_file(file);  // no cache
+  BOOST_TEST(!fresh.from_cache);
+  const catalog::PreparedLast first = catalog::prepare_file(file, o);
+  BOOST_TEST(!first.from_cache);
+  const catalog::PreparedLast second = catalog::prepare_file(file, o);
+  BOOST_TEST(second.from_cache);
+  require_same(fresh.last, second.last);
+  BOOST_TEST(fresh.warnings == second.warnings, boost::test_tools::per_element());
+
+  // The same bytes under another name hit; other bytes do not, even when they make the same last.
+  std::filesystem::copy_file(file, t / "renamed.ply");
+  BOOST_TEST(catalog::prepare_file((t / "renamed.ply").string(), o).from_cache);
+  {
+    std::ifstream in(file, std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    bytes.push_back('\n');  // trailing bytes after the last element: the same last, other content
+    test::write_bytes(t / "edited.ply", bytes);
+  }
+  const catalog::PreparedLast edited = catalog::prepare_file((t / "edited.ply").string(), o);
+  BOOST_TEST(!edited.from_cache);
+  // Other load options are another key: the unit given instead of detected.
+  catalog::Options mm = o;
+  mm.load.units = load::Unit::mm;
+  BOOST_TEST(!catalog::prepare_file(file, mm).from_cache);
+  BOOST_TEST(catalog::prepare_file(file, mm).from_cache);
+  BOOST_TEST(std::string(catalog::build_fingerprint()).size() == 32u);
+}
+
+BOOST_AUTO_TEST_CASE(damaged_entry_is_prepared_again_and_replaced) {
+  TempDir t;
+  catalog::Options o;
+  o.cache_path = (t / "lasts.db").string();
+  const std::string file = sample_last("last-fit.stl");
+  BOOST_TEST(!catalog::prepare_file(file, o).from_cache);
+  sql(t / "lasts.db", "UPDATE fitcheck_prepared_last SET data = x'a1646b657901'");  // valid CBOR, not an entry
+  const catalog::PreparedLast again = catalog::prepare_file(file, o);
+  BOOST_TEST(!again.from_cache);
+  const bool warned = std::any_of(again.warnings.begin(), again.warnings.end(), [](const std::string& w) {
+    return w.find("could not be used") != std::string::npos;
+  });
+  BOOST_TEST(warned);
+  const catalog::PreparedLast third = catalog::prepare_file(file, o);
+  BOOST_TEST(third.from_cache);
+  require_same(again.last, third.last);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_cache_is_refused) {
+  TempDir t;
+  test::write_text(t / "notes.txt", "not a database, just text that is long enough to fill a SQLite header page.....\n");
+  catalog::Options o;
+  o.cache_path = (t / "notes.txt").string();
+  try {
+    catalog::prepare_file(sample_last("last-fit.stl"), o);
+    BOOST_FAIL("a text file was accepted as a cache");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code() == ErrorCode::io);
+    BOOST_TEST(std::string(e.what()).find("not a SQLite file") != std::string::npos);
+  }
+  sql(t / "other.db", "CREATE TABLE songs (title TEXT)");
+  o.cache_path = (t / "other.db").string();
+  try {
+    catalog::prepare_file(sample_last("last-fit.stl"), o);
+    BOOST_FAIL("another program's database was accepted as a cache");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code() == ErrorCode::io);
+    BOOST_TEST(std::string(e.what()).find("not a fitcheck last cache") != std::string::npos);
+  }
+  o.cache_path = (t / "no-such-folder" / "lasts.db").string();
+  BOOST_CHECK_THROW(catalog::prepare_file(sample_last("last-fit.stl"), o), Error);
+}
+
+BOOST_AUTO_TEST_CASE(folder_in_name_order_with_skips_and_a_point_cloud) {
+  TempDir t;
+  const auto dir = t / "catalog";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(sample_last("last-narrow.ply"), dir / "b-narrow.ply");
+  std::filesystem::copy_file(sample_last("last-fit.stl"), dir / "c-fit.STL");
+  std::filesystem::copy_file(test::shared_data("lasts/freecad-scanned-last.asc"), dir / "a-scan.asc");
+  test::write_text(dir / "d-broken.stl", "solid nothing\nendsolid nothing\n");
+  test::write_text(dir / "readme.txt", "not a last");
+  catalog::Options o;
+  o.cache_path = (t / "lasts.db").string();
+  const catalog::Folder f1 = catalog::prepare_folder(dir.string(), o, (dir / "c-fit.STL").string());
+  BOOST_REQUIRE(f1.lasts.size() == 2u);  // c-fit excluded, d-broken skipped, readme not a last file
+  BOOST_TEST(std::filesystem::path(f1.lasts[0].path).filename().string() == "a-scan.asc");
+  BOOST_TEST(std::filesystem::path(f1.lasts[1].path).filename().string() == "b-narrow.ply");
+  BOOST_REQUIRE(f1.skipped.size() == 1u);
+  BOOST_TEST(f1.skipped[0].find("d-broken.stl") != std::string::npos);
+  BOOST_TEST(f1.prepared == 2u);
+  BOOST_TEST(f1.from_cache == 0u);
+  const catalog::Folder f2 = catalog::prepare_folder(dir.string(), o, (dir / "c-fit.STL").string());
+  BOOST_TEST(f2.from_cache == 2u);
+  BOOST_TEST(f2.prepared == 0u);
+  BOOST_REQUIRE(f2.lasts.size() == 2u);
+  for (std::size_t i = 0; i < 2; ++i) require_same(f1.lasts[i].last, f2.lasts[i].last);
+  // One thread gives the same lasts as two (the point cloud's Poisson surface included).
+  catalog::Options one;
+  one.max_threads = 1;
+  const catalog::Folder f3 = catalog::prepare_folder(dir.string(), one);
+  BOOST_REQUIRE(f3.lasts.size() == 3u);
+  require_same(f1.lasts[0].last, f3.lasts[0].last);
+  require_same(f1.lasts[1].last, f3.lasts[1].last);
+  BOOST_CHECK_THROW(catalog::prepare_folder((dir / "readme.txt").string(), o), Error);
+}
+
+BOOST_AUTO_TEST_CASE(cli_second_run_reads_every_last_from_the_cache) {
+  TempDir t;
+  const auto dir = t / "catalog";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(sample_last("last-narrow.ply"), dir / "narrow.ply");
+  const std::string cmd = "--json check " + test::quote(test::source_dir() / "scans" / "foot-right.ply") + " " +
+                          test::quote(sample_last("last-narrow.ply")) + " --run-minutes 20 --catalog " + test::quote(dir) +
+                          " --last-cache " + test::quote(t / "lasts.db");
+  nlohmann::json runs[2];
+  for (int k = 0; k < 2; ++k) {
+    const test::CliRun r = test::run_cli(cmd);
+    BOOST_TEST_INFO(r.err);
+    BOOST_REQUIRE(r.exit_code == 0);
+    runs[k] = nlohmann::json::parse(r.out);
+  }
+  // The checked last and the catalog's copy have the same content: one entry serves both from the first run on.
+  BOOST_TEST(runs[0]["last_cache"]["lasts_prepared"].get<int>() == 1);
+  BOOST_TEST(runs[0]["last_cache"]["lasts_from_cache"].get<int>() == 1);
+  BOOST_TEST(runs[1]["last_cache"]["lasts_prepared"].get<int>() == 0);
+  BOOST_TEST(runs[1]["last_cache"]["lasts_from_cache"].get<int>() == 2);
+  for (auto& j : runs) {
+    j.erase("timings_ms");
+    j.erase("last_cache");
+  }
+  BOOST_TEST((runs[0] == runs[1]));
+  BOOST_TEST(runs[0]["recommendations"].size() > 0u);
+  // Not a cache: exit 3 (unreadable input) with the reason.
+  test::write_text(t / "text.db", "plain text, not SQLite -- plain text, not SQLite -- plain text, not SQLite -----\n");
+  const test::CliRun bad = test::run_cli("check " + test::quote(test::source_dir() / "scans" / "foot-right.ply") + " " +
+                                         test::quote(sample_last("last-fit.stl")) + " --last-cache " + test::quote(t / "text.db"));
+  BOOST_TEST(bad.exit_code == 3);
+  BOOST_TEST(bad.err.find("not a SQLite file") != std::string::npos);
+}
