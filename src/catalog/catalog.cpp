@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -24,6 +25,16 @@ namespace {
 
 // The encoding of an entry. Bump when the layout changes (old entries then fail to decode and are prepared again).
 constexpr const char* kFormat = "fitcheck.prepared_last/1";
+
+// Every last measurement, in the entry's order. A new field fails the static_assert: add it here and bump kFormat.
+using Measurements = last::Measurements;
+constexpr double Measurements::* kMeasurementFields[] = {
+    &Measurements::stick_length_mm, &Measurements::heel_height_mm,  &Measurements::toe_spring_mm,
+    &Measurements::ball_girth_mm,   &Measurements::ball_width_mm,   &Measurements::bottom_width_mm,
+    &Measurements::instep_girth_mm, &Measurements::waist_girth_mm,  &Measurements::heel_to_ball_mm,
+    &Measurements::heel_width_mm,   &Measurements::toe_box_height_mm, &Measurements::volume_cm3};
+constexpr std::size_t kMeasurementCount = std::size(kMeasurementFields);
+static_assert(sizeof(Measurements) == kMeasurementCount * sizeof(double), "a last measurement is missing from the cache");
 
 std::string hex64(std::uint64_t v) {
   char buf[17];
@@ -79,10 +90,9 @@ std::vector<unsigned char> encode(const last::Last& L, const std::vector<std::st
   j["side_reason"] = L.side_reason;
   j["bottom_x"] = L.bottom.x_mm;
   j["bottom_z"] = L.bottom.z_mm;
-  const auto& s = L.measurements;
-  j["measurements"] = {s.stick_length_mm, s.heel_height_mm,  s.toe_spring_mm,   s.ball_girth_mm,
-                       s.ball_width_mm,   s.bottom_width_mm, s.instep_girth_mm, s.waist_girth_mm,
-                       s.heel_to_ball_mm, s.heel_width_mm,   s.toe_box_height_mm, s.volume_cm3};
+  std::vector<double> ms;
+  for (const auto f : kMeasurementFields) ms.push_back(L.measurements.*f);
+  j["measurements"] = ms;
   nlohmann::json lm = nlohmann::json::array();
   for (const auto& l : L.landmarks) lm.push_back({l.name, l.position_mm.x(), l.position_mm.y(), l.position_mm.z()});
   j["landmarks"] = lm;
@@ -125,12 +135,8 @@ Decoded decode(const std::vector<unsigned char>& blob) {
     L.bottom.z_mm = j.at("bottom_z").get<std::vector<double>>();
     if (L.bottom.x_mm.empty() || L.bottom.x_mm.size() != L.bottom.z_mm.size()) return d.error = "bad bottom profile", d;
     const auto s = j.at("measurements").get<std::vector<double>>();
-    if (s.size() != 12) return d.error = "bad measurements", d;
-    auto& M = L.measurements;
-    double* fields[] = {&M.stick_length_mm, &M.heel_height_mm,  &M.toe_spring_mm,   &M.ball_girth_mm,
-                        &M.ball_width_mm,   &M.bottom_width_mm, &M.instep_girth_mm, &M.waist_girth_mm,
-                        &M.heel_to_ball_mm, &M.heel_width_mm,   &M.toe_box_height_mm, &M.volume_cm3};
-    for (std::size_t k = 0; k < 12; ++k) *fields[k] = s[k];
+    if (s.size() != kMeasurementCount) return d.error = "bad measurements", d;
+    for (std::size_t k = 0; k < kMeasurementCount; ++k) L.measurements.*kMeasurementFields[k] = s[k];
     for (const auto& l : j.at("landmarks")) {
       if (!l.is_array() || l.size() != 4) return d.error = "bad landmark", d;
       L.landmarks.push_back({l[0].get<std::string>(), Eigen::Vector3d(l[1].get<double>(), l[2].get<double>(), l[3].get<double>())});

@@ -26,20 +26,19 @@ void require_same(const last::Last& a, const last::Last& b) {
   BOOST_TEST(a.side_reason == b.side_reason);
   BOOST_TEST((a.bottom.x_mm == b.bottom.x_mm));
   BOOST_TEST((a.bottom.z_mm == b.bottom.z_mm));
-  const auto& m = a.measurements;
-  const auto& n = b.measurements;
-  BOOST_TEST(m.stick_length_mm == n.stick_length_mm);
-  BOOST_TEST(m.heel_height_mm == n.heel_height_mm);
-  BOOST_TEST(m.toe_spring_mm == n.toe_spring_mm);
-  BOOST_TEST(m.ball_girth_mm == n.ball_girth_mm);
-  BOOST_TEST(m.ball_width_mm == n.ball_width_mm);
-  BOOST_TEST(m.bottom_width_mm == n.bottom_width_mm);
-  BOOST_TEST(m.instep_girth_mm == n.instep_girth_mm);
-  BOOST_TEST(m.waist_girth_mm == n.waist_girth_mm);
-  BOOST_TEST(m.heel_to_ball_mm == n.heel_to_ball_mm);
-  BOOST_TEST(m.heel_width_mm == n.heel_width_mm);
-  BOOST_TEST(m.toe_box_height_mm == n.toe_box_height_mm);
-  BOOST_TEST(m.volume_cm3 == n.volume_cm3);
+  using M = last::Measurements;
+  const std::pair<const char*, double M::*> fields[] = {
+      {"stick_length_mm", &M::stick_length_mm}, {"heel_height_mm", &M::heel_height_mm},
+      {"toe_spring_mm", &M::toe_spring_mm},     {"ball_girth_mm", &M::ball_girth_mm},
+      {"ball_width_mm", &M::ball_width_mm},     {"bottom_width_mm", &M::bottom_width_mm},
+      {"instep_girth_mm", &M::instep_girth_mm}, {"waist_girth_mm", &M::waist_girth_mm},
+      {"heel_to_ball_mm", &M::heel_to_ball_mm}, {"heel_width_mm", &M::heel_width_mm},
+      {"toe_box_height_mm", &M::toe_box_height_mm}, {"volume_cm3", &M::volume_cm3}};
+  for (const auto& [name, field] : fields) {
+    const double x = a.measurements.*field, y = b.measurements.*field;
+    BOOST_TEST_INFO(name);
+    BOOST_TEST(x == y);
+  }
   BOOST_REQUIRE(a.landmarks.size() == b.landmarks.size());
   for (std::size_t i = 0; i < a.landmarks.size(); ++i) {
     BOOST_TEST(a.landmarks[i].name == b.landmarks[i].name);
