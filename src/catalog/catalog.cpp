@@ -1,5 +1,8 @@
 #include "catalog/catalog.hpp"
 
+#include <link.h>
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -17,7 +20,6 @@
 #include "catalog/detail/cache.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
-#include "fitcheck_fingerprint.hpp"  // generated at build time: FITCHECK_SOURCE_FINGERPRINT
 
 namespace fitcheck::catalog {
 
@@ -48,9 +50,17 @@ std::string number(double v) {
   return buf;
 }
 
-/// The cache key of a file's bytes read with `o` by this build.
-std::string cache_key(const std::string& bytes, const load::Options& o) {
-  std::string k = std::string(kFormat) + "|" + build_fingerprint() + "|" +
+std::string lower_extension(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+/// The cache key of a file's bytes (and its extension: the loader picks its reader by it) read with `o` by this
+/// build. The content hash is 64-bit and not cryptographic: it tells files apart by accident (one chance in ~1e12
+/// among a million lasts), not against someone who can write the cache file -- they could store any entry anyway.
+std::string cache_key(const std::string& path, const std::string& bytes, const load::Options& o) {
+  std::string k = std::string(kFormat) + "|" + build_fingerprint() + "|" + lower_extension(path) + "|" +
                   hex64(std::hash<std::string_view>{}(bytes)) + "|" + std::to_string(bytes.size()) + "|units=" +
                   (o.units ? load::unit_name(*o.units) : "auto") + "|max_file_mb=" + number(o.max_file_mb) +
                   "|min_points=" + std::to_string(o.min_points) + "|length=" + number(o.min_length_mm) + "," +
@@ -186,23 +196,40 @@ PreparedLast prepare_uncached(const std::string& path, const load::Options& lo, 
   return p;
 }
 
-/// The cache lookups and stores of one call.
+/// The cache lookups and stores of one call. A cache that fails to read (a damaged file) or cannot make its table is
+/// left alone for the rest of the call with a warning: the lasts are prepared instead.
 struct Session {
   std::optional<detail::Cache> cache;
   std::vector<detail::Entry> to_store;
   std::vector<std::string> warnings;
 
   explicit Session(const Options& o) {
-    if (!o.cache_path.empty()) cache.emplace(o.cache_path);
+    if (o.cache_path.empty()) return;
+    cache.emplace(o.cache_path);
+    if (!cache->unusable().empty()) give_up(cache->unusable());
   }
-  /// Whether the file can use the cache at all (too large a file goes to the loader, which refuses it).
-  static bool cacheable(const std::string& path, const load::Options& lo) {
+  void give_up(const std::string& why) {
+    warnings.push_back("last cache: not used (" + why + "); lasts prepared instead");
+    cache.reset();
+    to_store.clear();
+  }
+  /// Whether the file can use the cache at all: not a file too large for the loader (which refuses it), not a .gltf
+  /// (its buffers live in other files, which the key does not see).
+  bool cacheable(const std::string& path, const load::Options& lo) const {
+    if (!cache || lower_extension(path) == ".gltf") return false;
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     return !ec && static_cast<double>(size) <= lo.max_file_mb * 1e6;
   }
   std::optional<PreparedLast> lookup(const std::string& path, const std::string& key) {
-    const auto blob = cache->get(key);
+    if (!cache) return std::nullopt;
+    std::optional<std::vector<unsigned char>> blob;
+    try {
+      blob = cache->get(key);
+    } catch (const Error& e) {
+      give_up(e.what());
+      return std::nullopt;
+    }
     if (!blob) return std::nullopt;
     Decoded d = decode(*blob);
     if (!d.error.empty()) {
@@ -217,7 +244,20 @@ struct Session {
     p.from_cache = true;
     return p;
   }
-  void store(const std::string& path, const std::string& key, const PreparedLast& p, const std::vector<std::string>& lw) {
+  /// Queues the prepared last for storing under `key` -- if the file still has the bytes `key` was made from (it may
+  /// have been replaced while it was being prepared).
+  void store(const std::string& path, const std::string& key, const PreparedLast& p, const std::vector<std::string>& lw,
+             const load::Options& lo) {
+    if (!cache) return;
+    std::string now;
+    try {
+      now = cache_key(path, read_bytes(path), lo);
+    } catch (const Error&) {
+    }
+    if (now != key) {
+      warnings.push_back("last cache: " + path + " changed while it was prepared: not stored");
+      return;
+    }
     to_store.push_back({key, path, encode(p.last, lw)});
   }
   void flush() {
@@ -235,11 +275,35 @@ void Options::validate() const {
   if (max_threads < 1 || max_threads > 64) throw Error(ErrorCode::usage, "catalog", "max_threads must be in [1, 64]");
 }
 
-const char* build_fingerprint() noexcept { return FITCHECK_SOURCE_FINGERPRINT; }
+const std::string& build_fingerprint() {
+  // This executable and every shared object loaded into it (Open3D, PCL, CGAL's GMP/MPFR, libm, ...), each by path,
+  // size and modification time: a rebuild, another build of the same sources (e.g. with sanitizers) or a library
+  // update gives another fingerprint, so no cached last was prepared by other code than the running one.
+  static const std::string fingerprint = [] {
+    std::string id;
+    auto add = [&id](const char* path) {
+      struct stat st {};
+      if (!path || !*path || ::stat(path, &st) != 0) return;
+      id += std::string(path) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+            std::to_string(st.st_mtim.tv_nsec) + "\n";
+    };
+    add("/proc/self/exe");
+    std::vector<std::string> objects;
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, std::size_t, void* out) {
+          if (info->dlpi_name && *info->dlpi_name) static_cast<std::vector<std::string>*>(out)->push_back(info->dlpi_name);
+          return 0;
+        },
+        &objects);
+    std::sort(objects.begin(), objects.end());
+    for (const auto& o : objects) add(o.c_str());
+    return hex64(std::hash<std::string>{}(id));
+  }();
+  return fingerprint;
+}
 
 bool is_last_file(const std::filesystem::path& p) {
-  std::string ext = p.extension().string();
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = lower_extension(p.string());
   for (const char* e : {".stl", ".ply", ".obj", ".glb", ".gltf", ".xyz", ".asc", ".pts", ".pcd"})
     if (ext == e) return true;
   return false;
@@ -248,15 +312,17 @@ bool is_last_file(const std::filesystem::path& p) {
 PreparedLast prepare_file(const std::string& path, const Options& o) {
   o.validate();
   Session s(o);
-  if (!s.cache || !Session::cacheable(path, o.load)) return prepare_uncached(path, o.load, nullptr);
-  const std::string key = cache_key(read_bytes(path), o.load);
-  if (auto hit = s.lookup(path, key)) {
-    hit->warnings.insert(hit->warnings.begin(), s.warnings.begin(), s.warnings.end());
-    return std::move(*hit);
+  std::string key;
+  if (s.cacheable(path, o.load)) {
+    key = cache_key(path, read_bytes(path), o.load);
+    if (auto hit = s.lookup(path, key)) {
+      hit->warnings.insert(hit->warnings.begin(), s.warnings.begin(), s.warnings.end());
+      return std::move(*hit);
+    }
   }
   std::vector<std::string> lw;
   PreparedLast p = prepare_uncached(path, o.load, &lw);
-  s.store(path, key, p, lw);
+  if (!key.empty()) s.store(path, key, p, lw, o.load);
   s.flush();
   p.warnings.insert(p.warnings.begin(), s.warnings.begin(), s.warnings.end());
   return p;
@@ -286,9 +352,9 @@ Folder prepare_folder(const std::string& dir, const Options& o, const std::strin
   std::vector<std::size_t> misses;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string path = files[i].string();
-    if (s.cache && Session::cacheable(path, o.load)) {
+    if (s.cacheable(path, o.load)) {
       try {
-        keys[i] = cache_key(read_bytes(path), o.load);
+        keys[i] = cache_key(path, read_bytes(path), o.load);
       } catch (const Error& e) {
         failed[i] = e.what();
         continue;
@@ -315,7 +381,7 @@ Folder prepare_folder(const std::string& dir, const Options& o, const std::strin
     if (got[i]->from_cache) ++out.from_cache;
     else {
       ++out.prepared;
-      if (s.cache && !keys[i].empty()) s.store(path, keys[i], *got[i], load_warnings[i]);
+      if (!keys[i].empty()) s.store(path, keys[i], *got[i], load_warnings[i], o.load);
     }
     out.lasts.push_back(std::move(*got[i]));
   }

@@ -4,24 +4,30 @@
 // Why a cache: preparing a last (load, repair or Poisson surface, last frame, measurements) takes ~0.2 s for a
 // sample-sized mesh and more for a point cloud; a kiosk that checks every customer against the same 50 lasts would
 // pay ~10 s per call before any simulation. The cache keeps the prepared last, keyed by what decides it:
-//   - the file's content (64-bit hash of its bytes, and its size) -- not its name or date, so a renamed or touched
-//     file still hits, and an edited one misses;
+//   - the file's content (64-bit hash of its bytes, and its size) and its extension (the loader picks its reader by
+//     it) -- not its name or date, so a renamed or touched file still hits and an edited one misses. After preparing,
+//     the file is hashed again and the last is stored only if the bytes did not change meanwhile;
 //   - the load options (units override and the acceptance limits);
-//   - the fitcheck build (a fingerprint of every source file under src/, made at build time), so a new version never
-//     reads lasts prepared by another one.
-// An entry is the prepared last exactly (binary doubles: a check on a cached last gives the same numbers as on a
-// freshly prepared one), stored in one SQLite file that several processes (batch --jobs, several kiosks on a share)
-// may use at once (WAL journal, busy timeout). An entry that fails to decode or validate is prepared again and
-// replaced, with a warning. Lasts are prepared with last::Options{} (what the CLI uses).
+//   - the running code: this executable and every shared library loaded into it (Open3D, PCL, GMP, libm, ...), each
+//     by path, size and modification time, so a rebuild, another build (e.g. with sanitizers) or a library update
+//     never reads lasts prepared by other code (build_fingerprint).
+// .gltf files are not cached (their buffers are other files the key does not see); .glb is. An entry is the prepared
+// last exactly (binary doubles: a check on a cached last gives the same numbers as on a freshly prepared one). The
+// cache is one SQLite file that several processes (batch --jobs, kiosk calls) may use at once: WAL journal, 10 s busy
+// timeout; keep it on a local file system (SQLite's WAL does not work over network shares). Lasts are prepared with
+// last::Options{} (what the CLI uses).
 //
 // Folder order: files sorted by name; the loader's extensions .stl .ply .obj .glb .gltf .xyz .asc .pts .pcd (any case;
 // not .txt, which a catalog folder may hold as notes). Files that cannot be read or prepared are skipped and listed
-// with the reason; misses are prepared on up to `max_threads` threads (point-cloud reconstruction runs one at a time:
-// clean::reconstruct_surface).
+// with the reason. Lasts not taken from the cache are prepared on up to `max_threads` threads (a point cloud's
+// Poisson surface one at a time: clean::reconstruct_surface). Rows of a batch that run at once may each prepare the
+// same last before one of them stores it.
 //
-// Errors: Error(io, "catalog") when the folder is not one, or the cache file cannot be opened or is not a fitcheck
-// cache; the errors of load::load_geometry and last::prepare_last for a single last (prepare_file). A cache that is
-// busy or read-only when storing is a warning, not an error (the answer does not depend on it).
+// Errors: Error(io, "catalog") when the folder is not one or cannot be listed, or the cache file cannot be opened or
+// created or is not a fitcheck cache; the errors of load::load_geometry and last::prepare_last for a single last
+// (prepare_file). Warnings, not errors (the answer does not depend on the cache): an entry that fails to decode or
+// validate (prepared again and replaced), a cache file that fails to read (damaged: not used for the rest of the
+// call), a table that cannot be made, entries that cannot be stored (busy, read-only).
 #pragma once
 
 #include <cstddef>
@@ -66,7 +72,8 @@ PreparedLast prepare_file(const std::string& path, const Options& options = {});
 /// paths).
 Folder prepare_folder(const std::string& dir, const Options& options = {}, const std::string& exclude = {});
 
-/// The fingerprint of this build's sources (part of every cache key).
-const char* build_fingerprint() noexcept;
+/// The fingerprint of the running code (part of every cache key): this executable and the shared libraries loaded
+/// into it, each by path, size and modification time. 16 hex digits.
+const std::string& build_fingerprint();
 
 }  // namespace fitcheck::catalog

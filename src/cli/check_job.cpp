@@ -318,6 +318,9 @@ CheckOutput run_check_job(const CheckArgs& a) {
   std::vector<std::string> catalog_paths;
   if (L && a.recommend) {
     if (!a.catalog.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(a.catalog, ec))
+        throw Error(ErrorCode::io, "cli", "--catalog " + a.catalog + " is not a folder");
       catalog::Folder folder = catalog::prepare_folder(a.catalog, co, a.target);
       lasts_from_cache += folder.from_cache;
       lasts_prepared += folder.prepared;

@@ -80,7 +80,7 @@ struct BatchArgs {
   double run_minutes = 60.0;
   bool no_recommend = false;
   double max_file_mb = 500.0;
-  std::string last_cache;  ///< passed to check: rows that share a last prepare it once (src/catalog)
+  std::string last_cache;  ///< passed to check: rows that share a last reuse it once stored (src/catalog)
   double row_timeout_s = 0;  ///< a row's check is stopped after this long, s; 0 = no limit
   CLI::Option* run_minutes_opt = nullptr;
   CLI::Option* max_file_mb_opt = nullptr;
@@ -753,7 +753,8 @@ void add_batch_command(CLI::App& app, std::function<int()>& run, const OutputFla
   a->max_file_mb_opt = sub->add_option("--max-file-mb", a->max_file_mb, "Passed to check: refuse files larger than this many MB")
                            ->check(CLI::Range(0.001, 1e6));
   sub->add_option("--last-cache", a->last_cache,
-                  "Passed to check: SQLite file of prepared lasts, so rows that share a last prepare it once")
+                  "Passed to check: SQLite file of prepared lasts, so rows that share a last reuse it (rows running at "
+                  "once may each prepare it before one stores it)")
       ->check(CLI::NonexistentPath | CLI::ExistingFile);
   sub->add_option("--row-timeout-s", a->row_timeout_s, "Stop a row's check after this many seconds (status timeout, exit "
                                                       "code 124); 0 = no limit")

@@ -16,11 +16,15 @@ struct Entry {
 class Cache {
  public:
   /// Opens or creates the cache file. Throws Error(io, "catalog") when it cannot be opened or is not a fitcheck cache.
+  /// A cache whose table cannot be made (busy for longer than the timeout, read-only and new) is not usable: see
+  /// unusable().
   explicit Cache(const std::string& path);
+  /// Why this cache cannot be used (empty: usable).
+  const std::string& unusable() const;
   ~Cache();
   Cache(const Cache&) = delete;
   Cache& operator=(const Cache&) = delete;
-  /// The blob stored under `key`, if any. Throws Error(io) on a read failure other than "busy" (busy: nullopt).
+  /// The blob stored under `key`, if any (busy: none). Throws Error(io) on other read failures (a damaged file).
   std::optional<std::vector<unsigned char>> get(const std::string& key);
   /// Stores (or replaces) `entries` in one transaction. Returns an empty string, or why they were not stored (busy,
   /// read-only): storing is best effort.

@@ -23,7 +23,7 @@ struct Statement {
 }  // namespace
 
 struct Cache::Impl {
-  std::string path;
+  std::string path, unusable;
   sqlite3* db = nullptr;
   ~Impl() { sqlite3_close(db); }
   bool exec(const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
@@ -41,10 +41,10 @@ Cache::Cache(const std::string& path) : impl_(std::make_unique<Impl>()) {
   {
     Statement st;
     if (sqlite3_prepare_v2(I.db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &st.s, nullptr) != SQLITE_OK)
-      fail(path, "is not a SQLite file", I.db);
+      fail(path, "is not a SQLite file (or is damaged)", I.db);
     bool ours = false, any = false;
     for (int rc; (rc = sqlite3_step(st.s)) != SQLITE_DONE;) {
-      if (rc != SQLITE_ROW) fail(path, "is not a SQLite file", I.db);
+      if (rc != SQLITE_ROW) fail(path, "is not a SQLite file (or is damaged)", I.db);
       any = true;
       const auto* name = reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0));
       if (name && std::string(name) == kTable) ours = true;
@@ -58,11 +58,13 @@ Cache::Cache(const std::string& path) : impl_(std::make_unique<Impl>()) {
     // A read-only cache that has the table still serves reads.
     Statement st;
     if (sqlite3_prepare_v2(I.db, "SELECT 1 FROM fitcheck_prepared_last LIMIT 1", -1, &st.s, nullptr) != SQLITE_OK)
-      fail(path, "cannot create its table", I.db);
+      I.unusable = std::string("cannot create its table (") + sqlite3_errmsg(I.db) + ")";
   }
 }
 
 Cache::~Cache() = default;
+
+const std::string& Cache::unusable() const { return impl_->unusable; }
 
 std::optional<std::vector<unsigned char>> Cache::get(const std::string& key) {
   Impl& I = *impl_;

@@ -1,6 +1,5 @@
 // Adapter: PCL filters and segmentation for point-cloud cleaning.
 #include <pcl/ModelCoefficients.h>
-#include <pcl/console/print.h>
 #include <pcl/filters/extract_indices.h>
 #include <pcl/filters/statistical_outlier_removal.h>
 #include <pcl/filters/voxel_grid.h>
@@ -11,6 +10,7 @@
 
 #include <algorithm>
 
+#include "core/detail/library_logs.hpp"
 #include "clean/clean.hpp"
 #include "core/error.hpp"
 
@@ -55,7 +55,7 @@ Result clean_scan(const Geometry& scan, const Options& o) {
     r.steps.push_back("mesh: kept as scanned");
     return r;
   }
-  pcl::console::setVerbosityLevel(pcl::console::L_ALWAYS);
+  fitcheck::detail::quiet_pcl();
   Cloud::Ptr cloud = to_pcl(scan.vertices);
   const std::size_t n0 = cloud->size();
 

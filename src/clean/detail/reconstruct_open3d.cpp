@@ -2,11 +2,11 @@
 #include <open3d/geometry/KDTreeSearchParam.h>
 #include <open3d/geometry/PointCloud.h>
 #include <open3d/geometry/TriangleMesh.h>
-#include <open3d/utility/Logging.h>
 
 #include <algorithm>
 #include <mutex>
 
+#include "core/detail/library_logs.hpp"
 #include "clean/clean.hpp"
 #include "core/error.hpp"
 
@@ -17,7 +17,7 @@ Geometry reconstruct_surface(const Geometry& cloud, const ReconstructOptions& o)
       o.normal_neighbours > 200)
     throw Error(ErrorCode::usage, "clean", "invalid reconstruction options (voxel_mm [0.5, 10], depth [5, 11], "
                                            "normal_neighbours [5, 200])");
-  open3d::utility::SetVerbosityLevel(open3d::utility::VerbosityLevel::Error);
+  fitcheck::detail::quiet_open3d();
   open3d::geometry::PointCloud pc(cloud.vertices);
   auto down = pc.VoxelDownSample(o.voxel_mm);
   if (down->points_.size() < 100) throw Error(ErrorCode::invalid_input, "clean", "too few points to reconstruct a surface");

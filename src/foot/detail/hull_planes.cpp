@@ -1,10 +1,10 @@
 // Adapter: Open3D's convex hull (qhull). A foot standing on a floor rests on a facet of its convex hull, so the
 // hull's facets are exactly the candidate sole planes.
+#include "core/detail/library_logs.hpp"
 #include "foot/detail/hull_planes.hpp"
 
 #include <open3d/geometry/PointCloud.h>
 #include <open3d/geometry/TriangleMesh.h>
-#include <open3d/utility/Logging.h>
 
 #include <cmath>
 
@@ -13,7 +13,7 @@
 namespace fitcheck::foot::detail {
 
 std::vector<Plane> hull_planes(const std::vector<Eigen::Vector3d>& points) {
-  open3d::utility::SetVerbosityLevel(open3d::utility::VerbosityLevel::Error);
+  fitcheck::detail::quiet_open3d();
   open3d::geometry::PointCloud cloud(points);
   std::shared_ptr<open3d::geometry::TriangleMesh> hull;
   try {

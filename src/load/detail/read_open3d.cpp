@@ -8,17 +8,15 @@
 #include <open3d/geometry/TriangleMesh.h>
 #include <open3d/io/PointCloudIO.h>
 #include <open3d/io/TriangleMeshIO.h>
-#include <open3d/utility/Logging.h>
 
 #include <exception>
 
+#include "core/detail/library_logs.hpp"
 #include "load/detail/readers.hpp"
 
 namespace fitcheck::load::detail {
 
 namespace {
-
-void quiet_open3d() { open3d::utility::SetVerbosityLevel(open3d::utility::VerbosityLevel::Error); }
 
 Geometry from_open3d(const open3d::geometry::TriangleMesh& m) {
   Geometry g;
@@ -29,7 +27,7 @@ Geometry from_open3d(const open3d::geometry::TriangleMesh& m) {
 }
 
 bool read_mesh(const std::filesystem::path& p, open3d::geometry::TriangleMesh& mesh) {
-  quiet_open3d();
+  fitcheck::detail::quiet_open3d();
   open3d::io::ReadTriangleMeshOptions opt;
   opt.enable_post_processing = false;
   opt.print_progress = false;
@@ -50,7 +48,7 @@ Raw read_ply_open3d(const std::filesystem::path& p, const PlyHeader& header) {
     if (!read_mesh(p, mesh)) fail_io(p, "malformed PLY mesh (Open3D/rply could not parse its data)");
     raw.geometry = from_open3d(mesh);
   } else {
-    quiet_open3d();
+    fitcheck::detail::quiet_open3d();
     open3d::geometry::PointCloud cloud;
     open3d::io::ReadPointCloudOption opt;
     opt.remove_nan_points = false;

@@ -1,6 +1,5 @@
 // Adapter: PCD files through PCL (ascii, binary and binary_compressed). Only x, y, z are taken.
 #include <pcl/PCLPointCloud2.h>
-#include <pcl/console/print.h>
 #include <pcl/conversions.h>
 #include <pcl/io/pcd_io.h>
 #include <pcl/point_types.h>
@@ -11,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/detail/library_logs.hpp"
 #include "load/detail/readers.hpp"
 
 namespace fitcheck::load::detail {
@@ -91,7 +91,7 @@ void check_pcd_header(const std::filesystem::path& p) {
 
 Raw read_pcd(const std::filesystem::path& p) {
   check_pcd_header(p);
-  pcl::console::setVerbosityLevel(pcl::console::L_ALWAYS);
+  fitcheck::detail::quiet_pcl();
   pcl::PCLPointCloud2 blob;
   pcl::PCDReader reader;
   int rc = -1;

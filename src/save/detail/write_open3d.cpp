@@ -1,7 +1,7 @@
 #include <open3d/geometry/TriangleMesh.h>
 #include <open3d/io/TriangleMeshIO.h>
-#include <open3d/utility/Logging.h>
 
+#include "core/detail/library_logs.hpp"
 #include "core/error.hpp"
 #include "save/detail/writers.hpp"
 
@@ -10,7 +10,7 @@ namespace fitcheck::save::detail {
 void write_open3d(const std::filesystem::path& path, const Geometry& g) {
   if (!g.is_mesh())
     throw Error(ErrorCode::usage, "save", path.string() + ": OBJ/STL output needs a mesh, this is a point cloud");
-  open3d::utility::SetVerbosityLevel(open3d::utility::VerbosityLevel::Error);
+  fitcheck::detail::quiet_open3d();
   open3d::geometry::TriangleMesh m;
   m.vertices_.assign(g.vertices.begin(), g.vertices.end());
   m.triangles_.reserve(g.faces.size());
