@@ -89,7 +89,8 @@ bool unraw(const nlohmann::json& j, std::vector<T>& v) {
   return true;
 }
 
-std::vector<unsigned char> encode(const last::Last& L, const std::vector<std::string>& load_warnings) {
+std::vector<unsigned char> encode(const PreparedLast& p) {
+  const last::Last& L = p.last;
   nlohmann::json j;
   j["format"] = kFormat;
   j["vertices"] = raw(L.mesh.vertices);  // Eigen::Vector3d: 3 contiguous doubles
@@ -108,14 +109,14 @@ std::vector<unsigned char> encode(const last::Last& L, const std::vector<std::st
   j["landmarks"] = lm;
   j["steps"] = L.steps;
   j["warnings"] = L.warnings;
-  j["load_warnings"] = load_warnings;
+  j["all_warnings"] = p.warnings;  // the loader's, then the last's
   return nlohmann::json::to_cbor(j);
 }
 
-/// The last and the loader's warnings, or why the entry is not usable.
+/// The last and every warning of its preparation, or why the entry is not usable.
 struct Decoded {
   last::Last last;
-  std::vector<std::string> load_warnings;
+  std::vector<std::string> warnings;
   std::string error;
 };
 
@@ -153,7 +154,7 @@ Decoded decode(const std::vector<unsigned char>& blob) {
     }
     L.steps = j.at("steps").get<std::vector<std::string>>();
     L.warnings = j.at("warnings").get<std::vector<std::string>>();
-    d.load_warnings = j.at("load_warnings").get<std::vector<std::string>>();
+    d.warnings = j.at("all_warnings").get<std::vector<std::string>>();
     std::vector<double> all(m);
     all.insert(all.end(), L.bottom.x_mm.begin(), L.bottom.x_mm.end());
     all.insert(all.end(), L.bottom.z_mm.begin(), L.bottom.z_mm.end());
@@ -181,11 +182,10 @@ std::string read_bytes(const std::string& path) {
 }
 
 /// Load and prepare (no cache). Errors name the file.
-PreparedLast prepare_uncached(const std::string& path, const load::Options& lo, std::vector<std::string>* load_warnings) {
+PreparedLast prepare_uncached(const std::string& path, const load::Options& lo) {
   PreparedLast p;
   p.path = path;
   const load::Result f = load::load_geometry(path, lo);
-  if (load_warnings) *load_warnings = f.warnings;
   try {
     p.last = last::prepare_last(f.geometry);
   } catch (const Error& e) {
@@ -239,15 +239,13 @@ struct Session {
     PreparedLast p;
     p.path = path;
     p.last = std::move(d.last);
-    p.warnings = std::move(d.load_warnings);
-    p.warnings.insert(p.warnings.end(), p.last.warnings.begin(), p.last.warnings.end());
+    p.warnings = std::move(d.warnings);
     p.from_cache = true;
     return p;
   }
   /// Queues the prepared last for storing under `key` -- if the file still has the bytes `key` was made from (it may
   /// have been replaced while it was being prepared).
-  void store(const std::string& path, const std::string& key, const PreparedLast& p, const std::vector<std::string>& lw,
-             const load::Options& lo) {
+  void store(const std::string& path, const std::string& key, const PreparedLast& p, const load::Options& lo) {
     if (!cache) return;
     std::string now;
     try {
@@ -258,7 +256,7 @@ struct Session {
       warnings.push_back("last cache: " + path + " changed while it was prepared: not stored");
       return;
     }
-    to_store.push_back({key, path, encode(p.last, lw)});
+    to_store.push_back({key, path, encode(p)});
   }
   void flush() {
     if (!cache || to_store.empty()) return;
@@ -320,9 +318,8 @@ PreparedLast prepare_file(const std::string& path, const Options& o) {
       return std::move(*hit);
     }
   }
-  std::vector<std::string> lw;
-  PreparedLast p = prepare_uncached(path, o.load, &lw);
-  if (!key.empty()) s.store(path, key, p, lw, o.load);
+  PreparedLast p = prepare_uncached(path, o.load);
+  if (!key.empty()) s.store(path, key, p, o.load);
   s.flush();
   p.warnings.insert(p.warnings.begin(), s.warnings.begin(), s.warnings.end());
   return p;
@@ -348,7 +345,6 @@ Folder prepare_folder(const std::string& dir, const Options& o, const std::strin
   Folder out;
   std::vector<std::optional<PreparedLast>> got(files.size());
   std::vector<std::string> keys(files.size()), failed(files.size());
-  std::vector<std::vector<std::string>> load_warnings(files.size());
   std::vector<std::size_t> misses;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string path = files[i].string();
@@ -367,7 +363,7 @@ Folder prepare_folder(const std::string& dir, const Options& o, const std::strin
   parallel_for(misses.size(), o.max_threads, [&](std::size_t m) {
     const std::size_t i = misses[m];
     try {
-      got[i] = prepare_uncached(files[i].string(), o.load, &load_warnings[i]);
+      got[i] = prepare_uncached(files[i].string(), o.load);
     } catch (const Error& e) {
       failed[i] = e.what();
     }
@@ -381,7 +377,7 @@ Folder prepare_folder(const std::string& dir, const Options& o, const std::strin
     if (got[i]->from_cache) ++out.from_cache;
     else {
       ++out.prepared;
-      if (!keys[i].empty()) s.store(path, keys[i], *got[i], load_warnings[i], o.load);
+      if (!keys[i].empty()) s.store(path, keys[i], *got[i], o.load);
     }
     out.lasts.push_back(std::move(*got[i]));
   }

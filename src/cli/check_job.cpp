@@ -215,8 +215,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
                   "fits), those whose forefoot girths squeeze the swollen foot least (a screen); 0 simulates every one")
       ->check(CLI::Range(0, 10000));
   sub->add_option("--last-cache", a.last_cache,
-                  "SQLite file that keeps prepared lasts (created if missing), keyed by file content and fitcheck "
-                  "build: a kiosk's catalog is prepared once, not on every call");
+                  "SQLite file that keeps prepared lasts (created if missing), keyed by file content, load options "
+                  "and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on every call");
   sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
   sub->add_option("--symptoms", a.symptoms,
                   "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no");
