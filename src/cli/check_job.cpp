@@ -23,6 +23,23 @@ namespace fitcheck::cli {
 
 namespace {
 
+/// Turns --changes (all, or a comma list of lacing, tension, size, width, sock) into the recommend options.
+void set_changes(recommend::Options& ro, const std::string& list) {
+  if (list == "all") return;
+  ro.lacing = ro.tension = ro.size = ro.width = ro.sock = false;
+  std::stringstream ss(list);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (item == "lacing") ro.lacing = true;
+    else if (item == "tension") ro.tension = true;
+    else if (item == "size") ro.size = true;
+    else if (item == "width") ro.width = true;
+    else if (item == "sock") ro.sock = true;
+    else
+      throw Error(ErrorCode::usage, "cli",
+                  "--changes: unknown change '" + item + "' (all, or a comma list of lacing, tension, size, width, sock)");
+  }
+}
+
 double r1(double x) { return std::round(x * 10.0) / 10.0; }
 
 bool is_json(const std::string& path) {
@@ -217,6 +234,10 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("--last-cache", a.last_cache,
                   "SQLite file that keeps prepared lasts (created if missing), keyed by file content, load options "
                   "and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on every call");
+  sub->add_option("--changes", a.changes,
+                  "Built-in changes to try: all (default), or a comma list of lacing, tension, size, width, sock "
+                  "(catalog lasts come with --catalog); e.g. size,width for a kiosk's size and width ranking")
+      ->capture_default_str();
   sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
   sub->add_option("--symptoms", a.symptoms,
                   "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no");
@@ -253,6 +274,10 @@ CheckOutput run_check_job(const CheckArgs& a) {
     sy = symptoms::assess(*pattern);
   }
   o.validate();
+  {
+    recommend::Options parsed;  // --changes is checked before the work starts
+    set_changes(parsed, a.changes);
+  }
 
   load::Options lo;
   lo.max_file_mb = a.max_file_mb;
@@ -342,6 +367,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
     if (sy) in.focus_nerves = sy->nerves_to_watch;
     recommend::Options ro;
     ro.catalog_shortlist = a.catalog_shortlist;
+    set_changes(ro, a.changes);
     rec = recommend::recommend(in, ro);
   }
 

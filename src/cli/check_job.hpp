@@ -34,6 +34,7 @@ namespace fitcheck::cli {
 struct CheckArgs {
   std::string scan, target, sock, lacing = "criss-cross", report, scan_units, last_units, side = "auto";
   std::string catalog, symptoms, last_cache;
+  std::string changes = "all";  ///< kinds of built-in changes to try: all, or a comma list of lacing, tension, size, width, sock
   double run_minutes = 60.0;
   double lace_tension_n = -1;      ///< < 0: comfort lacing
   double size_step = 0;            ///< US sizes, multiple of 0.5

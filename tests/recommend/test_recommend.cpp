@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "recommend/recommend.hpp"
@@ -341,4 +342,26 @@ BOOST_AUTO_TEST_CASE(the_catalog_screen_simulates_the_best_by_girth_and_keeps_th
                                                          << b->after.risk << ", " << b->after.peak_mmhg << " mmHg)");
   BOOST_TEST(b->after.risk == a->after.risk);
   BOOST_TEST(std::abs(b->after.peak_mmhg - a->after.peak_mmhg) <= 0.5);
+}
+
+BOOST_AUTO_TEST_CASE(changes_limits_the_kinds_tried) {
+  // A kiosk ranking sizes and widths only: no lacing, tension or sock change is tried, and width up still comes first.
+  const json j = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-narrow.ply") + " --changes size,width");
+  BOOST_TEST_REQUIRE(!j["recommendations"].empty());
+  BOOST_TEST(j["recommendations"][0]["kind"].get<std::string>() == "width");
+  std::set<std::string> kinds;
+  for (const auto& r : j["recommendations"]) kinds.insert(r["kind"].get<std::string>());
+  for (const auto& k : kinds) BOOST_TEST((k == "size" || k == "width" || k == "size+width"), k);
+  for (const auto& r : j["rejected"]) {
+    const std::string c = r["change"].get<std::string>();
+    BOOST_TEST((c.rfind("size", 0) == 0 || c.rfind("width", 0) == 0), c);
+  }
+  // The same check with every change tries more (the lacing ones).
+  const json all = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-narrow.ply"));
+  BOOST_TEST(all["candidates_considered"].get<int>() > j["candidates_considered"].get<int>());
+  // An unknown kind is a usage error, said before any work.
+  const test::CliRun bad = test::run_cli("check " + sample("scans/foot-right.ply") + " " + sample("lasts/last-narrow.ply") +
+                                         " --changes size,wdth");
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(bad.err.find("wdth") != std::string::npos);
 }
