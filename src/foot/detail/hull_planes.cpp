@@ -24,6 +24,9 @@ std::vector<Plane> hull_planes(const std::vector<Eigen::Vector3d>& points) {
   Eigen::Vector3d centre = Eigen::Vector3d::Zero();
   for (const auto& v : hull->vertices_) centre += v;
   centre /= static_cast<double>(std::max<std::size_t>(1, hull->vertices_.size()));
+  // Facets within 1 degree and 1 mm of each other are one plane. Computed once: CGAL builds with -frounding-math,
+  // which keeps GCC from folding std::cos of a constant, and this loop visits (facets x planes) pairs.
+  const double same_plane_cos = std::cos(1.0 * 3.14159265358979 / 180.0);
   std::vector<Plane> planes;
   for (const auto& t : hull->triangles_) {
     const Eigen::Vector3d a = hull->vertices_[t[0]], b = hull->vertices_[t[1]], c = hull->vertices_[t[2]];
@@ -34,7 +37,7 @@ std::vector<Plane> hull_planes(const std::vector<Eigen::Vector3d>& points) {
     if (n.dot(a - centre) < 0) n = -n;
     bool merged = false;
     for (auto& p : planes)
-      if (p.normal.dot(n) > std::cos(1.0 * 3.14159265358979 / 180.0) && std::abs(n.dot(a) - p.offset) < 1.0) {
+      if (p.normal.dot(n) > same_plane_cos && std::abs(n.dot(a) - p.offset) < 1.0) {
         p.area += 0.5 * area2;
         merged = true;
         break;
