@@ -363,9 +363,17 @@ Last prepare_last(const Geometry& input, const Options& opt) {
   return out;
 }
 
-Grade grade_last(const Last& last, const size::Size& from, const size::Size& to, const Options& opt) {
+namespace {
+/// The grading map (last.hpp): x -> s_L x, y -> s_G y, height above the bottom profile -> s_G times itself.
+Eigen::Vector3d graded_point(const BottomProfile& b, const Eigen::Vector3d& p, double sl, double sg) {
+  const double base = b.at(p.x());
+  return {sl * p.x(), sg * p.y(), base + sg * (p.z() - base)};
+}
+}  // namespace
+
+GradeScales grade_scales(const Last& last, const size::Size& from, const size::Size& to, const Options& opt) {
   opt.validate();
-  Grade gr;
+  GradeScales gr;
   gr.from = from;
   gr.to = to;
   gr.delta = size::grade_delta(from, to);
@@ -376,11 +384,6 @@ Grade grade_last(const Last& last, const size::Size& from, const size::Size& to,
     throw Error(ErrorCode::usage, "last",
                 "grading " + size::format_size(from) + " -> " + size::format_size(to) + " changes the length by " +
                     fmt_fixed(gr.delta.length_mm) + " mm on a " + fmt_fixed(L) + " mm last: more than 40 %, refused");
-  const BottomProfile& b = last.bottom;
-  auto apply = [&](const Eigen::Vector3d& p, double sl, double sg) {
-    const double base = b.at(p.x());
-    return Eigen::Vector3d(sl * p.x(), sg * p.y(), base + sg * (p.z() - base));
-  };
   // Ball section of the original; its image under the grade is the graded last's ball section (the grade maps
   // vertical planes to vertical planes and keeps the extreme joint vertices extreme).
   const Landmark* j1 = last.find("joint_medial");
@@ -396,7 +399,7 @@ Grade grade_last(const Last& last, const size::Size& from, const size::Size& to,
   auto girth = [&](double sg) {
     std::vector<Eigen::Vector3d> q;
     q.reserve(sec.size());
-    for (const auto& p : sec) q.push_back(apply(p, gr.length_scale, sg));
+    for (const auto& p : sec) q.push_back(graded_point(last.bottom, p, gr.length_scale, sg));
     const Eigen::Vector3d n2 = Eigen::Vector3d(n.x() / gr.length_scale, n.y() / sg, 0).normalized();
     return measure::convex_perimeter(q, n2);
   };
@@ -411,8 +414,14 @@ Grade grade_last(const Last& last, const size::Size& from, const size::Size& to,
   if (!(std::abs(f1) < 1e-3) || !(s1 > 0.5 && s1 < 2))
     throw Error(ErrorCode::did_not_converge, "last", "no girth scale reaches a ball girth of " + fmt_fixed(target) + " mm");
   gr.girth_scale = s1;
+  return gr;
+}
+
+Grade grade_last(const Last& last, const size::Size& from, const size::Size& to, const Options& opt) {
+  Grade gr;
+  static_cast<GradeScales&>(gr) = grade_scales(last, from, to, opt);
   Geometry graded = last.mesh;
-  for (auto& p : graded.vertices) p = apply(p, gr.length_scale, gr.girth_scale);
+  for (auto& p : graded.vertices) p = graded_point(last.bottom, p, gr.length_scale, gr.girth_scale);
   gr.graded_input_frame = foot::transformed(graded, last.to_last_frame.inverse());
   Options again = opt;
   again.frame.side = last.side;  // a graded last keeps its side

@@ -116,14 +116,23 @@ Eigen::Matrix4d centre_line_turn(const Geometry& g);
 /// z up, every 1 % of [x_min, x_max]. Also the sole line of a foot in the foot frame.
 BottomProfile bottom_profile(const Geometry& mesh);
 
-struct Grade {
+/// The grading map's scales (see the grading note above), without the graded mesh.
+struct GradeScales {
   size::Size from, to;
   size::GradeDelta delta;        ///< nominal steps (G1, G2)
-  double length_scale = 1.0;     ///< s_L
-  double girth_scale = 1.0;      ///< s_G
+  double length_scale = 1.0;     ///< s_L: the graded stick length is s_L times the last's
+  double girth_scale = 1.0;      ///< s_G: a graded section at x is the last's section at x / s_L scaled by s_G in its
+                                 ///< plane, so its convex perimeter is s_G times the last's
+};
+
+struct Grade : GradeScales {
   Last graded;                   ///< the graded last, measured again from scratch
   Geometry graded_input_frame;   ///< the graded mesh in the input's coordinates and side (mm)
 };
+
+/// The scales grade_last uses, from one section of the last (milliseconds; grade_last also re-measures the graded
+/// mesh from scratch, ~100x longer). For screening many sizes; same errors as grade_last.
+GradeScales grade_scales(const Last& last, const size::Size& from, const size::Size& to, const Options& options = {});
 
 /// Grades `last` (of size `from`) to size `to`. Throws Error(usage) when the systems differ in kind (e.g. US to
 /// EU is allowed; any pair of systems works through the nominal lengths), Error(did_not_converge) when no girth

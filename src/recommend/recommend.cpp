@@ -74,16 +74,24 @@ std::vector<std::string> check_args(const std::string& scan, const Setting& s) {
   return a;
 }
 
-last::Last graded(const last::Last& L, double size_step, int width_step) {
+namespace {
+/// The size `L` is taken for (inferred from its stick length) and the size `size_step` and `width_step` away from it.
+std::pair<size::Size, size::Size> sizes_for_steps(const last::Last& L, double size_step, int width_step) {
   if (!(std::isfinite(size_step) && std::abs(size_step) <= 3 && std::abs(size_step * 2 - std::round(size_step * 2)) < 1e-9))
     throw Error(ErrorCode::usage, "recommend", "size step must be a multiple of 0.5 in [-3, 3], got " + num(size_step));
   if (std::abs(width_step) > 4) throw Error(ErrorCode::usage, "recommend", "width step must be in [-4, 4]");
-  if (size_step == 0 && width_step == 0) return L;
   const size::Size from = last::infer_size(L.measurements.stick_length_mm);
   size::Size to = from;
   to.value += size_step;
   to.width += width_step;
   to.width_given = true;
+  return {from, to};
+}
+}  // namespace
+
+last::Last graded(const last::Last& L, double size_step, int width_step) {
+  if (size_step == 0 && width_step == 0) return L;
+  const auto [from, to] = sizes_for_steps(L, size_step, width_step);
   return last::grade_last(L, from, to).graded;
 }
 
@@ -115,12 +123,17 @@ void Options::validate() const {
   if (catalog_shortlist > 10000) throw Error(ErrorCode::usage, "recommend", "catalog_shortlist must be in [0, 10000]");
 }
 
-Screen catalog_screen(const Geometry& foot, double Lf, const last::Last& last) {
+Screen catalog_screen(const Geometry& foot, double Lf, const last::Last& last, const last::GradeScales* grade) {
   if (!(Lf > 0) || !foot.is_mesh() || !last.mesh.is_mesh())
     throw Error(ErrorCode::internal, "recommend", "the catalog screen needs a foot mesh, its length and a last mesh");
-  std::vector<double> xs;
-  for (int i = 0; i <= 19; ++i) xs.push_back((0.60 + 0.02 * i) * Lf);
-  const auto fs = measure::sections_along_x(foot, xs, 0.5), ls = measure::sections_along_x(last.mesh, xs, 0.5);
+  const double s_l = grade ? grade->length_scale : 1.0, s_g = grade ? grade->girth_scale : 1.0;
+  if (!(s_l > 0 && s_g > 0)) throw Error(ErrorCode::internal, "recommend", "grade scales must be positive");
+  std::vector<double> xs, xs_last;
+  for (int i = 0; i <= 19; ++i) {
+    xs.push_back((0.60 + 0.02 * i) * Lf);
+    xs_last.push_back(xs.back() / s_l);  // the graded last's section at x is the last's at x / s_L, scaled by s_G
+  }
+  const auto fs = measure::sections_along_x(foot, xs, 0.5), ls = measure::sections_along_x(last.mesh, xs_last, 0.5);
   Screen s;
   int n = 0;
   for (std::size_t k = 0; k < xs.size(); ++k) {
@@ -130,7 +143,7 @@ Screen catalog_screen(const Geometry& foot, double Lf, const last::Last& last) {
       s.max_strain = 1e9;  // the last ends before the foot does (rms_mm becomes 1e9 below)
       continue;
     }
-    const double cl = measure::convex_perimeter(ls[k], Eigen::Vector3d::UnitX());
+    const double cl = s_g * measure::convex_perimeter(ls[k], Eigen::Vector3d::UnitX());
     s.max_strain = std::max(s.max_strain, std::max(0.0, cf - cl) / cl);
     s.rms_mm += (cl - cf) * (cl - cf);
     ++n;
@@ -439,14 +452,15 @@ Result recommend(const Input& in, const Options& opt) {
 
   // ---- screen the catalog ----
   // A catalog larger than the shortlist: every catalog last whose length passes is screened on its forefoot girths
-  // against the foot at the end of the run, and only the best `catalog_shortlist` are simulated (the graded ones are
-  // kept for the simulation).
-  std::vector<std::optional<last::Last>> graded_lasts(cands.size());
+  // against the foot at the end of the run, and only the best `catalog_shortlist` are simulated. A catalog last offered
+  // in another half size is screened through the grading map (last::grade_scales: its stick length and sections
+  // follow from the last's own) and graded in full only if it is simulated.
   std::vector<std::string> screened_why(cands.size());
-  auto toe_turned_down = [&](const last::Last& L) {
-    const double ta = L.measurements.stick_length_mm - base.foot_length_mm;
+  auto toe_turned_down_at = [&](double stick_length_mm) {
+    const double ta = stick_length_mm - base.foot_length_mm;
     return !toe_ok(ta, opt) && toe_distance(ta, opt) > toe_distance(B.toe_allowance_mm, opt) + 0.05;
   };
+  auto toe_turned_down = [&](const last::Last& L) { return toe_turned_down_at(L.measurements.stick_length_mm); };
   {
     std::vector<std::size_t> ids;
     for (std::size_t k = 0; k < cands.size(); ++k)
@@ -458,13 +472,17 @@ Result recommend(const Input& in, const Options& opt) {
       std::vector<std::optional<Screen>> scr(ids.size());
       parallel_for(ids.size(), opt.max_threads, [&](std::size_t j) {
         const Candidate& c = cands[ids[j]];
+        const last::Last& L = *c.catalog_last;
         try {
-          const bool grade = c.setting.size_step != 0 || c.setting.width_step != 0;
-          if (grade) graded_lasts[ids[j]] = graded(*c.catalog_last, c.setting.size_step, c.setting.width_step);
-          const last::Last& L = grade ? *graded_lasts[ids[j]] : *c.catalog_last;
-          if (!toe_turned_down(L)) scr[j] = catalog_screen(swollen, base.foot_length_mm, L);
+          std::optional<last::GradeScales> g;
+          if (c.setting.size_step != 0 || c.setting.width_step != 0) {
+            const auto [from, to] = sizes_for_steps(L, c.setting.size_step, c.setting.width_step);
+            g = last::grade_scales(L, from, to);
+          }
+          if (!toe_turned_down_at(L.measurements.stick_length_mm * (g ? g->length_scale : 1.0)))
+            scr[j] = catalog_screen(swollen, base.foot_length_mm, L, g ? &*g : nullptr);
         } catch (const Error&) {
-          graded_lasts[ids[j]].reset();  // not screened: simulate grades it again, fails the same way and reports it
+          // not screened: simulate grades it, fails the same way and reports it
         }
       });
       std::vector<std::size_t> order;  // positions in ids that were screened
@@ -483,7 +501,6 @@ Result recommend(const Input& in, const Options& opt) {
               " catalog candidates simulated squeeze the swollen forefoot less or fit it more closely by girth (this one: " + off +
               "; the last one simulated: " + fmt_fixed(last_kept.rms_mm) + " mm rms, up to " +
               fmt_fixed(100 * last_kept.max_strain, 1) + " %); --catalog-shortlist 0 simulates every one";
-          graded_lasts[ids[order[r]]].reset();
         }
         res.notes.push_back("catalog screen: " + std::to_string(opt.catalog_shortlist) + " of the " + std::to_string(order.size()) +
                             " catalog candidates screened (catalog lasts, some also in the half size that fits, not "
@@ -529,11 +546,10 @@ Result recommend(const Input& in, const Options& opt) {
       if (c.relace) {
         sims[k].outcome = outcome_of(check::relace(base, base_last, o));
       } else {
-        // The last to simulate: graded already by the screen, the catalog's own (not copied), or graded here.
+        // The last to simulate: the catalog's own (not copied) or graded here.
         std::optional<last::Last> own;
         const bool grade = c.setting.size_step != 0 || c.setting.width_step != 0;
-        const last::Last& L = graded_lasts[k]                ? *graded_lasts[k]
-                              : (c.catalog_last && !grade) ? *c.catalog_last
+        const last::Last& L = (c.catalog_last && !grade) ? *c.catalog_last
                               : *(own = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step,
                                                c.setting.width_step));
         // The toe allowance is the last's stick length minus the foot's length (place::Result): a last that breaks the

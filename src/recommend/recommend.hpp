@@ -110,7 +110,11 @@ struct Screen {
                            ///< does not reach a station the foot reaches)
   double max_strain = 0;   ///< largest (foot girth - last girth) / last girth over the stations, >= 0 (for the notes)
 };
-Screen catalog_screen(const Geometry& swollen_foot, double foot_length_mm, const last::Last& last);
+/// With `grade`: the screen of `last` graded by that map (its sections at x / s_L scaled by s_G, without grading the
+/// mesh). Exact for the map; grade_last's graded last is framed and measured again from scratch, so a simulation of it
+/// can differ slightly from the screen.
+Screen catalog_screen(const Geometry& swollen_foot, double foot_length_mm, const last::Last& last,
+                      const last::GradeScales* grade = nullptr);
 /// Screens ordered best first: a last that squeezes the foot less (max_strain in 0.5 % buckets), then, among equals,
 /// the girths closest to the foot's (smaller rms_mm: the snug one before the roomy one).
 bool screen_before(const Screen& a, const Screen& b);

@@ -8,6 +8,7 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
+#include "load/load.hpp"
 #include "recommend/recommend.hpp"
 #include "save/save.hpp"
 #include "synth/synth.hpp"
@@ -342,6 +343,54 @@ BOOST_AUTO_TEST_CASE(the_catalog_screen_simulates_the_best_by_girth_and_keeps_th
                                                          << b->after.risk << ", " << b->after.peak_mmhg << " mmHg)");
   BOOST_TEST(b->after.risk == a->after.risk);
   BOOST_TEST(std::abs(b->after.peak_mmhg - a->after.peak_mmhg) <= 0.5);
+}
+
+BOOST_AUTO_TEST_CASE(the_screen_through_the_grading_map_matches_the_graded_last) {
+  // A catalog last in another half size is screened through the grading map (no graded mesh); the simulation grades
+  // it in full, framing and measuring it again. The two screens must agree closely enough to rank on.
+  const measure::ScanResult scan = measure::measure_scan(synth::make_foot(synth::FootShape{}));
+  check::Options o;
+  o.run_minutes = 40;
+  const last::Last base_last = screen_last(1.0);
+  const check::Result base = check::run(scan, &base_last, o);
+  const Geometry& swollen = base.foot_model->states.back().foot;
+  double worst_rms = 0, worst_strain = 0;
+  std::vector<std::pair<std::string, last::Last>> lasts;
+  lasts.emplace_back("synthetic, forefoot x0.9", screen_last(0.9));
+  lasts.emplace_back("synthetic, forefoot x1.1", screen_last(1.1));
+  lasts.emplace_back("openshoedesigner-default.stl",
+                     last::prepare_last(load::load_geometry(test::shared_data("lasts/openshoedesigner-default.stl")).geometry));
+  for (const auto& [name, L] : lasts) {
+    const size::Size from = last::infer_size(L.measurements.stick_length_mm);
+    for (const auto& [ds, dw] : {std::pair{-1.0, 0}, {-0.5, 0}, {0.5, 0}, {1.0, 0}, {0.0, 1}, {0.0, -1}, {0.5, 1}}) {
+      size::Size to = from;
+      to.value += ds;
+      to.width += dw;
+      to.width_given = true;
+      const last::Grade full = last::grade_last(L, from, to);
+      const last::GradeScales scales = last::grade_scales(L, from, to);
+      BOOST_TEST(scales.length_scale == full.length_scale);
+      BOOST_TEST(scales.girth_scale == full.girth_scale);
+      // The stick length the screen predicts is the one the graded last measures (re-framed: within 0.5 mm).
+      BOOST_TEST(std::abs(L.measurements.stick_length_mm * scales.length_scale - full.graded.measurements.stick_length_mm) <= 0.5);
+      const recommend::Screen a = recommend::catalog_screen(swollen, base.foot_length_mm, full.graded);
+      const recommend::Screen b = recommend::catalog_screen(swollen, base.foot_length_mm, L, &scales);
+      BOOST_TEST_INFO(name << ", size " << ds << ", width " << dw << ": graded rms " << a.rms_mm
+                                     << " mm, strain " << a.max_strain << "; map rms " << b.rms_mm << " mm, strain "
+                                     << b.max_strain);
+      BOOST_TEST(std::abs(a.rms_mm - b.rms_mm) <= 0.1);
+      BOOST_TEST(std::abs(a.max_strain - b.max_strain) <= 0.001);
+      worst_rms = std::max(worst_rms, std::abs(a.rms_mm - b.rms_mm));
+      worst_strain = std::max(worst_strain, std::abs(a.max_strain - b.max_strain));
+    }
+  }
+  BOOST_TEST_MESSAGE("grading map vs graded last: rms differs by up to " << worst_rms << " mm, strain by up to " << worst_strain);
+  // The identity map is the last itself.
+  const last::GradeScales same;
+  const recommend::Screen plain = recommend::catalog_screen(swollen, base.foot_length_mm, base_last),
+                          mapped = recommend::catalog_screen(swollen, base.foot_length_mm, base_last, &same);
+  BOOST_TEST(plain.rms_mm == mapped.rms_mm);
+  BOOST_TEST(plain.max_strain == mapped.max_strain);
 }
 
 BOOST_AUTO_TEST_CASE(changes_limits_the_kinds_tried) {
