@@ -59,8 +59,10 @@ std::string lower_extension(const std::string& path) {
 /// The cache key of a file's bytes (and its extension: the loader picks its reader by it) read with `o` by this
 /// build. The content hash is 64-bit and not cryptographic: it tells files apart by accident (one chance in ~1e12
 /// among a million lasts), not against someone who can write the cache file -- they could store any entry anyway.
+std::string this_build_prefix() { return std::string(kFormat) + "|" + build_fingerprint() + "|"; }
+
 std::string cache_key(const std::string& path, const std::string& bytes, const load::Options& o) {
-  std::string k = std::string(kFormat) + "|" + build_fingerprint() + "|" + lower_extension(path) + "|" +
+  std::string k = this_build_prefix() + lower_extension(path) + "|" +
                   hex64(std::hash<std::string_view>{}(bytes)) + "|" + std::to_string(bytes.size()) + "|units=" +
                   (o.units ? load::unit_name(*o.units) : "auto") + "|max_file_mb=" + number(o.max_file_mb) +
                   "|min_points=" + std::to_string(o.min_points) + "|length=" + number(o.min_length_mm) + "," +
@@ -207,6 +209,7 @@ struct Session {
     if (o.cache_path.empty()) return;
     cache.emplace(o.cache_path);
     if (!cache->unusable().empty()) give_up(cache->unusable());
+    else cache->prune(this_build_prefix(), o.keep_other_builds_days);
   }
   void give_up(const std::string& why) {
     warnings.push_back("last cache: not used (" + why + "); lasts prepared instead");
@@ -271,6 +274,8 @@ struct Session {
 void Options::validate() const {
   load.validate();
   if (max_threads < 1 || max_threads > 64) throw Error(ErrorCode::usage, "catalog", "max_threads must be in [1, 64]");
+  if (keep_other_builds_days < 0 || keep_other_builds_days > 3650)
+    throw Error(ErrorCode::usage, "catalog", "keep_other_builds_days must be in [0, 3650]");
 }
 
 const std::string& build_fingerprint() {

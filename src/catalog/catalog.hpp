@@ -17,6 +17,11 @@
 // timeout; keep it on a local file system (SQLite's WAL does not work over network shares). Lasts are prepared with
 // last::Options{} (what the CLI uses).
 //
+// Growth: every build (a rebuild, a library update) has its own keys, so its entries become dead weight once it is
+// no longer run. Opening the cache deletes other builds' entries stored more than Options::keep_other_builds_days
+// ago (default 30: two builds that share a file, e.g. during a rolling update, keep each other's recent entries).
+// SQLite reuses the freed pages; the file itself does not shrink (delete it, or VACUUM it, to reclaim the space).
+//
 // Folder order: files sorted by name; the loader's extensions .stl .ply .obj .glb .gltf .xyz .asc .pts .pcd (any case;
 // not .txt, which a catalog folder may hold as notes). Files that cannot be read or prepared are skipped and listed
 // with the reason. Lasts not taken from the cache are prepared on up to `max_threads` threads (a point cloud's
@@ -45,6 +50,9 @@ struct Options {
   load::Options load;          ///< units override and file limits (part of the cache key)
   std::string cache_path;      ///< SQLite file of prepared lasts (created if missing); empty: no cache
   std::size_t max_threads = 2; ///< lasts prepared at once; [1, 64]
+  /// Entries of other builds (another fitcheck or library version, an older entry format) stored more than this many
+  /// days ago are deleted when the cache is opened; this build's entries never are. [0, 3650] days
+  int keep_other_builds_days = 30;
   void validate() const;       ///< throws Error(usage)
 };
 

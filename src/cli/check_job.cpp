@@ -233,7 +233,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
       ->check(CLI::Range(0, 10000));
   sub->add_option("--last-cache", a.last_cache,
                   "SQLite file that keeps prepared lasts (created if missing), keyed by file content, load options "
-                  "and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on every call");
+                  "and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on every call "
+                  "(other builds' entries are deleted 30 days after they were stored)");
   sub->add_option("--changes", a.changes,
                   "Built-in changes to try: all (default), or a comma list of lacing, tension, size, width, sock "
                   "(catalog lasts come with --catalog); e.g. size,width for a kiosk's size and width ranking")

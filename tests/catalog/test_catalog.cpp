@@ -61,7 +61,49 @@ void sql(const std::filesystem::path& db_path, const std::string& statement) {
   BOOST_REQUIRE(rc == SQLITE_OK);
 }
 
+/// The number a one-value query returns.
+long long sql_count(const std::filesystem::path& db_path, const std::string& query) {
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  long long n = -1;
+  if (sqlite3_prepare_v2(db, query.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  BOOST_REQUIRE(n >= 0);
+  return n;
+}
+
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(entries_of_other_builds_are_pruned_after_the_keep_period) {
+  TempDir t;
+  catalog::Options o;
+  o.cache_path = (t / "lasts.db").string();
+  const std::string file = sample_last("last-fit.stl");
+  BOOST_TEST(!catalog::prepare_file(file, o).from_cache);
+  const auto db = t / "lasts.db";
+  BOOST_TEST_REQUIRE(sql_count(db, "SELECT count(*) FROM fitcheck_prepared_last") == 1);
+  // This build's entry, made old; entries of another build (old and recent) and of an older entry format (old).
+  sql(db, "UPDATE fitcheck_prepared_last SET stored = datetime('now', '-400 days')");
+  sql(db, "INSERT INTO fitcheck_prepared_last (key, source, stored, data) VALUES "
+          "('fitcheck.prepared_last/1|0123456789abcdef|.stl|x', 'a.stl', datetime('now', '-31 days'), x'00'), "
+          "('fitcheck.prepared_last/1|0123456789abcdef|.stl|y', 'b.stl', datetime('now', '-29 days'), x'00'), "
+          "('fitcheck.prepared_last/0|' || '" + catalog::build_fingerprint() + "' || '|.stl|z', 'c.stl', "
+          "datetime('now', '-31 days'), x'00')");
+  BOOST_TEST_REQUIRE(sql_count(db, "SELECT count(*) FROM fitcheck_prepared_last") == 4);
+  // Opening with the default 30 days: the two old foreign entries go, the recent one and this build's old one stay.
+  BOOST_TEST(catalog::prepare_file(file, o).from_cache);
+  BOOST_TEST(sql_count(db, "SELECT count(*) FROM fitcheck_prepared_last") == 2);
+  BOOST_TEST(sql_count(db, "SELECT count(*) FROM fitcheck_prepared_last WHERE source = 'b.stl'") == 1);
+  // 0 days: every other build's entry goes; this build's still serves.
+  o.keep_other_builds_days = 0;
+  BOOST_TEST(catalog::prepare_file(file, o).from_cache);
+  BOOST_TEST(sql_count(db, "SELECT count(*) FROM fitcheck_prepared_last") == 1);
+  o.keep_other_builds_days = -1;
+  BOOST_CHECK_THROW(o.validate(), Error);
+}
 
 BOOST_AUTO_TEST_CASE(cached_last_is_the_prepared_last_and_keyed_by_content) {
   TempDir t;
@@ -130,11 +172,18 @@ BOOST_AUTO_TEST_CASE(damaged_cache_file_is_left_alone_with_a_warning) {
   // opens, and reading an entry fails as "malformed".
   {
     std::fstream f(o.cache_path, std::ios::in | std::ios::out | std::ios::binary);
+    // The page size: bytes 16-17 of the header, big-endian (1 means 65536).
+    unsigned char header[18] = {};
+    f.read(reinterpret_cast<char*>(header), sizeof header);
+    BOOST_REQUIRE(f.good());
+    std::size_t page = static_cast<std::size_t>(header[16]) << 8 | header[17];
+    if (page == 1) page = 65536;
+    BOOST_REQUIRE(page >= 512u);
     f.seekg(0, std::ios::end);
     const auto size = static_cast<std::size_t>(f.tellg());
-    BOOST_REQUIRE(size > 3 * 4096u);
-    f.seekp(4096);
-    const std::string junk(size - 4096, '\x5a');
+    BOOST_REQUIRE(size > 3 * page);
+    f.seekp(static_cast<std::streamoff>(page));
+    const std::string junk(size - page, '\x5a');
     f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
   }
   const catalog::PreparedLast p = catalog::prepare_file(file, o);

@@ -1,6 +1,7 @@
 // Internal: the SQLite store behind catalog's cache (one table of blobs by key). Not a public header.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ class Cache {
   /// Stores (or replaces) `entries` in one transaction. Returns an empty string, or why they were not stored (busy,
   /// read-only): storing is best effort.
   std::string put(const std::vector<Entry>& entries);
+  /// Deletes the entries whose key does not start with `keep_prefix` (other builds, older formats) and that were stored
+  /// more than `days` days ago. Best effort: returns how many were deleted (0 when busy or read-only).
+  std::size_t prune(const std::string& keep_prefix, int days);
 
  private:
   struct Impl;
