@@ -301,16 +301,13 @@ CheckOutput run_check_job(const CheckArgs& a) {
   co.load = ll;
   co.cache_path = a.last_cache;
   std::size_t lasts_from_cache = 0, lasts_prepared = 0;
-  auto prepare = [&](const std::string& path, std::vector<std::string>& warnings) {
-    catalog::PreparedLast p = catalog::prepare_file(path, co);
-    warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
-    ++(p.from_cache ? lasts_from_cache : lasts_prepared);
-    return std::move(p.last);
-  };
   std::optional<last::Last> original, L;
   std::vector<std::string> warnings = scan_file.warnings;
   if (!sock_only) {
-    original = prepare(a.target, warnings);
+    catalog::PreparedLast p = catalog::prepare_file(a.target, co);
+    warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
+    ++(p.from_cache ? lasts_from_cache : lasts_prepared);
+    original = std::move(p.last);
     L = recommend::graded(*original, a.size_step, a.width_step);
   }
   const check::Result r = check::run(scan, L ? &*L : nullptr, o);
