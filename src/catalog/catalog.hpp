@@ -20,6 +20,8 @@
 // Growth: every build (a rebuild, a library update) has its own keys, so its entries become dead weight once it is
 // no longer run. Opening the cache deletes other builds' entries stored more than Options::keep_other_builds_days
 // ago (default 30: two builds that share a file, e.g. during a rolling update, keep each other's recent entries).
+// The age counts from when an entry was stored, not from when it was last read (a read does not write): a build still
+// in use after 30 days beside a newer one prepares and stores its lasts again, once per 30 days.
 // SQLite reuses the freed pages; the file itself does not shrink (delete it, or VACUUM it, to reclaim the space).
 //
 // Folder order: files sorted by name; the loader's extensions .stl .ply .obj .glb .gltf .xyz .asc .pts .pcd (any case;

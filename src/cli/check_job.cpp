@@ -234,7 +234,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("--last-cache", a.last_cache,
                   "SQLite file that keeps prepared lasts (created if missing), keyed by file content, load options "
                   "and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on every call "
-                  "(other builds' entries are deleted 30 days after they were stored)");
+                  "(other builds' entries are deleted " + std::to_string(catalog::Options{}.keep_other_builds_days) +
+                  " days after they were stored)");
   sub->add_option("--changes", a.changes,
                   "Built-in changes to try: all (default), or a comma list of lacing, tension, size, width, sock "
                   "(catalog lasts come with --catalog); e.g. size,width for a kiosk's size and width ranking")

@@ -131,7 +131,8 @@ struct Grade : GradeScales {
 };
 
 /// The scales grade_last uses, from one section of the last (milliseconds; grade_last also re-measures the graded
-/// mesh from scratch, ~100x longer). For screening many sizes; same errors as grade_last.
+/// mesh from scratch, ~100x longer). For screening many sizes. Errors: grade_last's, except those of preparing the
+/// graded mesh (which only grade_last meets).
 GradeScales grade_scales(const Last& last, const size::Size& from, const size::Size& to, const Options& options = {});
 
 /// Grades `last` (of size `from`) to size `to`. Throws Error(usage) when the systems differ in kind (e.g. US to

@@ -468,7 +468,11 @@ Result recommend(const Input& in, const Options& opt) {
     const bool have_swollen = base.foot_model && !base.foot_model->states.empty();
     if (opt.catalog_shortlist > 0 && ids.size() > opt.catalog_shortlist && have_swollen) {
       const Geometry& swollen = base.foot_model->states.back().foot;
-      // Empty: turned down on length, or grading failed (simulate meets the same and says why).
+      // Empty: turned down on length, or the grading map failed (simulate meets the same and says why). The length is
+      // the map's (s_L x stick; the graded last, framed again, measures within ~0.1 mm of it), so a candidate at the
+      // edge of the toe range may be screened and then turned down on its measured length, or the other way round.
+      // A graded mesh that fails to prepare is only found when simulated: if it was screened out it is listed as
+      // such, if shortlisted it takes its place and is reported as failed (the next one is not moved up).
       std::vector<std::optional<Screen>> scr(ids.size());
       parallel_for(ids.size(), opt.max_threads, [&](std::size_t j) {
         const Candidate& c = cands[ids[j]];

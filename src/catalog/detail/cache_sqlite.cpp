@@ -115,19 +115,23 @@ std::string Cache::put(const std::vector<Entry>& entries) {
 std::size_t Cache::prune(const std::string& keep_prefix, int days) {
   Impl& I = *impl_;
   if (!I.unusable.empty()) return 0;
-  Statement st;
   // `stored` is CURRENT_TIMESTAMP text (UTC, "YYYY-MM-DD HH:MM:SS"), as datetime() returns: text order is time order.
-  if (sqlite3_prepare_v2(I.db,
-                         "DELETE FROM fitcheck_prepared_last WHERE substr(key, 1, ?1) != ?2 AND "
-                         "stored < datetime('now', ?3)",
-                         -1, &st.s, nullptr) != SQLITE_OK)
-    return 0;
+  // The prefix is ASCII (format name and hex digits), so substr's characters are its bytes.
+  const std::string where = " FROM fitcheck_prepared_last WHERE substr(key, 1, ?1) != ?2 AND stored < datetime('now', ?3)";
   std::string age = std::to_string(-days);  // a datetime() modifier: "-30 days"
   age += " days";
-  sqlite3_bind_int(st.s, 1, static_cast<int>(keep_prefix.size()));
-  sqlite3_bind_text(st.s, 2, keep_prefix.c_str(), static_cast<int>(keep_prefix.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(st.s, 3, age.c_str(), static_cast<int>(age.size()), SQLITE_TRANSIENT);
-  if (sqlite3_step(st.s) != SQLITE_DONE) return 0;
+  auto run = [&](const std::string& sql, int want) {
+    Statement st;
+    if (sqlite3_prepare_v2(I.db, sql.c_str(), -1, &st.s, nullptr) != SQLITE_OK) return false;
+    sqlite3_bind_int(st.s, 1, static_cast<int>(keep_prefix.size()));
+    sqlite3_bind_text(st.s, 2, keep_prefix.c_str(), static_cast<int>(keep_prefix.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(st.s, 3, age.c_str(), static_cast<int>(age.size()), SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(st.s);
+    return rc == want && (want != SQLITE_ROW || sqlite3_column_int(st.s, 0) != 0);
+  };
+  // Look first: a DELETE takes the write lock even when nothing matches, and would wait behind other writers.
+  if (!run("SELECT EXISTS (SELECT 1" + where + ")", SQLITE_ROW)) return 0;
+  if (!run("DELETE" + where, SQLITE_DONE)) return 0;
   return static_cast<std::size_t>(sqlite3_changes(I.db));
 }
 
