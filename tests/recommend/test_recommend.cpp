@@ -273,21 +273,44 @@ last::Last screen_last(double width_scale, double extra_length_mm = 0) {
   return last::prepare_last(synth::make_foot(l));
 }
 
+/// The synthetic foot checked for a 40-minute run in its fitting last of forefoot width `width_scale`: the baseline
+/// of the catalog screen tests.
+struct ScreenBase {
+  measure::ScanResult scan = measure::measure_scan(synth::make_foot(synth::FootShape{}));
+  check::Options options = [] {
+    check::Options o;
+    o.run_minutes = 40;
+    return o;
+  }();
+  last::Last last;
+  check::Result result;
+  explicit ScreenBase(double width_scale) : last(screen_last(width_scale)), result(check::run(scan, &last, options)) {}
+  const Geometry& swollen() const { return result.foot_model->states.back().foot; }
+  /// A recommend input for this baseline with `cat` as the catalog (cat-0.stl, cat-1.stl, ...).
+  recommend::Input input(const std::vector<last::Last>& cat) const {
+    recommend::Input in;
+    in.scan = &scan;
+    in.scan_path = "scan.ply";
+    in.last = &last;
+    in.base.last_path = "last.stl";
+    in.base.run_minutes = options.run_minutes;
+    in.options = options;
+    in.baseline = &result;
+    for (std::size_t k = 0; k < cat.size(); ++k) in.catalog.push_back({"cat-" + std::to_string(k) + ".stl", &cat[k]});
+    return in;
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(the_catalog_screen_simulates_the_best_by_girth_and_keeps_the_best_outcome) {
-  const measure::ScanResult scan = measure::measure_scan(synth::make_foot(synth::FootShape{}));
-  check::Options o;
-  o.run_minutes = 40;
-  const last::Last base_last = screen_last(0.9);
-  const check::Result base = check::run(scan, &base_last, o);
+  const ScreenBase base(0.9);
   std::vector<last::Last> cat;
   for (int k = 0; k < 8; ++k) cat.push_back(screen_last(0.88 + 0.24 * k / 7.0));  // same length, widening forefoot
 
   // The screen itself: a narrower forefoot squeezes the swollen foot more; ordered best first.
-  const Geometry& swollen = base.foot_model->states.back().foot;
   std::vector<recommend::Screen> s;
-  for (const auto& L : cat) s.push_back(recommend::catalog_screen(swollen, base.foot_length_mm, L));
+  for (const auto& L : cat) s.push_back(recommend::catalog_screen(base.swollen(), base.result.foot_length_mm, L));
   for (std::size_t k = 0; k + 1 < s.size(); ++k) {
     BOOST_TEST_INFO("catalog last " << k << ": strain " << s[k].max_strain << ", rms " << s[k].rms_mm << " mm");
     BOOST_TEST(s[k].max_strain >= s[k + 1].max_strain);
@@ -299,15 +322,7 @@ BOOST_AUTO_TEST_CASE(the_catalog_screen_simulates_the_best_by_girth_and_keeps_th
   //   ... and of two that do not squeeze, the snugger comes first.
 
   auto run = [&](std::size_t shortlist) {
-    recommend::Input in;
-    in.scan = &scan;
-    in.scan_path = "scan.ply";
-    in.last = &base_last;
-    in.base.last_path = "last.stl";
-    in.base.run_minutes = o.run_minutes;
-    in.options = o;
-    in.baseline = &base;
-    for (std::size_t k = 0; k < cat.size(); ++k) in.catalog.push_back({"cat-" + std::to_string(k) + ".stl", &cat[k]});
+    const recommend::Input in = base.input(cat);
     recommend::Options ro;
     ro.catalog_shortlist = shortlist;
     ro.max_recommendations = 50;
@@ -350,12 +365,9 @@ BOOST_AUTO_TEST_CASE(the_catalog_screen_simulates_the_best_by_girth_and_keeps_th
 BOOST_AUTO_TEST_CASE(the_screen_through_the_grading_map_matches_the_graded_last) {
   // A catalog last in another half size is screened through the grading map (no graded mesh); the simulation grades
   // it in full, framing and measuring it again. The two screens must agree closely enough to rank on.
-  const measure::ScanResult scan = measure::measure_scan(synth::make_foot(synth::FootShape{}));
-  check::Options o;
-  o.run_minutes = 40;
-  const last::Last base_last = screen_last(1.0);
-  const check::Result base = check::run(scan, &base_last, o);
-  const Geometry& swollen = base.foot_model->states.back().foot;
+  const ScreenBase base(1.0);
+  const Geometry& swollen = base.swollen();
+  const double Lf = base.result.foot_length_mm;
   double worst_rms = 0, worst_strain = 0;
   std::vector<std::pair<std::string, last::Last>> lasts;
   lasts.emplace_back("synthetic, forefoot x0.9", screen_last(0.9));
@@ -378,8 +390,8 @@ BOOST_AUTO_TEST_CASE(the_screen_through_the_grading_map_matches_the_graded_last)
       const last::GradeScales scales = last::grade_scales(L, from, to);
       // The stick length the screen predicts is the one the graded last measures (re-framed: within 0.5 mm).
       BOOST_TEST(std::abs(L.measurements.stick_length_mm * scales.length_scale - full.graded.measurements.stick_length_mm) <= 0.5);
-      const recommend::Screen a = recommend::catalog_screen(swollen, base.foot_length_mm, full.graded);
-      const recommend::Screen b = recommend::catalog_screen(swollen, base.foot_length_mm, L, &scales);
+      const recommend::Screen a = recommend::catalog_screen(swollen, Lf, full.graded);
+      const recommend::Screen b = recommend::catalog_screen(swollen, Lf, L, &scales);
       BOOST_TEST_INFO(name << ", size " << ds << ", width " << dw << ": graded rms " << a.rms_mm << " mm, strain "
                            << a.max_strain << "; map rms " << b.rms_mm << " mm, strain " << b.max_strain);
       BOOST_TEST_REQUIRE(a.rms_mm < 1e9);  // a real comparison, not the sentinel of a last shorter than the foot
@@ -396,22 +408,10 @@ BOOST_AUTO_TEST_CASE(the_screen_shortlists_graded_catalog_lasts_as_their_full_gr
   // Five catalog lasts 12 mm too long (turned down on length as they are), each offered a size shorter, forefoot
   // widths 0.90-1.10: the screen ranks them through the grading map; the two it simulates must be the two that the
   // screens of the fully graded lasts put first.
-  const measure::ScanResult scan = measure::measure_scan(synth::make_foot(synth::FootShape{}));
-  check::Options o;
-  o.run_minutes = 40;
-  const last::Last base_last = screen_last(0.9);
-  const check::Result base = check::run(scan, &base_last, o);
+  const ScreenBase base(0.9);
   std::vector<last::Last> cat;
   for (int k = 0; k < 5; ++k) cat.push_back(screen_last(0.9 + 0.05 * k, 12.0));
-  recommend::Input in;
-  in.scan = &scan;
-  in.scan_path = "scan.ply";
-  in.last = &base_last;
-  in.base.last_path = "last.stl";
-  in.base.run_minutes = o.run_minutes;
-  in.options = o;
-  in.baseline = &base;
-  for (std::size_t k = 0; k < cat.size(); ++k) in.catalog.push_back({"cat-" + std::to_string(k) + ".stl", &cat[k]});
+  const recommend::Input in = base.input(cat);
   recommend::Options ro;
   ro.catalog_shortlist = 2;
   ro.max_recommendations = 50;
@@ -420,7 +420,6 @@ BOOST_AUTO_TEST_CASE(the_screen_shortlists_graded_catalog_lasts_as_their_full_gr
   BOOST_TEST(res.screened_out == 3);
 
   // Every catalog last's graded candidate: its step from the change text, its fate, and the full grade's screen.
-  const Geometry& swollen = base.foot_model->states.back().foot;
   struct Graded {
     std::size_t k;
     recommend::Screen full;
@@ -447,7 +446,7 @@ BOOST_AUTO_TEST_CASE(the_screen_shortlists_graded_catalog_lasts_as_their_full_gr
       size::Size to = from;
       to.value += ds;
       to.width_given = true;
-      graded.push_back({k, recommend::catalog_screen(swollen, base.foot_length_mm, last::grade_last(cat[k], from, to).graded), *f});
+      graded.push_back({k, recommend::catalog_screen(base.swollen(), base.result.foot_length_mm, last::grade_last(cat[k], from, to).graded), *f});
     }
   }
   BOOST_TEST_REQUIRE(graded.size() == cat.size());
