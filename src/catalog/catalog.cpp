@@ -56,11 +56,12 @@ std::string lower_extension(const std::string& path) {
   return ext;
 }
 
+/// The start of every key this build makes: entry format and running code (the rest of a key is the file's).
+std::string this_build_prefix() { return std::string(kFormat) + "|" + build_fingerprint() + "|"; }
+
 /// The cache key of a file's bytes (and its extension: the loader picks its reader by it) read with `o` by this
 /// build. The content hash is 64-bit and not cryptographic: it tells files apart by accident (one chance in ~1e12
 /// among a million lasts), not against someone who can write the cache file -- they could store any entry anyway.
-std::string this_build_prefix() { return std::string(kFormat) + "|" + build_fingerprint() + "|"; }
-
 std::string cache_key(const std::string& path, const std::string& bytes, const load::Options& o) {
   std::string k = this_build_prefix() + lower_extension(path) + "|" +
                   hex64(std::hash<std::string_view>{}(bytes)) + "|" + std::to_string(bytes.size()) + "|units=" +

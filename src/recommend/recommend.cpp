@@ -479,7 +479,7 @@ Result recommend(const Input& in, const Options& opt) {
         const last::Last& L = *c.catalog_last;
         try {
           std::optional<last::GradeScales> g;
-          if (c.setting.size_step != 0 || c.setting.width_step != 0) {
+          if (c.setting.grades()) {
             const auto [from, to] = sizes_for_steps(L, c.setting.size_step, c.setting.width_step);
             g = last::grade_scales(L, from, to);
           }
@@ -552,7 +552,7 @@ Result recommend(const Input& in, const Options& opt) {
       } else {
         // The last to simulate: the catalog's own (not copied) or graded here.
         std::optional<last::Last> own;
-        const bool grade = c.setting.size_step != 0 || c.setting.width_step != 0;
+        const bool grade = c.setting.grades();
         const last::Last& L = (c.catalog_last && !grade) ? *c.catalog_last
                               : *(own = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step,
                                                c.setting.width_step));

@@ -64,6 +64,7 @@ struct Setting {
   double run_minutes = 60.0;
   std::vector<std::string> input_args;   ///< how the inputs are read, passed through unchanged (--scan-units,
                                          ///< --last-units, --side, --max-file-mb)
+  bool grades() const { return size_step != 0 || width_step != 0; }  ///< the last is graded (graded())
 };
 
 /// The arguments of `fitcheck check` that run `s` on `scan` (after "check"): scan, last, then options; numbers
