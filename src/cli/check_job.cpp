@@ -276,10 +276,9 @@ CheckOutput run_check_job(const CheckArgs& a) {
     sy = symptoms::assess(*pattern);
   }
   o.validate();
-  {
-    recommend::Options parsed;  // --changes is checked before the work starts
-    set_changes(parsed, a.changes);
-  }
+  recommend::Options ro;  // --changes is checked before the work starts
+  set_changes(ro, a.changes);
+  ro.catalog_shortlist = a.catalog_shortlist;
 
   load::Options lo;
   lo.max_file_mb = a.max_file_mb;
@@ -364,9 +363,6 @@ CheckOutput run_check_job(const CheckArgs& a) {
     in.baseline = &r;
     for (std::size_t i = 0; i < catalog_lasts.size(); ++i) in.catalog.push_back({catalog_paths[i], &catalog_lasts[i]});
     if (sy) in.focus_nerves = sy->nerves_to_watch;
-    recommend::Options ro;
-    ro.catalog_shortlist = a.catalog_shortlist;
-    set_changes(ro, a.changes);
     rec = recommend::recommend(in, ro);
   }
 
