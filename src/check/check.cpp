@@ -204,6 +204,7 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
       std::vector<double> clearance(n, std::numeric_limits<double>::infinity());
       std::vector<Eigen::Vector3d> near;
       std::vector<std::size_t> near_ids;
+      std::vector<place::SignedDistance::Hint> hints;
       for (std::size_t i = 0; i < n; ++i) {
         if (!zone[i]) continue;
         const double bound = r.fit->clearance_mm[i] - (placed.vertices[i] - r.fit->foot.vertices[i]).norm();
@@ -212,9 +213,10 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
         } else {
           near_ids.push_back(i);
           near.push_back(placed.vertices[i]);
+          hints.push_back(r.fit->clearance_hints[i]);
         }
       }
-      const std::vector<double> d = sd->query(near);
+      const std::vector<double> d = sd->query(near, nullptr, &hints);
       for (std::size_t j = 0; j < near_ids.size(); ++j) clearance[near_ids[j]] = d[j];
       pressure::ShoeInput in;
       in.foot_in_last = &placed;

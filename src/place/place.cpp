@@ -368,7 +368,7 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
                             Eigen::AngleAxisd(-pose_now.angle(foot.vertices[i].x()), Eigen::Vector3d::UnitY()).toRotationMatrix() *
                             frame_turn;
   }
-  r.clearance_mm = sd.query(r.foot.vertices);
+  r.clearance_mm = sd.query(r.foot.vertices, nullptr, &r.clearance_hints);
 
   // Fit figures.
   r.toe_allowance_mm = last.measurements.stick_length_mm - Lf;

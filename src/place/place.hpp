@@ -102,6 +102,9 @@ struct RegionFit {
 struct Result {
   Geometry foot;                       ///< the posed foot in the last frame (the input's vertex order)
   std::vector<double> clearance_mm;    ///< one per foot vertex
+  /// Per vertex: the closest triangle of the clearance query, as a hint for queries of the same vertices moved a
+  /// little (the swollen foot); valid for the SignedDistance the placement used (the one passed in, else its own).
+  std::vector<SignedDistance::Hint> clearance_hints;
   /// Per vertex: the rotation the pose gave that vertex's cross-section (input foot frame -> last frame). A small
   /// displacement d of the foot (e.g. swelling, in the foot frame) moves the placed vertex by local_rotation * d.
   std::vector<Eigen::Matrix3d> local_rotation;
