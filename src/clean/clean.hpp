@@ -2,7 +2,7 @@
 //
 // Point clouds (phone scans) go through PCL: statistical outlier removal, voxel downsampling of large clouds, removal
 // of a floor plane (RANSAC) when the plane reaches well beyond the rest of the scan, and the largest Euclidean
-// cluster. Meshes (kiosk and CAD scans) are kept as they are here. For both, cut_leg() removes what lies above the
+// cluster. Meshes (kiosk and CAD scans) keep their vertices here; faces wound inward or inconsistently are re-wound. For both, cut_leg() removes what lies above the
 // ankle once the foot frame is known.
 //
 // reconstruct_surface() closes a point cloud with Poisson for its volume; fill_holes() closes meshes (CGAL).
@@ -29,9 +29,10 @@ struct Options {
 struct Result {
   Geometry geometry;               ///< the cleaned foot (a point cloud for cloud input, the mesh unchanged otherwise)
   std::vector<std::string> steps;  ///< what was done, with counts, for the report
+  std::vector<std::string> warnings;  ///< what the user should know about the input (a mesh wound inward)
 };
 
-/// Cleans a scan in mm. Meshes pass through unchanged.
+/// Cleans a scan in mm. Meshes keep their vertices; their faces are wound outward (orient_outward).
 Result clean_scan(const Geometry& scan, const Options& options = {});
 
 struct ReconstructOptions {
@@ -56,6 +57,15 @@ struct RepairResult {
 /// Fills the holes of a mesh (CGAL: triangulate, refine and fair each border cycle) so it encloses a volume; also
 /// closes the flat top of a scan cut at the ankle. Point clouds pass unchanged.
 RepairResult fill_holes(Geometry& mesh, const RepairOptions& options = {});
+
+/// Winds a mesh's faces consistently and outward (normals out of the enclosed volume), as signed distances, volumes
+/// and pressure normals assume: a file exported with inward normals, or with part of its faces flipped, would
+/// otherwise read as inside out (a last's every clearance with the wrong sign; a negative volume). Faces wound
+/// inconsistently are re-wound first (CGAL orient_polygon_soup; copies it makes of non-manifold vertices are welded
+/// back); then, when the volume enclosed about the vertices' centroid is negative, every face is reversed. Vertices
+/// keep their positions and order. Returns what was done, for the steps and warnings ("" when nothing was). Point
+/// clouds pass unchanged.
+std::string orient_outward(Geometry& mesh);
 
 /// Removes everything above `cut_z_mm` (foot frame, sole at z = 0): the points of a cloud; a mesh is clipped exactly
 /// at the plane (crossing triangles split, so the new border lies in the plane). Returns how many of the input

@@ -283,6 +283,10 @@ Last prepare_last(const Geometry& input, const Options& opt) {
                            fmt_fixed(opt.reconstruct.voxel_mm, 1) + " mm detail; gaps in the scan are bridged)");
   } else {
     mesh = input;
+    if (const std::string wound = clean::orient_outward(mesh); !wound.empty()) {
+      out.steps.push_back(wound);
+      out.warnings.push_back("the last's " + wound + " (check the exporter's normals)");
+    }
   }
   if (!analyze_topology(mesh).closed) {
     const clean::RepairResult rep = clean::fill_holes(mesh);

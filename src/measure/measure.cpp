@@ -269,6 +269,7 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
     out.frame.warnings.insert(out.frame.warnings.begin(), first.warnings.begin(), first.warnings.end());
   }
   out.result = measure_foot(out.frame.aligned, o.measure);
+  out.result.warnings.insert(out.result.warnings.begin(), cleaned.warnings.begin(), cleaned.warnings.end());
   if (!out.frame.aligned.is_mesh()) {
     // Volume of a cloud: a Poisson surface, clipped 1 mm below the cloud's top so its bulge over the open cut
     // does not count.

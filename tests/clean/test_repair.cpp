@@ -61,3 +61,55 @@ BOOST_AUTO_TEST_CASE(scan_cut_at_the_ankle_gets_a_volume) {
                  measure::volume_below(synth::make_foot(), 80.0),
              boost::test_tools::tolerance(1e-4));
 }
+
+namespace {
+Geometry reversed_faces(Geometry g, std::size_t every) {
+  for (std::size_t f = 0; f < g.faces.size(); f += every) std::swap(g.faces[f][1], g.faces[f][2]);
+  return g;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(faces_wound_inward_or_inconsistently_are_rewound_outward) {
+  const Geometry foot = synth::make_foot();
+  {
+    Geometry same = foot;
+    BOOST_TEST(clean::orient_outward(same).empty());
+    BOOST_TEST((same.faces == foot.faces));
+  }
+  // Every face reversed (normals exported inward), every other one, every third (face 0 flipped too, so the soup
+  // orientation starts from a wrong face): each comes back to the original winding, vertices untouched.
+  for (const std::size_t every : {1u, 2u, 3u}) {
+    BOOST_TEST_CONTEXT("every " << every << " faces reversed") {
+      Geometry g = reversed_faces(foot, every);
+      BOOST_TEST(analyze_topology(g).oriented == (every == 1));
+      const std::string note = clean::orient_outward(g);
+      BOOST_TEST(note.find(every == 1 ? "inward" : "inconsistently") != std::string::npos, note);
+      BOOST_TEST((g.faces == foot.faces));
+      BOOST_TEST((g.vertices == foot.vertices));
+    }
+  }
+  // A scan open at a flat ankle cut, wound inward: the volume about the centroid still tells.
+  Geometry open = foot;
+  clean::cut_above(open, 60.0);
+  const Geometry open_right = open;
+  open = reversed_faces(open, 1);
+  BOOST_TEST(!clean::orient_outward(open).empty());
+  BOOST_TEST((open.faces == open_right.faces));
+}
+
+BOOST_AUTO_TEST_CASE(a_scan_wound_inward_measures_as_wound_outward_and_says_so) {
+  const Geometry foot = synth::make_foot();
+  const measure::ScanResult right = measure::measure_scan(foot);
+  const measure::ScanResult inward = measure::measure_scan(reversed_faces(foot, 1));
+  BOOST_TEST_REQUIRE(inward.result.measurements.volume_cm3.has_value());
+  BOOST_TEST_REQUIRE(right.result.measurements.volume_cm3.has_value());
+  BOOST_TEST(*inward.result.measurements.volume_cm3 > 0);
+  BOOST_TEST(*inward.result.measurements.volume_cm3 == *right.result.measurements.volume_cm3,
+             boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(inward.result.measurements.ball_girth_mm == right.result.measurements.ball_girth_mm,
+             boost::test_tools::tolerance(1e-9));
+  bool warned = false;
+  for (const auto& w : inward.result.warnings) warned = warned || w.find("wound inward") != std::string::npos;
+  BOOST_TEST(warned);
+  for (const auto& w : right.result.warnings) BOOST_TEST(w.find("wound") == std::string::npos, w);
+}

@@ -259,6 +259,24 @@ BOOST_AUTO_TEST_CASE(grading_up_and_back_returns_the_original) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_last_wound_inward_is_prepared_as_wound_outward) {
+  // A last exported with inward normals read as inside out: every clearance had the wrong sign (a fitting last came
+  // out "tight" with ~4000 mmHg). Re-wound, it prepares to the same mesh and measurements, with a warning.
+  const last::Last right = last::prepare_last(us9_right_last());
+  for (const std::size_t every : {1u, 2u}) {
+    BOOST_TEST_CONTEXT("every " << every << " faces reversed") {
+      Geometry g = us9_right_last();
+      for (std::size_t f = 0; f < g.faces.size(); f += every) std::swap(g.faces[f][1], g.faces[f][2]);
+      const last::Last l = last::prepare_last(g);
+      BOOST_TEST((l.mesh.faces == right.mesh.faces));
+      check_same(l.measurements, right.measurements, 1e-9, 1e-9);
+      bool warned = false;
+      for (const auto& w : l.warnings) warned = warned || w.find("wound") != std::string::npos;
+      BOOST_TEST(warned);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(not_a_last_is_refused) {
   try {
     last::prepare_last(synth::make_uv_sphere(60));

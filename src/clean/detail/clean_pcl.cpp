@@ -52,7 +52,9 @@ Result clean_scan(const Geometry& scan, const Options& o) {
   Result r;
   if (scan.is_mesh()) {
     r.geometry = scan;
-    r.steps.push_back("mesh: kept as scanned");
+    const std::string wound = orient_outward(r.geometry);
+    r.steps.push_back(wound.empty() ? "mesh: kept as scanned" : "mesh: kept as scanned; " + wound);
+    if (!wound.empty()) r.warnings.push_back("the scan's " + wound + " (check the exporter's normals)");
     return r;
   }
   fitcheck::detail::quiet_pcl();

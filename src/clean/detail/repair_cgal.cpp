@@ -10,6 +10,8 @@
 
 #include <array>
 #include <iterator>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "clean/clean.hpp"
@@ -114,6 +116,71 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
     r.notes.push_back(std::to_string(welded) + " duplicated vertices welded back");
   g = std::move(out);
   return r;
+}
+
+std::string orient_outward(Geometry& g) {
+  if (!g.is_mesh()) return "";
+  std::string done;
+  if (!analyze_topology(g).oriented) {
+    std::vector<K::Point_3> points;
+    points.reserve(g.vertices.size());
+    for (const auto& v : g.vertices) points.emplace_back(v.x(), v.y(), v.z());
+    std::vector<std::array<std::size_t, 3>> polygons;
+    polygons.reserve(g.faces.size());
+    for (const auto& f : g.faces)
+      polygons.push_back({static_cast<std::size_t>(f[0]), static_cast<std::size_t>(f[1]), static_cast<std::size_t>(f[2])});
+    try {
+      PMP::orient_polygon_soup(points, polygons);
+    } catch (const std::exception& e) {
+      throw Error(ErrorCode::invalid_input, "clean", std::string("mesh faces cannot be oriented: ") + e.what());
+    }
+    // The copies of non-manifold vertices come after the originals: map them back to the original at that position,
+    // so the vertex list stays the input's.
+    std::vector<int> back(points.size());
+    for (std::size_t i = 0; i < g.vertices.size(); ++i) back[i] = static_cast<int>(i);
+    if (points.size() > g.vertices.size()) {
+      std::map<std::array<double, 3>, int> at;
+      for (std::size_t i = 0; i < g.vertices.size(); ++i)
+        at.emplace(std::array<double, 3>{g.vertices[i].x(), g.vertices[i].y(), g.vertices[i].z()}, static_cast<int>(i));
+      for (std::size_t i = g.vertices.size(); i < points.size(); ++i) {
+        const auto it = at.find({points[i].x(), points[i].y(), points[i].z()});
+        if (it == at.end()) throw Error(ErrorCode::internal, "clean", "orienting the faces moved a vertex");
+        back[i] = it->second;
+      }
+    }
+    if (polygons.size() != g.faces.size()) throw Error(ErrorCode::internal, "clean", "orienting the faces lost faces");
+    std::size_t flipped = 0;
+    for (std::size_t f = 0; f < polygons.size(); ++f) {
+      const Eigen::Vector3i t(back[polygons[f][0]], back[polygons[f][1]], back[polygons[f][2]]);
+      // Same corners, other cyclic order: the face was reversed.
+      const Eigen::Vector3i o = g.faces[f];
+      auto rotation_of = [&](const Eigen::Vector3i& a) {
+        return t == a || t == Eigen::Vector3i(a[1], a[2], a[0]) || t == Eigen::Vector3i(a[2], a[0], a[1]);
+      };
+      if (rotation_of(o)) continue;
+      // Reversed: written as the input face with its last two corners swapped (the first corner stays first).
+      const Eigen::Vector3i r(o[0], o[2], o[1]);
+      if (!rotation_of(r)) throw Error(ErrorCode::internal, "clean", "orienting the faces changed a face's corners");
+      g.faces[f] = r;
+      ++flipped;
+    }
+    if (flipped > 0)
+      done = "faces wound inconsistently: " + std::to_string(flipped) + " of " + std::to_string(g.faces.size()) +
+             " re-wound to match their neighbours";
+  }
+  // Volume about the centroid: for a mesh open at a cut (a scan's flat ankle top) the missing cap then changes the
+  // sum little, whatever the file's origin.
+  Eigen::Vector3d c = Eigen::Vector3d::Zero();
+  for (const auto& v : g.vertices) c += v;
+  c /= static_cast<double>(g.vertices.size());
+  double v6 = 0;
+  for (const auto& f : g.faces) v6 += (g.vertices[f[0]] - c).dot((g.vertices[f[1]] - c).cross(g.vertices[f[2]] - c));
+  if (v6 < 0) {
+    for (auto& f : g.faces) std::swap(f[1], f[2]);
+    done += std::string(done.empty() ? "" : "; ") + "faces wound inward (normals pointing into the volume): all " +
+            std::to_string(g.faces.size()) + " reversed";
+  }
+  return done;
 }
 
 bool self_intersects(const Geometry& g) {
