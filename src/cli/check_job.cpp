@@ -189,6 +189,17 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
   if (rec) {
     if (rec->no_change_needed) {
       s.push_back(rec->recommendations.front().advice);
+    } else if (rec->judged_on_fit) {
+      s.push_back("The nerve risk is " + rec->baseline.risk + ", but the shoe does not fit: " + rec->fit_problem + ".");
+      if (!rec->recommendations.empty()) {
+        const auto& t = rec->recommendations.front();
+        s.push_back("Best change for the fit: " + t.advice + " Predicted toe allowance " +
+                    fmt_fixed(t.before.toe_allowance_mm) + " -> " + fmt_fixed(t.after.toe_allowance_mm) +
+                    " mm; nerve peak " + fmt_fixed(t.before.peak_mmhg) + " -> " + fmt_fixed(t.after.peak_mmhg) +
+                    " mmHg, risk " + t.before.risk + " -> " + t.after.risk + ".");
+      }
+      for (const auto& n : rec->notes)
+        if (n.rfind("no accepted change", 0) == 0) s.push_back("No" + n.substr(2) + ".");
     } else if (rec->recommendations.empty()) {
       s.push_back("No simulated change (" + std::to_string(rec->candidates) + " tried) lowered the nerve risk within the fit "
                   "limits; see the rejected list.");
@@ -465,6 +476,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
     }
     j["recommendations"] = ra;
     j["no_change_needed"] = rec->no_change_needed;
+    j["judged_on_fit"] = rec->judged_on_fit;
     nlohmann::ordered_json rj = nlohmann::ordered_json::array();
     for (const auto& x : rec->rejected) rj.push_back({{"change", x.change}, {"reason", x.reason}});
     j["rejected"] = rj;

@@ -298,7 +298,16 @@ Result recommend(const Input& in, const Options& opt) {
     r.args = check_args(in.scan_path, in.base);
     return r;
   };
-  if (hotspots::risk_rank(B.risk) <= acceptable) {
+  // The fit constraints (toe allowance, heel hold) hold now: then acceptable nerves mean no change. When they do not
+  // (a last far too long for the foot has no nerve risk either), the changes are simulated for the fit instead.
+  const bool fit_ok = toe_ok(B.toe_allowance_mm, opt) && B.heel_rating != "loose";
+  const bool nerves_ok = hotspots::risk_rank(B.risk) <= acceptable;
+  const bool for_fit = nerves_ok && !fit_ok;
+  res.judged_on_fit = for_fit;
+  if (!toe_ok(B.toe_allowance_mm, opt)) res.fit_problem = toe_words(B.toe_allowance_mm, opt);
+  if (B.heel_rating == "loose")
+    res.fit_problem += std::string(res.fit_problem.empty() ? "" : "; ") + "the heel is loose (no heel hold)";
+  if (nerves_ok && fit_ok) {
     res.no_change_needed = true;
     std::string advice = "No change needed for the nerves: the nerve risk stays " + B.risk + " during the " +
                          fmt_fixed(in.base.run_minutes, 0) + "-minute run (highest skin pressure over a nerve " +
@@ -393,8 +402,13 @@ Result recommend(const Input& in, const Options& opt) {
     for (double ds : {0.5, 1.0, -0.5, -1.0})
       shoe_cand(ds, 0, "size", "Go " + size_words(ds) + " in the same width (" + fmt_fixed(std::abs(ds) * 8.47) + " mm " +
                                    (ds > 0 ? "longer" : "shorter") + ", girth graded with it).");
-  if (opt.size && opt.width)
+  if (opt.size && opt.width) {
     shoe_cand(0.5, 1, "size+width", "Half a size up and one width wider.");
+    // A shoe too long for a foot of ordinary girth: shorter, with the girth a smaller size would lose given back.
+    if (B.toe_allowance_mm > opt.max_toe_allowance_mm)
+      for (double ds : {-0.5, -1.0})
+        shoe_cand(ds, 1, "size+width", "Go " + size_words(ds) + " and one width wider (shorter, with about the same girth).");
+  }
   // Every catalog last as it is, and -- when its length puts the toe allowance more than half a size off the middle of
   // the range -- also in the half size (up to one size either way) that brings it closest to the middle: a catalog
   // ranks lasts and sizes. The length after grading is predicted by the size rule (src/size, G1); the simulation
@@ -605,12 +619,19 @@ Result recommend(const Input& in, const Options& opt) {
       if (why.empty() && rk > (B.region_risk.count(rg) ? B.region_risk.at(rg) : 0))
         why = "a new or worse hotspot at the " + rg + " (risk " + hotspots::risk_name(rk) + ")";
     const int wa = hotspots::risk_rank(A.risk), wb = hotspots::risk_rank(B.risk);
-    const bool better = wa < wb || A.risk_sum < B.risk_sum ||
-                        (B.peak_mmhg - A.peak_mmhg >= std::max(opt.min_drop_mmhg, opt.min_drop_fraction * B.peak_mmhg));
+    // For the fit: the toe allowance at least 1 mm closer to its range (or into it), or a loose heel held again.
+    const bool fits_better = toe_distance(A.toe_allowance_mm, opt) < toe_distance(B.toe_allowance_mm, opt) - 1.0 ||
+                             (B.heel_rating == "loose" && A.heel_rating != "loose");
+    // With the nerves already acceptable only the fit counts (a lower peak on calm nerves is no reason to change).
+    const bool better = for_fit ? fits_better
+                                : wa < wb || A.risk_sum < B.risk_sum ||
+                                      (B.peak_mmhg - A.peak_mmhg >= std::max(opt.min_drop_mmhg, opt.min_drop_fraction * B.peak_mmhg));
     if (why.empty() && A.peak_mmhg > B.peak_mmhg + opt.min_drop_mmhg)
       why = "raises the highest pressure over a nerve (" + fmt_fixed(B.peak_mmhg) + " -> " + fmt_fixed(A.peak_mmhg) + " mmHg)";
     if (why.empty() && !better)
-      why = "does not lower the nerve risk (" + A.risk + ", peak " + fmt_fixed(A.peak_mmhg) + " mmHg over a nerve)";
+      why = for_fit ? "does not bring the fit closer (" + toe_words(A.toe_allowance_mm, opt) + ", heel " +
+                          (A.heel_rating.empty() ? "not rated" : A.heel_rating) + ")"
+                    : "does not lower the nerve risk (" + A.risk + ", peak " + fmt_fixed(A.peak_mmhg) + " mmHg over a nerve)";
     if (!why.empty()) {
       res.rejected.push_back({c.change, why});
       continue;
@@ -626,6 +647,27 @@ Result recommend(const Input& in, const Options& opt) {
     ok.push_back(std::move(rec));
   }
   rank(ok, !in.focus_nerves.empty());
+  if (for_fit) {
+    // The fit first (toe allowance distance from its range in 1 mm steps, then heel hold); the nerve order breaks ties.
+    std::stable_sort(ok.begin(), ok.end(), [&](const Recommendation& a, const Recommendation& b) {
+      const double da = std::floor(toe_distance(a.after.toe_allowance_mm, opt)),
+                   db = std::floor(toe_distance(b.after.toe_allowance_mm, opt));
+      if (da != db) return da < db;
+      return (a.after.heel_rating == "loose") < (b.after.heel_rating == "loose");
+    });
+    res.notes.push_back("the nerve risk is already " + B.risk + " (highest skin pressure over a nerve " +
+                        fmt_fixed(B.peak_mmhg) + " mmHg; model estimate), but the shoe does not fit: " + res.fit_problem +
+                        ". The changes were judged on the fit, none allowed to raise the nerve risk.");
+    if (!toe_ok(B.toe_allowance_mm, opt)) {
+      const double want = base.foot_length_mm + 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
+      bool reaches = false;
+      for (const auto& r : ok) reaches = reaches || toe_ok(r.after.toe_allowance_mm, opt);
+      if (!reaches)
+        res.notes.push_back("no accepted change brings the toe allowance into range (see `rejected`): a last about " +
+                            fmt_fixed(want, 0) + " mm long (stick length) would fit this " +
+                            fmt_fixed(base.foot_length_mm) + " mm foot");
+    }
+  }
   for (std::size_t i = 0; i < ok.size() && i < opt.max_recommendations; ++i) {
     ok[i].rank = static_cast<int>(i) + 1;
     res.recommendations.push_back(std::move(ok[i]));
@@ -638,7 +680,8 @@ Result recommend(const Input& in, const Options& opt) {
     }
   if (res.recommendations.empty())
     res.notes.push_back("none of the " + std::to_string(res.candidates) +
-                        " simulated changes lowered the nerve risk without breaking a fit constraint; see `rejected`");
+                        (for_fit ? " simulated changes brought the fit closer without raising the nerve risk; see `rejected`"
+                                 : " simulated changes lowered the nerve risk without breaking a fit constraint; see `rejected`"));
   return res;
 }
 

@@ -8,7 +8,8 @@
 //               forefoot; at the runner's present pull (the baseline's lace tension in N, written into the args).
 //   tension     the same pattern at 75 % and 50 % of the present pull.
 //   size        half and full sizes up and down (the last graded about its heel, src/last grade_last; G1, G2).
-//   width       one and two width letters up and down (G2), and half a size up with one width up.
+//   width       one and two width letters up and down (G2), and half a size up with one width up; when the toe
+//               allowance is above its range, also half and one size down with one width up (shorter, girth kept).
 //   last        every last of a catalog folder as it comes and, when its length puts the toe allowance more than
 //               half a size off the middle of the range, also in the half size (within one size) nearest that middle.
 //               A catalog with more of these than Options::catalog_shortlist is screened first (catalog_screen: the
@@ -29,8 +30,12 @@
 // higher than before (no new hotspot elsewhere). Ranked by worst risk after, nerve peak after (0.5 mmHg apart), sum
 // of risk ranks after (ascending), then the simpler change first (lacing < tension < sock < width < size < last).
 // A baseline whose worst nerve risk is at most `acceptable_risk` ("low": nothing above the 30 mmHg warning line over a
-// nerve) gets one recommendation, "none": no change needed for the nerves (its advice names any warning-level
-// pressure away from the mapped nerves). Lacing and tension changes reuse the placement: heel hold is not re-checked
+// nerve) and that keeps the fit constraints (toe allowance in range, heel not loose) gets one recommendation, "none":
+// no change needed (its advice names any warning-level pressure away from the mapped nerves). One with acceptable
+// nerves that breaks a fit constraint (e.g. a last far too long) is judged on the fit instead: a change is accepted
+// only when it brings the toe allowance at least 1 mm closer to its range (or into it) or holds a loose heel, under
+// the same no-worse rules (nerve risks, nerve peak, no new hotspot); ranked by the toe allowance's distance from its range (1 mm steps), heel hold,
+// then as below; a note says so, and names the last length that would fit when no change reaches the range. Lacing and tension changes reuse the placement: heel hold is not re-checked
 // for them (a note says so).
 //
 // All pressures are model estimates (see src/pressure, src/check): the ranking is relative; the absolute values carry
@@ -159,6 +164,10 @@ struct Rejected {
 struct Result {
   Outcome baseline;
   bool no_change_needed = false;
+  /// The nerves were already acceptable but a fit constraint was broken (toe allowance, heel hold): the changes were
+  /// judged on the fit (see the header comment) and `notes` say so.
+  bool judged_on_fit = false;
+  std::string fit_problem;  ///< with judged_on_fit: what does not fit ("toe allowance 41.9 mm outside 8-17 mm ...")
   std::vector<Recommendation> recommendations;  ///< ranked; {"none"} when no change is needed
   std::vector<Rejected> rejected;               ///< candidates that did not help or broke a constraint, with why
   int candidates = 0;                           ///< checks simulated
