@@ -170,7 +170,8 @@ Topology analyze_topology(const Geometry& mesh) {
   t.edge_manifold = t.non_manifold_edges == 0;
   t.vertex_manifold = t.non_manifold_vertices == 0;
   t.oriented = oriented && t.edge_manifold;
-  t.closed = !mesh.faces.empty() && t.boundary_edges == 0 && t.edge_manifold;
+  // Faces with a repeated corner have no edges: a mesh of only those encloses nothing.
+  t.closed = mesh.faces.size() > t.degenerate_faces && t.boundary_edges == 0 && t.edge_manifold;
   return t;
 }
 

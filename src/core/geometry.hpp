@@ -54,7 +54,7 @@ const char* spread_name(Spread s) noexcept;
 
 /// Edge-based topology of a triangle mesh.
 struct Topology {
-  bool closed = false;                    ///< no boundary edges and edge-manifold
+  bool closed = false;                    ///< no boundary edges, edge-manifold, and a face with three corners
   bool edge_manifold = false;             ///< every edge has one or two faces
   bool vertex_manifold = false;           ///< every vertex's faces form one fan
   bool oriented = false;                  ///< each interior edge is used once in each direction

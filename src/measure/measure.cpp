@@ -223,6 +223,10 @@ Result measure_foot(const Geometry& g, const Options& opt) {
       if (t.edge_manifold && low > 0.6 * box.max.z()) {
         m.volume_cm3 = volume_below(g, std::min(cut, low)) / 1000.0;
         r.warnings.push_back("open top capped at z = " + std::to_string(static_cast<int>(low)) + " mm for the volume");
+      } else if (!t.edge_manifold) {
+        r.warnings.push_back("the mesh has " + std::to_string(t.non_manifold_edges) +
+                             " edge(s) shared by three or more faces; volume not computed (inside and outside are "
+                             "not defined there)");
       } else {
         r.warnings.push_back("the mesh has " + std::to_string(t.holes) +
                              " hole(s) below its top; volume not computed until it is repaired");

@@ -64,6 +64,15 @@ BOOST_AUTO_TEST_CASE(flipped_face_is_not_oriented) {
   BOOST_TEST(analyze_topology(g).closed);
 }
 
+BOOST_AUTO_TEST_CASE(only_degenerate_faces_are_not_closed) {
+  // Faces like "0 0 0" have no edges, so no border either: they must not read as a closed surface.
+  Geometry g = synth::make_box({1, 1, 1});
+  for (auto& f : g.faces) f = Eigen::Vector3i(f[0], f[0], f[0]);
+  const Topology t = analyze_topology(g);
+  BOOST_TEST(t.degenerate_faces == g.faces.size());
+  BOOST_TEST(!t.closed);
+}
+
 BOOST_AUTO_TEST_CASE(weld_merges_stl_style_corners) {
   const Geometry box = synth::make_box({4, 5, 6});
   Geometry soup;

@@ -8,6 +8,7 @@
 #include <CGAL/Polygon_mesh_processing/triangulate_hole.h>
 #include <CGAL/Surface_mesh.h>
 
+#include <algorithm>
 #include <array>
 #include <iterator>
 #include <map>
@@ -52,6 +53,11 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
   }
   std::vector<Mesh::Halfedge_index> borders;
   PMP::extract_boundary_cycles(mesh, std::back_inserter(borders));
+  // Counted by kind, so a mesh with thousands of small holes gets four notes, not thousands.
+  struct Tally {
+    std::size_t n = 0, edges = 0, largest = 0;
+    void add(std::size_t e) { ++n, edges += e, largest = std::max(largest, e); }
+  } open_left, capped, faired, unfaired;
   for (const auto h : borders) {
     // Skip holes whose border is longer than max_hole_edges: that is an open scan, not a hole.
     std::size_t edges = 0;
@@ -60,7 +66,7 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
       ++edges;
     }
     if (edges > o.max_hole_edges) {
-      r.notes.push_back("left open: a border of " + std::to_string(edges) + " edges");
+      open_left.add(edges);
       continue;
     }
     // A planar border (a scan cut flat at the ankle, or the leg cut) gets a flat cap; any other hole a refined,
@@ -80,7 +86,7 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
     bool ok = true;
     if (off_plane <= o.planar_tolerance_mm) {
       PMP::triangulate_hole(mesh, h, std::back_inserter(new_faces));  // CGAL 5.5 (Debian 12) positional form
-      r.notes.push_back("planar border of " + std::to_string(edges) + " edges capped flat");
+      capped.add(edges);
     } else {
       try {
         ok = std::get<0>(PMP::triangulate_refine_and_fair_hole(mesh, h, std::back_inserter(new_faces),
@@ -88,11 +94,21 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
       } catch (const std::exception&) {
         ok = false;
       }
-      if (!ok) r.notes.push_back("hole of " + std::to_string(edges) + " edges filled without fairing");
+      (ok ? faired : unfaired).add(edges);
     }
     ++r.holes_filled;
     r.faces_added += new_faces.size();
   }
+  auto note = [&](const Tally& t, const std::string& one, const std::string& many) {
+    if (t.n == 1) r.notes.push_back(one + " of " + std::to_string(t.edges) + " edges " + many);
+    else if (t.n > 1)
+      r.notes.push_back(std::to_string(t.n) + " " + one + "s (" + std::to_string(t.edges) + " edges, the largest " +
+                        std::to_string(t.largest) + ") " + many);
+  };
+  note(capped, "planar border", "capped flat");
+  note(faired, "hole", "filled with a refined, faired patch");
+  note(unfaired, "hole", "filled without fairing");
+  note(open_left, "border", "left open (longer than " + std::to_string(o.max_hole_edges) + " edges: an open scan, not a hole)");
   Geometry out;
   std::vector<int> index(mesh.number_of_vertices() + mesh.number_of_removed_vertices(), -1);
   for (auto v : mesh.vertices()) {

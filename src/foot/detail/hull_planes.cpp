@@ -6,7 +6,9 @@
 #include <open3d/geometry/PointCloud.h>
 #include <open3d/geometry/TriangleMesh.h>
 
+#include <cctype>
 #include <cmath>
+#include <string>
 
 #include "core/error.hpp"
 
@@ -19,7 +21,12 @@ std::vector<Plane> hull_planes(const std::vector<Eigen::Vector3d>& points) {
   try {
     hull = std::get<0>(cloud.ComputeConvexHull(false));
   } catch (const std::exception& e) {
-    throw Error(ErrorCode::invalid_input, "foot", std::string("convex hull failed (degenerate shape?): ") + e.what());
+    // qhull's message runs to a dozen lines of its options; its first line says what was wrong.
+    std::string why = e.what();
+    why = why.substr(0, why.find('\n'));
+    while (!why.empty() && std::isspace(static_cast<unsigned char>(why.back()))) why.pop_back();
+    throw Error(ErrorCode::invalid_input, "foot",
+                "the shape has no volume to stand on (flat or thin after cleaning: not a foot or a last); qhull: " + why);
   }
   Eigen::Vector3d centre = Eigen::Vector3d::Zero();
   for (const auto& v : hull->vertices_) centre += v;
