@@ -2,6 +2,8 @@
 // headers in point lists are skipped. Files are written by our writers where we have one and by hand otherwise.
 #include <boost/test/unit_test.hpp>
 
+#include <array>
+
 #include "load/load.hpp"
 #include "save/save.hpp"
 #include "synth/synth.hpp"
@@ -20,6 +22,31 @@ void expect_same_box(const Geometry& got, const Geometry& want, double tol_mm) {
     BOOST_TEST(std::abs(a.min[k] - b.min[k]) <= tol_mm);
     BOOST_TEST(std::abs(a.max[k] - b.max[k]) <= tol_mm);
   }
+}
+
+// The error load_geometry() throws for `p` (code and message), or internal/"no error" when it loads.
+std::pair<ErrorCode, std::string> load_error(const std::filesystem::path& p) {
+  try {
+    load::load_geometry(p);
+  } catch (const Error& e) {
+    return {e.code(), e.what()};
+  }
+  return {ErrorCode::internal, "no error"};
+}
+
+std::string base64(const std::string& bin) {
+  static const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string enc;
+  for (std::size_t i = 0; i < bin.size(); i += 3) {
+    const unsigned n = (static_cast<unsigned char>(bin[i]) << 16) |
+                       (i + 1 < bin.size() ? static_cast<unsigned char>(bin[i + 1]) << 8 : 0) |
+                       (i + 2 < bin.size() ? static_cast<unsigned char>(bin[i + 2]) : 0);
+    enc += b64[(n >> 18) & 63];
+    enc += b64[(n >> 12) & 63];
+    enc += i + 1 < bin.size() ? b64[(n >> 6) & 63] : '=';
+    enc += i + 2 < bin.size() ? b64[n & 63] : '=';
+  }
+  return enc;
 }
 
 }  // namespace
@@ -176,15 +203,7 @@ BOOST_AUTO_TEST_CASE(broken_glb_and_gltf_are_io_errors) {
   save::write_geometry(d / "f.glb", sample_foot());
   const std::string bytes = read_text(d / "f.glb");
   write_text(d / "cut.glb", bytes.substr(0, bytes.size() / 2));
-  auto code_and_message = [](const std::filesystem::path& p) {
-    try {
-      load::load_geometry(p);
-    } catch (const Error& e) {
-      return std::make_pair(e.code(), std::string(e.what()));
-    }
-    return std::make_pair(ErrorCode::internal, std::string("no error"));
-  };
-  const auto cut = code_and_message(d / "cut.glb");
+  const auto cut = load_error(d / "cut.glb");
   BOOST_TEST(cut.first == ErrorCode::io);
   BOOST_TEST(cut.second.find("truncated GLB") != std::string::npos, cut.second);
   // An accessor that claims more vertices than its buffer holds.
@@ -193,9 +212,50 @@ BOOST_AUTO_TEST_CASE(broken_glb_and_gltf_are_io_errors) {
              R"("buffers":[{"byteLength":12,"uri":"data:application/octet-stream;base64,AAAAAAAAAAAAAAAA"}],)"
              R"("bufferViews":[{"buffer":0,"byteLength":12}],)"
              R"("accessors":[{"bufferView":0,"componentType":5126,"count":500,"type":"VEC3"}]})");
-  const auto lie = code_and_message(d / "lie.gltf");
+  const auto lie = load_error(d / "lie.gltf");
   BOOST_TEST(lie.first == ErrorCode::io);
   BOOST_TEST(lie.second.find("reads past the end") != std::string::npos, lie.second);
+}
+
+BOOST_AUTO_TEST_CASE(gltf_negative_or_huge_integers_are_io_errors_naming_the_field) {
+  // nlohmann turns -12 into a huge size_t: a negative accessor byteOffset then wrapped back to a valid start (read
+  // silently), a negative view byteOffset read before the buffer (heap overflow), a negative count asked for an
+  // impossible allocation.
+  TempDir d;
+  std::string bin;
+  for (float f : {1.f, 2.f, 3.f, 4.f, 5.f, 6.f}) bin.append(reinterpret_cast<const char*>(&f), 4);
+  auto gltf = [&](const std::string& view, const std::string& accessor, const std::string& more_accessors = "",
+                  const std::string& primitive = R"("mode":0)") {
+    return R"({"asset":{"version":"2.0"},"meshes":[{"primitives":[{"attributes":{"POSITION":0},)" + primitive +
+           R"(}]}],"buffers":[{"byteLength":24,"uri":"data:application/octet-stream;base64,)" + base64(bin) +
+           R"("}],"bufferViews":[{"buffer":0,)" + view + R"(}],"accessors":[{"bufferView":0,"componentType":5126,)" +
+           R"("type":"VEC3",)" + accessor + "}" + more_accessors + "]}";
+  };
+  const std::vector<std::array<std::string, 3>> cases = {
+      {R"("byteOffset":12,"byteLength":12)", R"("byteOffset":-12,"count":2)", "accessor 0 byteOffset is -12"},
+      {R"("byteOffset":-100,"byteLength":24)", R"("count":2)", "buffer view 0 byteOffset is -100"},
+      {R"("byteLength":-1)", R"("count":2)", "buffer view 0 byteLength is -1"},
+      {R"("byteLength":24,"byteStride":-4)", R"("count":2)", "buffer view 0 byteStride is -4"},
+      {R"("byteLength":24)", R"("count":-1)", "accessor 0 count is -1"},
+      {R"("byteLength":24)", R"("count":2.5)", "accessor 0 count is 2.5"},
+      {R"("byteLength":24)", R"("count":18446744073709551615)", "accessor 0 count is 18446744073709551615"},
+      {R"("byteLength":24)", R"("count":2,"componentType":-5126)", "accessor 0 componentType is -5126"},
+  };
+  for (const auto& [view, accessor, want] : cases) {
+    write_text(d / "bad.gltf", gltf(view, accessor));
+    const auto [code, message] = load_error(d / "bad.gltf");
+    BOOST_TEST_INFO(view << " / " << accessor);
+    BOOST_TEST(code == ErrorCode::io);
+    BOOST_TEST(message.find(want) != std::string::npos, message);
+  }
+  // Indices stored as floats would be truncated into some other vertex; the spec allows unsigned integers only.
+  write_text(d / "fidx.gltf", gltf(R"("byteLength":24)", R"("count":2)",
+                                   R"(,{"bufferView":0,"componentType":5126,"count":3,"type":"SCALAR"})",
+                                   R"("indices":1)"));
+  const auto fidx = load_error(d / "fidx.gltf");
+  BOOST_TEST(fidx.first == ErrorCode::io);
+  BOOST_TEST(fidx.second.find("componentType 5126; indices must be unsigned integers") != std::string::npos,
+             fidx.second);
 }
 
 BOOST_AUTO_TEST_CASE(gltf_with_embedded_buffer) {
@@ -213,17 +273,7 @@ BOOST_AUTO_TEST_CASE(gltf_with_embedded_buffer) {
       std::uint16_t i = static_cast<std::uint16_t>(f[k]);
       bin.append(reinterpret_cast<const char*>(&i), 2);
     }
-  static const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string enc;
-  for (std::size_t i = 0; i < bin.size(); i += 3) {
-    const unsigned n = (static_cast<unsigned char>(bin[i]) << 16) |
-                       (i + 1 < bin.size() ? static_cast<unsigned char>(bin[i + 1]) << 8 : 0) |
-                       (i + 2 < bin.size() ? static_cast<unsigned char>(bin[i + 2]) : 0);
-    enc += b64[(n >> 18) & 63];
-    enc += b64[(n >> 12) & 63];
-    enc += i + 1 < bin.size() ? b64[(n >> 6) & 63] : '=';
-    enc += i + 2 < bin.size() ? b64[n & 63] : '=';
-  }
+  const std::string enc = base64(bin);
   std::ostringstream j;
   j << R"({"asset":{"version":"2.0"},"scene":0,"scenes":[{"nodes":[0]}],"nodes":[{"mesh":0}],)"
     << R"("meshes":[{"primitives":[{"attributes":{"POSITION":0},"indices":1}]}],)"
