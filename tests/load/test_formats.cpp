@@ -258,6 +258,19 @@ BOOST_AUTO_TEST_CASE(gltf_negative_or_huge_integers_are_io_errors_naming_the_fie
              fidx.second);
 }
 
+BOOST_AUTO_TEST_CASE(gltf_buffer_uri_naming_a_directory_is_an_io_error) {
+  // A directory opens as a stream and failed only on reading, with a library exception (exit 5, "unexpected").
+  TempDir d;
+  std::filesystem::create_directory(d / "sub");
+  write_text(d / "dir.gltf",
+             R"({"asset":{"version":"2.0"},"meshes":[{"primitives":[{"attributes":{"POSITION":0},"mode":0}]}],)"
+             R"("buffers":[{"byteLength":24,"uri":"sub"}],"bufferViews":[{"buffer":0,"byteLength":24}],)"
+             R"("accessors":[{"bufferView":0,"componentType":5126,"count":2,"type":"VEC3"}]})");
+  const auto [code, message] = load_error(d / "dir.gltf");
+  BOOST_TEST(code == ErrorCode::io);
+  BOOST_TEST(message.find("buffer file 'sub' is a directory") != std::string::npos, message);
+}
+
 BOOST_AUTO_TEST_CASE(gltf_with_embedded_buffer) {
   // Minimal glTF: one triangle soup of the box corners via a data: URI (base64), written by hand.
   TempDir d;

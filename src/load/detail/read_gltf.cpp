@@ -134,7 +134,12 @@ Doc parse(const std::filesystem::path& p) {
       if (uri.rfind("data:", 0) == 0 && comma != std::string::npos) {
         data = base64_decode(p, uri.substr(comma + 1));
       } else {
+        // A directory opens as a stream and fails only on reading, with a library exception: check first.
         const auto file = p.parent_path() / uri;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec))
+          fail_io(p, "buffer file '" + uri + "' " +
+                         (std::filesystem::is_directory(file, ec) ? "is a directory" : "does not exist or is not a regular file"));
         std::ifstream bin(file, std::ios::binary);
         if (!bin) fail_io(p, "buffer file '" + uri + "' cannot be opened");
         data.assign(std::istreambuf_iterator<char>(bin), std::istreambuf_iterator<char>());
