@@ -2,7 +2,9 @@
 // headers in point lists are skipped. Files are written by our writers where we have one and by hand otherwise.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "load/load.hpp"
 #include "save/save.hpp"
@@ -84,6 +86,67 @@ BOOST_AUTO_TEST_CASE(ply_binary_points_with_fields) {
   const auto r = load::load_geometry(d / "c.ply");
   BOOST_TEST(!r.geometry.is_mesh());
   BOOST_TEST(r.geometry.vertices.size() == cloud.vertices.size());
+}
+
+BOOST_AUTO_TEST_CASE(ply_face_lists_are_checked_before_open3d) {
+  // Open3D trusts face lists: a list of 0 indices crashed its ear clipping (every face 0: segfault), a polygon with
+  // a bad index read vertices out of bounds, lines (2 indices) and single points were counted as faces.
+  TempDir d;
+  write_ascii_ply(d / "m.ply", sample_foot().vertices, sample_foot().faces);
+  const std::string text = read_text(d / "m.ply");
+  const std::size_t last_face = text.rfind('\n', text.size() - 2) + 1;
+  const std::size_t nf = sample_foot().faces.size(), nv = sample_foot().vertices.size();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"0", "face " + std::to_string(nf - 1) + " has 0 vertex indices; a face needs at least 3"},
+      {"1 5", "face " + std::to_string(nf - 1) + " has 1 vertex indices"},
+      {"2 5 6", "face " + std::to_string(nf - 1) + " has 2 vertex indices"},
+      {"4 1 2 3 " + std::to_string(nv + 7),
+       "face " + std::to_string(nf - 1) + " refers to vertex " + std::to_string(nv + 7) + ", but the file has only"},
+  };
+  for (const auto& [face, want] : cases) {
+    write_text(d / "bad.ply", text.substr(0, last_face) + face + "\n");
+    const auto [code, message] = load_error(d / "bad.ply");
+    BOOST_TEST_INFO("last face '" << face << "'");
+    BOOST_TEST(code == ErrorCode::io);
+    BOOST_TEST(message.find(want) != std::string::npos, message);
+  }
+
+  // Binary: a list length that disagrees with the data runs the faces past the end of the file.
+  save::write_geometry(d / "b.ply", sample_foot());
+  std::string bytes = read_text(d / "b.ply");
+  bytes[bytes.size() - 13] = static_cast<char>(255);  // the last face's count byte: 255 indices, 3 stored
+  write_text(d / "b255.ply", bytes);
+  const auto [code, message] = load_error(d / "b255.ply");
+  BOOST_TEST(code == ErrorCode::io);
+  BOOST_TEST(message.find("binary PLY data ends inside face " + std::to_string(nf - 1) +
+                          ": the list lengths in the data do not match the file size") != std::string::npos,
+             message);
+}
+
+BOOST_AUTO_TEST_CASE(ply_binary_big_endian_mesh) {
+  // The face-list walk decodes counts and indices in the file's byte order.
+  TempDir d;
+  const Geometry& foot = sample_foot();
+  std::ostringstream s;
+  s << "ply\nformat binary_big_endian 1.0\nelement vertex " << foot.vertices.size()
+    << "\nproperty float x\nproperty float y\nproperty float z\nelement face " << foot.faces.size()
+    << "\nproperty list ushort int vertex_indices\nend_header\n";
+  auto put = [&](auto value) {
+    char b[sizeof value];
+    std::memcpy(b, &value, sizeof value);
+    std::reverse(b, b + sizeof value);
+    s.write(b, sizeof value);
+  };
+  for (const auto& v : foot.vertices)
+    for (int k = 0; k < 3; ++k) put(static_cast<float>(v[k]));
+  for (const auto& f : foot.faces) {
+    put(std::uint16_t{3});
+    for (int k = 0; k < 3; ++k) put(std::int32_t{f[k]});
+  }
+  write_text(d / "be.ply", s.str());
+  const auto r = load::load_geometry(d / "be.ply");
+  BOOST_TEST(r.geometry.faces.size() == foot.faces.size());
+  expect_same_box(r.geometry, foot, 1e-3);
 }
 
 BOOST_AUTO_TEST_CASE(stl_binary_and_ascii_are_welded) {
