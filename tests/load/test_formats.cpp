@@ -123,6 +123,24 @@ BOOST_AUTO_TEST_CASE(ply_face_lists_are_checked_before_open3d) {
              message);
 }
 
+BOOST_AUTO_TEST_CASE(ply_ascii_inf_is_invalid_input_like_nan) {
+  // rply refuses inf (and a float beyond FLT_MAX) as a bare parse failure, exit 3 "malformed", but passes nan on to
+  // the NaN check, exit 4: the same unusable coordinate gave two different answers.
+  TempDir d;
+  write_ascii_ply(d / "m.ply", sample_foot().vertices, sample_foot().faces);
+  const std::string text = read_text(d / "m.ply");
+  std::size_t line7 = text.find("end_header\n") + 11;
+  for (int i = 0; i < 7; ++i) line7 = text.find('\n', line7) + 1;
+  const std::size_t x_end = text.find(' ', line7);
+  for (const char* x : {"nan", "inf", "-inf", "1e39"}) {
+    write_text(d / "bad.ply", text.substr(0, line7) + x + text.substr(x_end));
+    const auto [code, message] = load_error(d / "bad.ply");
+    BOOST_TEST_INFO("x = " << x);
+    BOOST_TEST(code == ErrorCode::invalid_input);
+    BOOST_TEST(message.find("vertex 7 has a NaN or infinite coordinate") != std::string::npos, message);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(ply_binary_big_endian_mesh) {
   // The face-list walk decodes counts and indices in the file's byte order.
   TempDir d;

@@ -4,6 +4,7 @@
 // range, crashes its ear clipping.
 #include <algorithm>
 #include <bit>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -140,7 +141,16 @@ class AsciiSource {
     for (std::uint64_t k = 0; k < n; ++k) next(at);
   }
   void skip_bytes(std::uint64_t, At) {}  // never called: ascii elements are walked token by token
-  void coordinate(Scalar t, At at) { skip(t, 1, at); }
+  // rply refuses an infinite or float-overflowing coordinate as a bare parse failure, yet passes NaN to the NaN
+  // check in load.cpp: report both as the unusable coordinates they are (exit 4), as load.cpp words it.
+  void coordinate(Scalar t, At at) {
+    const double v = number(at);
+    if (!ok_) return;  // not a number: rply's parse failure reports it
+    if (!std::isfinite(v) || (t == Scalar::f32 && std::abs(v) > FLT_MAX))
+      throw Error(ErrorCode::invalid_input, "load",
+                  p_.string() + ": vertex " + std::to_string(at.index) + " has a NaN or infinite coordinate" +
+                      (std::isfinite(v) ? " ('" + tok_ + "' overflows a float)" : ""));
+  }
 
  private:
   void next(At at) {
