@@ -235,6 +235,51 @@ BOOST_AUTO_TEST_CASE(pcd_ascii) {
   expect_same_box(r.geometry, sample_foot(), 1e-2);
 }
 
+BOOST_AUTO_TEST_CASE(pcd_double_and_integer_coordinates) {
+  // Converting to PCL's PointXYZ copies only float32 fields: double and integer coordinates were read as zeros
+  // ("all points identical").
+  TempDir d;
+  const auto& v = sample_foot().vertices;
+  auto header = [&](const std::string& size, const std::string& type, const std::string& data) {
+    std::ostringstream s;
+    s << "VERSION 0.7\nFIELDS x y z\nSIZE " << size << "\nTYPE " << type << "\nCOUNT 1 1 1\nWIDTH " << v.size()
+      << "\nHEIGHT 1\nVIEWPOINT 0 0 0 1 0 0 0\nPOINTS " << v.size() << "\nDATA " << data << "\n";
+    return s.str();
+  };
+  std::ostringstream ascii;
+  ascii.precision(12);
+  for (const auto& q : v) ascii << q.x() << ' ' << q.y() << ' ' << q.z() << "\n";
+  write_text(d / "d.pcd", header("8 8 8", "F F F", "ascii") + ascii.str());
+  expect_same_box(load::load_geometry(d / "d.pcd").geometry, sample_foot(), 1e-6);
+  write_text(d / "mixed.pcd", header("8 4 8", "F F F", "ascii") + ascii.str());
+  expect_same_box(load::load_geometry(d / "mixed.pcd").geometry, sample_foot(), 1e-3);
+
+  std::string bin = header("8 8 8", "F F F", "binary");
+  for (const auto& q : v)
+    for (int k = 0; k < 3; ++k) bin.append(reinterpret_cast<const char*>(&q[k]), 8);
+  write_text(d / "db.pcd", bin);
+  expect_same_box(load::load_geometry(d / "db.pcd").geometry, sample_foot(), 1e-9);
+
+  // Integer coordinates (whole millimetres, shifted positive for U) are numbers too.
+  for (const char* t : {"I I I", "U U U"}) {
+    std::ostringstream ints;
+    for (const auto& q : v) ints << std::lround(q.x() + 500) << ' ' << std::lround(q.y() + 500) << ' ' << std::lround(q.z() + 500) << "\n";
+    write_text(d / "i.pcd", header("4 4 4", t, "ascii") + ints.str());
+    BOOST_TEST_INFO("TYPE " << t);
+    const BoundingBox b = bounding_box(load::load_geometry(d / "i.pcd").geometry.vertices), want = bounding_box(v);
+    for (int k = 0; k < 3; ++k) {
+      BOOST_TEST(std::abs(b.min[k] - (want.min[k] + 500)) <= 0.5);
+      BOOST_TEST(std::abs(b.max[k] - (want.max[k] + 500)) <= 0.5);
+    }
+  }
+
+  // A half-float is no type PCL reads: refused, naming the field's TYPE and SIZE.
+  write_text(d / "h.pcd", header("2 2 2", "F F F", "ascii") + ascii.str());
+  const auto [code, message] = load_error(d / "h.pcd");
+  BOOST_TEST(code == ErrorCode::io);
+  BOOST_TEST(message.find("field 'x' has TYPE F SIZE 2, which is not supported") != std::string::npos, message);
+}
+
 BOOST_AUTO_TEST_CASE(xyz_with_comments_header_and_commas) {
   TempDir d;
   std::ostringstream s;
