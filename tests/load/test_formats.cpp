@@ -221,6 +221,25 @@ BOOST_AUTO_TEST_CASE(obj_mesh_quads_and_points) {
   BOOST_TEST(p.geometry.vertices.size() == sample_foot().vertices.size());
 }
 
+BOOST_AUTO_TEST_CASE(obj_face_tokens_follow_the_spec) {
+  // 'v', 'v/vt', 'v//vn' and 'v/vt/vn' are the spec's forms; '1/', '2/x' or '3//' used to be read as 1, 2 and 3.
+  TempDir d;
+  std::ostringstream verts;
+  for (const auto& v : sample_foot().vertices) verts << "v " << v.x() << ' ' << v.y() << ' ' << v.z() << "\n";
+  verts << "vt 0 0\nvn 0 0 1\n";
+  write_text(d / "ok.obj", verts.str() + "f 1 2 3\nf 4/1 5/1 6/1\nf 7//1 8//1 9//1\nf 10/1/1 11/1/1 -1/-1/-1\n");
+  BOOST_TEST(load::load_geometry(d / "ok.obj").geometry.faces.size() == 4u);
+  for (const char* tok : {"1/", "2/x", "3//", "4/1/", "5//x", "6/1/1/1", "/7", "8x", "9/+1"}) {
+    write_text(d / "bad.obj", verts.str() + "f 1 2 3\nf 20 21 " + tok + "\n");
+    const auto [code, message] = load_error(d / "bad.obj");
+    BOOST_TEST_INFO("token " << tok);
+    BOOST_TEST(code == ErrorCode::io);
+    BOOST_TEST(message.find("line " + std::to_string(sample_foot().vertices.size() + 4) + ": bad face index '" + tok +
+                            "'") != std::string::npos,
+               message);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(pcd_ascii) {
   TempDir d;
   std::ostringstream s;
