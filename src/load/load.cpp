@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include "core/error.hpp"
@@ -17,6 +18,11 @@ std::string lower_extension(const std::filesystem::path& p) {
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext;
 }
+
+// No foot scan or last has a coordinate this large in any supported unit (1e7 mm is 10 km; in m, cm or inch it is
+// further still). Such values are corrupt data, and next to them the spread and unit checks lose all precision:
+// one vertex at 1e38 made a foot "all points on one line".
+constexpr double kMaxAbsCoordinate = 1e7;
 
 [[noreturn]] void fail_input(const std::filesystem::path& p, const std::string& what) {
   throw Error(ErrorCode::invalid_input, "load", p.string() + ": " + what);
@@ -65,6 +71,13 @@ Result load_geometry(const std::filesystem::path& path, const Options& options) 
   std::size_t bad = 0;
   if (!all_finite(g.vertices, &bad))
     fail_input(path, "vertex " + std::to_string(bad) + " has a NaN or infinite coordinate");
+  for (std::size_t i = 0; i < g.vertices.size(); ++i)
+    if (g.vertices[i].cwiseAbs().maxCoeff() > kMaxAbsCoordinate) {
+      std::ostringstream v;
+      v << g.vertices[i].x() << ", " << g.vertices[i].y() << ", " << g.vertices[i].z();
+      fail_input(path, "vertex " + std::to_string(i) + " (" + v.str() +
+                           ") has a coordinate beyond +-1e7, which no foot scan or last has in any unit");
+    }
 
   const bool had_faces = g.is_mesh();
   if (r.format.rfind("stl", 0) == 0) r.welded_vertices = weld_identical_vertices(g);

@@ -18,8 +18,9 @@
 // Errors (fitcheck::Error, stage "load"):
 //   io            missing file, a directory, empty file, unsupported extension, malformed or truncated content,
 //                 face indices out of range, a header that promises more data than the file holds
-//   invalid_input file above Options::max_file_mb, NaN/Inf coordinates, fewer than min_points vertices,
-//                 all points identical / collinear / coplanar, a size no unit makes plausible
+//   invalid_input file above Options::max_file_mb, NaN/Inf coordinates, a coordinate beyond +-1e7 (no foot in any
+//                 unit: corrupt data), fewer than min_points vertices, all points identical / collinear / coplanar,
+//                 a size no unit makes plausible
 //   usage         an Options field out of range (validate())
 #pragma once
 

@@ -93,3 +93,29 @@ BOOST_AUTO_TEST_CASE(bad_options_are_usage_errors) {
     BOOST_TEST(std::string(e.what()).find("max_file_mb") != std::string::npos);
   }
 }
+
+BOOST_AUTO_TEST_CASE(coordinates_beyond_1e7_are_refused_by_name) {
+  // One vertex at 1e38 swamped the spread check, which called a foot "all points on one line".
+  TempDir d;
+  std::vector<Eigen::Vector3d> v = sample_foot().vertices;
+  v[17].x() = 1e38;
+  write_xyz(d / "spike.xyz", v);
+  try {
+    load::load_geometry(d / "spike.xyz");
+    BOOST_FAIL("expected an error");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code() == ErrorCode::invalid_input);
+    BOOST_TEST(std::string(e.what()).find("vertex 17 (1e+38, ") != std::string::npos, e.what());
+    BOOST_TEST(std::string(e.what()).find("beyond +-1e7") != std::string::npos, e.what());
+  }
+  // Just inside the bound, a whole object that large is still judged by its size.
+  std::vector<Eigen::Vector3d> large = sample_foot().vertices;
+  for (auto& p : large) p = (p - sample_foot().vertices[0]) * (9e6 / 300);  // the foot is under 300 long
+  write_xyz(d / "large.xyz", large);
+  try {
+    load::load_geometry(d / "large.xyz");
+    BOOST_FAIL("expected an error");
+  } catch (const Error& e) {
+    BOOST_TEST(std::string(e.what()).find("none within the plausible") != std::string::npos, e.what());
+  }
+}

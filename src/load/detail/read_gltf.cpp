@@ -4,6 +4,7 @@
 // index is bounds-checked: the file is untrusted input.
 #include <Eigen/Geometry>
 #include <cctype>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -18,6 +19,35 @@ namespace fitcheck::load::detail {
 namespace {
 
 using json = nlohmann::json;
+
+// Largest value any glTF size or index may take: GLB lengths are 32-bit, so no real file needs more. The bound keeps
+// every offset sum and count * stride product far from wrapping around in std::size_t.
+constexpr std::uint64_t kMaxGltfInt = 0xFFFFFFFFull;
+
+// glTF integers are untrusted: nlohmann converts -100 to a huge size_t and 12.5 to 12, so a negative or fractional
+// offset would wrap past every bounds check. `what` names the field in the message. (12.0 is taken as 12: JSON
+// writers differ on whether integral numbers keep a ".0".)
+std::size_t to_size(const std::filesystem::path& p, const json& v, const std::string& what) {
+  double d = -1;
+  if (v.is_number_unsigned()) d = static_cast<double>(v.get<std::uint64_t>());
+  else if (v.is_number_float() && v.get<double>() == std::floor(v.get<double>())) d = v.get<double>();
+  if (!(d >= 0 && d <= static_cast<double>(kMaxGltfInt)))
+    fail_io(p, what + " is " + v.dump() + "; it must be an integer from 0 to " + std::to_string(kMaxGltfInt));
+  return static_cast<std::size_t>(d);
+}
+
+// Field `key` of object `obj` (named `owner` in messages), or `fallback` when absent.
+std::size_t size_field(const std::filesystem::path& p, const json& obj, const char* key, const std::string& owner,
+                       std::size_t fallback) {
+  if (!obj.contains(key)) return fallback;
+  return to_size(p, obj[key], owner + " " + key);
+}
+
+// A required field: absent is malformed.
+std::size_t size_field(const std::filesystem::path& p, const json& obj, const char* key, const std::string& owner) {
+  if (!obj.contains(key)) fail_io(p, owner + " has no " + key);
+  return to_size(p, obj[key], owner + " " + key);
+}
 
 std::vector<unsigned char> base64_decode(const std::filesystem::path& p, const std::string& s) {
   auto val = [](char c) -> int {
@@ -104,46 +134,68 @@ Doc parse(const std::filesystem::path& p) {
       if (uri.rfind("data:", 0) == 0 && comma != std::string::npos) {
         data = base64_decode(p, uri.substr(comma + 1));
       } else {
+        // A directory opens as a stream and fails only on reading, with a library exception: check first.
         const auto file = p.parent_path() / uri;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec))
+          fail_io(p, "buffer file '" + uri + "' " +
+                         (std::filesystem::is_directory(file, ec) ? "is a directory" : "does not exist or is not a regular file"));
         std::ifstream bin(file, std::ios::binary);
         if (!bin) fail_io(p, "buffer file '" + uri + "' cannot be opened");
         data.assign(std::istreambuf_iterator<char>(bin), std::istreambuf_iterator<char>());
       }
     }
-    if (data.size() < b.value("byteLength", std::size_t{0}))
+    if (data.size() < size_field(p, b, "byteLength", "buffer " + std::to_string(i), 0))
       fail_io(p, "buffer " + std::to_string(i) + " holds fewer bytes than its byteLength");
     d.buffers.push_back(std::move(data));
   }
   return d;
 }
 
-// Reads accessor `a` as `comps` numbers per element (float for positions, integers for indices).
-std::vector<double> read_accessor(const std::filesystem::path& p, const Doc& d, std::size_t a, int comps) {
+// Reads accessor `a` as `comps` numbers per element. Positions may use any component type (KHR_mesh_quantization
+// stores them as integers); indices must be unsigned integers, as the spec says: a float index would be truncated
+// into some other vertex.
+std::vector<double> read_accessor(const std::filesystem::path& p, const Doc& d, std::size_t a, int comps, bool indices) {
   const json& accs = d.j.at("accessors");
   if (a >= accs.size()) fail_io(p, "accessor " + std::to_string(a) + " does not exist");
   const json& acc = accs[a];
-  const std::size_t count = acc.at("count").get<std::size_t>();
-  const int type = acc.at("componentType").get<int>();
-  const int size = type == 5126 || type == 5125 ? 4 : type == 5123 || type == 5122 ? 2 : type == 5121 || type == 5120 ? 1 : 0;
-  if (size == 0) fail_io(p, "accessor " + std::to_string(a) + " has an unsupported component type");
-  std::vector<double> out(count * static_cast<std::size_t>(comps), 0.0);
-  if (!acc.contains("bufferView")) return out;  // all zeros by the spec
-  const std::size_t vi = acc["bufferView"].get<std::size_t>();
+  const std::string name = "accessor " + std::to_string(a);
+  const std::string want_type = comps == 3 ? "VEC3" : "SCALAR";
+  if (acc.value("type", want_type) != want_type)
+    fail_io(p, name + " has type " + acc["type"].dump() + " where " + want_type + " is needed");
+  const std::size_t count = size_field(p, acc, "count", name);
+  const std::size_t type = size_field(p, acc, "componentType", name);
+  const std::size_t size = type == 5126 || type == 5125 ? 4 : type == 5123 || type == 5122 ? 2 : type == 5121 || type == 5120 ? 1 : 0;
+  if (size == 0) fail_io(p, name + " has an unsupported componentType " + std::to_string(type));
+  if (indices && type != 5121 && type != 5123 && type != 5125)
+    fail_io(p, name + " holds indices as componentType " + std::to_string(type) +
+                   "; indices must be unsigned integers (5121, 5123 or 5125)");
+  // Sparse substitutions are not applied, and an accessor without a buffer view is all zeros of any claimed count:
+  // neither would give the scan the file means, so refuse rather than read something else.
+  if (acc.contains("sparse")) fail_io(p, name + " is sparse, which is not supported");
+  if (!acc.contains("bufferView")) fail_io(p, name + " has no bufferView (all-zero accessors are not supported)");
+  const std::size_t vi = size_field(p, acc, "bufferView", name);
   const json& views = d.j.at("bufferViews");
   if (vi >= views.size()) fail_io(p, "buffer view " + std::to_string(vi) + " does not exist");
   const json& view = views[vi];
-  const std::size_t bi = view.at("buffer").get<std::size_t>();
+  const std::string vname = "buffer view " + std::to_string(vi);
+  const std::size_t bi = size_field(p, view, "buffer", vname);
   if (bi >= d.buffers.size()) fail_io(p, "buffer " + std::to_string(bi) + " does not exist");
   const auto& buf = d.buffers[bi];
-  const std::size_t elem = static_cast<std::size_t>(size * comps);
-  const std::size_t stride = view.value("byteStride", elem);
-  const std::size_t start = view.value("byteOffset", std::size_t{0}) + acc.value("byteOffset", std::size_t{0});
-  const std::size_t view_end = view.value("byteOffset", std::size_t{0}) + view.at("byteLength").get<std::size_t>();
-  if (stride < elem || view_end > buf.size() || (count > 0 && start + (count - 1) * stride + elem > view_end))
-    fail_io(p, "accessor " + std::to_string(a) + " reads past the end of its buffer");
+  const std::size_t elem = size * static_cast<std::size_t>(comps);
+  const std::size_t stride = size_field(p, view, "byteStride", vname, elem);
+  if (stride < elem || stride > 252)  // the spec's maximum; it also keeps count * stride far from wrapping
+    fail_io(p, vname + " byteStride " + std::to_string(stride) + " is outside " + std::to_string(elem) + "..252");
+  // Every term is below 2^32 (size_field), so these sums and the product cannot wrap.
+  const std::size_t view_offset = size_field(p, view, "byteOffset", vname, 0);
+  const std::size_t view_end = view_offset + size_field(p, view, "byteLength", vname);
+  const std::size_t start = view_offset + size_field(p, acc, "byteOffset", name, 0);
+  if (view_end > buf.size() || (count > 0 && start + (count - 1) * stride + elem > view_end))
+    fail_io(p, name + " reads past the end of its buffer");
+  std::vector<double> out(count * static_cast<std::size_t>(comps), 0.0);
   for (std::size_t i = 0; i < count; ++i)
     for (int k = 0; k < comps; ++k) {
-      const unsigned char* src = buf.data() + start + i * stride + static_cast<std::size_t>(k * size);
+      const unsigned char* src = buf.data() + start + i * stride + static_cast<std::size_t>(k) * size;
       double v = 0;
       switch (type) {
         case 5126: { float f; std::memcpy(&f, src, 4); v = f; break; }
@@ -186,7 +238,7 @@ Eigen::Matrix4d node_matrix(const json& n) {
 }  // namespace
 
 Raw read_gltf(const std::filesystem::path& p) {
-  const Doc d = parse(p);
+  Doc d;
   Raw raw;
   std::string ext = p.extension().string();
   for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -194,15 +246,16 @@ Raw read_gltf(const std::filesystem::path& p) {
   auto& g = raw.geometry;
   bool had_triangles = false;
   try {
+    d = parse(p);  // inside the try: a wrongly typed JSON value throws nlohmann's exceptions there too
     const json meshes = d.j.value("meshes", json::array());
     const json nodes = d.j.value("nodes", json::array());
     auto add_mesh = [&](std::size_t mi, const Eigen::Matrix4d& m) {
       if (mi >= meshes.size()) fail_io(p, "node refers to mesh " + std::to_string(mi) + ", which does not exist");
       for (const json& prim : meshes[mi].value("primitives", json::array())) {
-        const int mode = prim.value("mode", 4);
+        const std::size_t mode = size_field(p, prim, "mode", "primitive", 4);
         if (mode != 0 && mode != 4) continue;  // lines and strips/fans are not scan surfaces
         if (!prim.contains("attributes") || !prim["attributes"].contains("POSITION")) continue;
-        const auto pos = read_accessor(p, d, prim["attributes"]["POSITION"].get<std::size_t>(), 3);
+        const auto pos = read_accessor(p, d, to_size(p, prim["attributes"]["POSITION"], "POSITION"), 3, false);
         const int base = static_cast<int>(g.vertices.size());
         const std::size_t nv = pos.size() / 3;
         for (std::size_t i = 0; i < nv; ++i)
@@ -211,7 +264,7 @@ Raw read_gltf(const std::filesystem::path& p) {
         had_triangles = true;
         std::vector<double> idx;
         if (prim.contains("indices")) {
-          idx = read_accessor(p, d, prim["indices"].get<std::size_t>(), 1);
+          idx = read_accessor(p, d, to_size(p, prim["indices"], "primitive indices"), 1, true);
         } else {
           for (std::size_t i = 0; i < nv; ++i) idx.push_back(static_cast<double>(i));
         }
@@ -233,14 +286,15 @@ Raw read_gltf(const std::filesystem::path& p) {
       if (ni >= nodes.size()) fail_io(p, "node " + std::to_string(ni) + " does not exist");
       if (depth > 64) fail_io(p, "node hierarchy deeper than 64 (a cycle?)");
       const Eigen::Matrix4d m = parent * node_matrix(nodes[ni]);
-      if (nodes[ni].contains("mesh")) add_mesh(nodes[ni]["mesh"].get<std::size_t>(), m);
-      for (const json& c : nodes[ni].value("children", json::array())) visit(c.get<std::size_t>(), m, depth + 1);
+      const std::string name = "node " + std::to_string(ni);
+      if (nodes[ni].contains("mesh")) add_mesh(size_field(p, nodes[ni], "mesh", name), m);
+      for (const json& c : nodes[ni].value("children", json::array())) visit(to_size(p, c, name + " child"), m, depth + 1);
     };
     const json scenes = d.j.value("scenes", json::array());
     if (!scenes.empty()) {
-      const std::size_t si = d.j.value("scene", std::size_t{0});
+      const std::size_t si = size_field(p, d.j, "scene", "glTF", 0);
       if (si >= scenes.size()) fail_io(p, "default scene " + std::to_string(si) + " does not exist");
-      for (const json& n : scenes[si].value("nodes", json::array())) visit(n.get<std::size_t>(), Eigen::Matrix4d::Identity(), 0);
+      for (const json& n : scenes[si].value("nodes", json::array())) visit(to_size(p, n, "scene node"), Eigen::Matrix4d::Identity(), 0);
     } else {
       for (std::size_t mi = 0; mi < meshes.size(); ++mi) add_mesh(mi, Eigen::Matrix4d::Identity());
     }

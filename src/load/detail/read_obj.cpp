@@ -29,6 +29,26 @@ std::string_view next_token(std::string_view& s) {
 
 std::string where(long long line_no) { return "line " + std::to_string(line_no) + ": "; }
 
+// True when all of `s` is one integer.
+bool whole_int(std::string_view s, long long& v) {
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
+}
+
+// A face token is 'v', 'v/vt', 'v//vn' or 'v/vt/vn' (the OBJ spec's four forms), each index an integer. Anything
+// else ('1/', '2/x', '3//') is a damaged file, not a vertex to guess at. Only v is returned: texture and normal
+// indices are not used.
+bool parse_face_token(std::string_view tok, long long& v) {
+  const auto slash = tok.find('/');
+  if (slash == std::string_view::npos) return whole_int(tok, v);
+  if (!whole_int(tok.substr(0, slash), v)) return false;
+  const std::string_view rest = tok.substr(slash + 1);  // 'vt', '/vn' or 'vt/vn'
+  const auto slash2 = rest.find('/');
+  long long ignored = 0;
+  if (slash2 == std::string_view::npos) return whole_int(rest, ignored);
+  return (slash2 == 0 || whole_int(rest.substr(0, slash2), ignored)) && whole_int(rest.substr(slash2 + 1), ignored);
+}
+
 }  // namespace
 
 Raw read_obj(const std::filesystem::path& p) {
@@ -58,9 +78,7 @@ Raw read_obj(const std::filesystem::path& p) {
       const long long nv = static_cast<long long>(g.vertices.size());
       for (std::string_view tok = next_token(s); !tok.empty(); tok = next_token(s)) {
         long long idx = 0;
-        const auto [ptr, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), idx);
-        if (ec != std::errc() || (ptr != tok.data() + tok.size() && *ptr != '/'))
-          fail_io(p, where(line_no) + "bad face index '" + std::string(tok) + "'");
+        if (!parse_face_token(tok, idx)) fail_io(p, where(line_no) + "bad face index '" + std::string(tok) + "'");
         // 1-based; negative counts back from the last vertex defined so far.
         if (idx == 0 || idx > nv || -idx > nv)
           fail_io(p, where(line_no) + "face index " + std::to_string(idx) + " out of range (only " +

@@ -1,9 +1,8 @@
 // Adapter: PCD files through PCL (ascii, binary and binary_compressed). Only x, y, z are taken.
 #include <pcl/PCLPointCloud2.h>
-#include <pcl/conversions.h>
 #include <pcl/io/pcd_io.h>
-#include <pcl/point_types.h>
 
+#include <cstring>
 #include <exception>
 #include <fstream>
 #include <map>
@@ -60,8 +59,11 @@ void check_pcd_header(const std::filesystem::path& p) {
     const auto size = number(h["SIZE"][i], "SIZE");
     const auto count = h["COUNT"].empty() ? 1 : number(h["COUNT"][i], "COUNT");
     const std::string& type = h["TYPE"][i];
-    if ((size != 1 && size != 2 && size != 4 && size != 8) || (type != "F" && type != "I" && type != "U"))
-      fail_io(p, "PCD header: field '" + h["FIELDS"][i] + "' has an unsupported SIZE/TYPE");
+    const bool ok = type == "F" ? size == 4 || size == 8
+                                : (type == "I" || type == "U") && (size == 1 || size == 2 || size == 4 || size == 8);
+    if (!ok)
+      fail_io(p, "PCD header: field '" + h["FIELDS"][i] + "' has TYPE " + type + " SIZE " + h["SIZE"][i] +
+                     ", which is not supported (F takes SIZE 4 or 8; I and U take 1, 2, 4 or 8)");
     point_bytes += size * count;
   }
   const auto points = number(h["POINTS"][0], "POINTS");
@@ -87,6 +89,42 @@ void check_pcd_header(const std::filesystem::path& p) {
   }
 }
 
+template <class T>
+double as_double(const std::uint8_t* b) {
+  T v;
+  std::memcpy(&v, b, sizeof v);
+  return static_cast<double>(v);
+}
+
+// One stored number of PCL type `datatype` (checked by type_bytes() first).
+double read_number(const std::uint8_t* b, std::uint8_t datatype) {
+  using F = pcl::PCLPointField;
+  switch (datatype) {
+    case F::INT8: return as_double<std::int8_t>(b);
+    case F::UINT8: return as_double<std::uint8_t>(b);
+    case F::INT16: return as_double<std::int16_t>(b);
+    case F::UINT16: return as_double<std::uint16_t>(b);
+    case F::INT32: return as_double<std::int32_t>(b);
+    case F::UINT32: return as_double<std::uint32_t>(b);
+    case F::INT64: return as_double<std::int64_t>(b);
+    case F::UINT64: return as_double<std::uint64_t>(b);
+    case F::FLOAT32: return as_double<float>(b);
+    default: return as_double<double>(b);
+  }
+}
+
+// Bytes of a PCL type a coordinate can have; 0 for any other (bool, or a type PCL may add).
+std::size_t type_bytes(std::uint8_t datatype) {
+  using F = pcl::PCLPointField;
+  switch (datatype) {
+    case F::INT8: case F::UINT8: return 1;
+    case F::INT16: case F::UINT16: return 2;
+    case F::INT32: case F::UINT32: case F::FLOAT32: return 4;
+    case F::INT64: case F::UINT64: case F::FLOAT64: return 8;
+    default: return 0;
+  }
+}
+
 }  // namespace
 
 Raw read_pcd(const std::filesystem::path& p) {
@@ -101,19 +139,33 @@ Raw read_pcd(const std::filesystem::path& p) {
     fail_io(p, std::string("malformed PCD: ") + e.what());
   }
   if (rc < 0) fail_io(p, "malformed or truncated PCD (PCL could not read it)");
-  bool has_xyz[3] = {false, false, false};
-  for (const auto& f : blob.fields) {
-    if (f.name == "x") has_xyz[0] = true;
-    if (f.name == "y") has_xyz[1] = true;
-    if (f.name == "z") has_xyz[2] = true;
+  // x, y and z are read from the blob in their stored type: pcl::fromPCLPointCloud2 into PointXYZ copies a field
+  // only when it is float32, so double and integer coordinates came back as zeros.
+  static const char* kNames[3] = {"x", "y", "z"};
+  const pcl::PCLPointField* xyz[3] = {nullptr, nullptr, nullptr};
+  for (const auto& f : blob.fields)
+    for (int k = 0; k < 3; ++k)
+      if (f.name == kNames[k]) xyz[k] = &f;
+  if (!(xyz[0] && xyz[1] && xyz[2])) fail_io(p, "PCD has no x, y, z fields");
+  for (const auto* f : xyz) {
+    const std::size_t bytes = type_bytes(f->datatype);
+    if (bytes == 0 || f->count == 0 || f->offset + bytes > blob.point_step)
+      fail_io(p, "PCD field '" + f->name + "' has a type or layout a coordinate cannot have");
   }
-  if (!(has_xyz[0] && has_xyz[1] && has_xyz[2])) fail_io(p, "PCD has no x, y, z fields");
-  pcl::PointCloud<pcl::PointXYZ> cloud;
-  pcl::fromPCLPointCloud2(blob, cloud);
+  const std::size_t width = blob.width, height = blob.height;
+  if (blob.is_bigendian || blob.data.size() < static_cast<std::size_t>(blob.row_step) * height ||
+      static_cast<std::size_t>(blob.point_step) * width > blob.row_step)
+    fail_io(p, "malformed PCD (PCL returned data of an unexpected layout)");
   Raw raw;
   raw.format = "pcd";
-  raw.geometry.vertices.reserve(cloud.size());
-  for (const auto& q : cloud.points) raw.geometry.vertices.emplace_back(q.x, q.y, q.z);
+  raw.geometry.vertices.reserve(width * height);
+  for (std::size_t r = 0; r < height; ++r)
+    for (std::size_t c = 0; c < width; ++c) {
+      const std::uint8_t* point = blob.data.data() + r * blob.row_step + c * blob.point_step;
+      raw.geometry.vertices.emplace_back(read_number(point + xyz[0]->offset, xyz[0]->datatype),
+                                         read_number(point + xyz[1]->offset, xyz[1]->datatype),
+                                         read_number(point + xyz[2]->offset, xyz[2]->datatype));
+    }
   return raw;
 }
 
