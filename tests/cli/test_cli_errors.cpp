@@ -279,4 +279,46 @@ BOOST_AUTO_TEST_CASE(json_error_object) {
   BOOST_TEST(r.out.find("\"code\": \"io\"") != std::string::npos);
 }
 
+// Values the option parser refuses are usage errors like any other (issue: they printed CLI11's own text and no JSON):
+// exit 2, the usual prefix naming the option, and with --json the error object, whether --json comes before or after
+// the subcommand.
+BOOST_AUTO_TEST_CASE(option_value_errors_are_reported_like_other_usage_errors) {
+  TempDir d;
+  const std::string pair = quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/last-fit.stl");
+  const std::string manifest = quote(d / "manifest.csv");  // never read: the options are refused first
+  struct Case {
+    std::string args, option;
+  };
+  for (const auto& c : {Case{"--json check " + pair + " --run-minutes -1", "--run-minutes"},
+                        Case{"check " + pair + " --run-minutes -1 --json", "--run-minutes"},
+                        Case{"check --json " + pair + " --catalog-shortlist -1", "--catalog-shortlist"},
+                        Case{"--json batch " + manifest + " --jobs 0", "--jobs"},
+                        Case{"batch " + manifest + " --jobs 0 --json", "--jobs"}}) {
+    const CliRun r = run_cli(c.args);
+    BOOST_TEST_INFO("fitcheck " << c.args << "\nstderr: " << r.err << "\nstdout: " << r.out);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.rfind("fitcheck: error [usage]: ", 0) == 0);
+    BOOST_TEST(r.err.find(c.option) != std::string::npos, "names the option");
+    BOOST_TEST(r.out.find("\"code\": \"usage\"") != std::string::npos);
+    BOOST_TEST(r.out.find("\"exit_code\": 2") != std::string::npos);
+    BOOST_TEST(r.out.find(c.option) != std::string::npos);
+  }
+  // Without --json stdout stays empty; --json=false is not a request for JSON.
+  for (const std::string& args : {"check " + pair + " --run-minutes -1", "check " + pair + " --run-minutes -1 --json=false"}) {
+    const CliRun r = run_cli(args);
+    BOOST_TEST_INFO("fitcheck " << args << "\nstderr: " << r.err);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.rfind("fitcheck: error [usage]: ", 0) == 0);
+    BOOST_TEST(r.out.empty());
+  }
+  // Help is not an error.
+  for (const char* args : {"--help", "check --help", "--json batch --help"}) {
+    const CliRun r = run_cli(args);
+    BOOST_TEST_INFO("fitcheck " << args);
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.out.find("Usage:") != std::string::npos);
+    BOOST_TEST(r.err.empty());
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
