@@ -2,6 +2,9 @@
 // on stderr naming the file and the problem, no crash, and never "nan" in any output.
 #include <boost/test/unit_test.hpp>
 #include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include "test_util.hpp"
 
@@ -318,6 +321,73 @@ BOOST_AUTO_TEST_CASE(option_value_errors_are_reported_like_other_usage_errors) {
     BOOST_TEST(r.exit_code == 0);
     BOOST_TEST(r.out.find("Usage:") != std::string::npos);
     BOOST_TEST(r.err.empty());
+  }
+}
+
+// Every numeric option of every subcommand, as its --help lists them, refuses "nan" (issue: --lace-tension-n nan ran
+// with comfort lacing, batch passed nan on to every row: CLI::Range lets NaN through, every comparison with it is
+// false). The inputs are real, so an option that let nan through would run and exit 0.
+BOOST_AUTO_TEST_CASE(every_numeric_option_refuses_nan) {
+  TempDir d;
+  write_text(d / "manifest.csv", "scan,last\nmissing.ply," + (source_dir() / "lasts/last-fit.stl").string() + "\n");
+  const std::string scan = quote(source_dir() / "scans/foot-right.ply"), last = quote(source_dir() / "lasts/last-fit.stl");
+  const std::map<std::string, std::string> inputs = {{"info", scan},
+                                                      {"measure", scan},
+                                                      {"last", last},
+                                                      {"place", scan + " " + last},
+                                                      {"check", scan + " " + last},
+                                                      {"demo", ""},
+                                                      {"batch", quote(d / "manifest.csv") + " -o " + quote(d / "out")}};
+  std::set<std::string> seen;
+  for (const auto& [sub, args] : inputs) {
+    const CliRun help = run_cli(sub + " --help");
+    BOOST_REQUIRE(help.exit_code == 0);
+    std::istringstream lines(help.out);
+    for (std::string line; std::getline(lines, line);) {
+      // "  --run-minutes FLOAT:..." or "  -o,--out TEXT=..."
+      std::istringstream words(line);
+      std::string names, type;
+      words >> names >> type;
+      const auto dashes = names.find("--");
+      if (dashes == std::string::npos) continue;
+      const std::string option = names.substr(dashes);
+      type = type.substr(0, type.find_first_of(":="));
+      if (type != "FLOAT" && type != "INT" && type != "UINT") continue;
+      seen.insert(sub + " " + option);
+      // The check itself kept short in case the value is taken.
+      const std::string fast = sub == "check" && option != "--run-minutes" ? " --no-recommend --run-minutes 10" : "";
+      const std::string cmd = sub + " " + args + fast + " " + option + " nan";
+      const CliRun r = run_cli(cmd);
+      BOOST_TEST_INFO("fitcheck " << cmd << "\nstderr: " << r.err);
+      BOOST_TEST(r.exit_code == 2);
+      BOOST_TEST(r.err.find(option + ": nan is not a " + (type == "FLOAT" ? "number" : "whole number")) !=
+                 std::string::npos);
+    }
+  }
+  BOOST_TEST(!std::filesystem::exists(d / "out"), "no batch row ran");
+  // The help listing was read: the options of the issue are among those tried.
+  for (const char* o : {"check --lace-tension-n", "check --width-step", "check --catalog-shortlist", "info --max-file-mb",
+                        "batch --run-minutes", "batch --row-timeout-s", "batch --jobs"})
+    BOOST_TEST(seen.count(o) == 1, o);
+  BOOST_TEST(seen.size() >= 17u);
+}
+
+// A whole-number option given a fraction says so, not "not in range" (issue: --width-step 1.5).
+BOOST_AUTO_TEST_CASE(whole_number_options_name_the_fraction) {
+  const std::string pair = quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/last-fit.stl");
+  struct Case {
+    std::string args, message;
+  };
+  for (const auto& c : {Case{"check " + pair + " --width-step 1.5", "--width-step: 1.5 is not a whole number"},
+                        Case{"check " + pair + " --catalog-shortlist 2.5", "--catalog-shortlist: 2.5 is not a whole number"},
+                        Case{"batch manifest.csv --jobs 1.5", "--jobs: 1.5 is not a whole number"},
+                        // Out of range is still called so, with the range.
+                        Case{"check " + pair + " --width-step 5", "--width-step: 5 is outside [-4, 4]"},
+                        Case{"check " + pair + " --run-minutes inf", "--run-minutes: inf is outside [0, 1440]"}}) {
+    const CliRun r = run_cli(c.args);
+    BOOST_TEST_INFO("fitcheck " << c.args << "\nstderr: " << r.err);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find(c.message) != std::string::npos);
   }
 }
 
