@@ -245,7 +245,9 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
   sub->add_option("--symptoms", a.symptoms,
                   "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no");
-  sub->add_option("--report", a.report, "Write report.html, report.json, summary.txt and the pressure meshes (PLY, VTP + .pvd, GLB) here");
+  sub->add_option("--report", a.report,
+                  "Write report.html, report.json, summary.txt and the pressure meshes (PLY, VTP + .pvd, GLB) here")
+      ->check(folder_path());
   sub->add_option("--scan-units", a.scan_units, "Unit of the scan: m, cm, mm or inch");
   sub->add_option("--last-units", a.last_units, "Unit of the last: m, cm, mm or inch");
   sub->add_option("--side", a.side, "Side of the foot: left, right or auto");

@@ -739,6 +739,7 @@ void add_batch_command(CLI::App& app, std::function<int()>& run, const OutputFla
                                               "processes; CSV and JSON summaries; shardable across a cluster");
   sub->add_option("manifest", a->manifest, "CSV manifest: scan,last[,sock] per row (header optional, # comments)")->required();
   sub->add_option("-o,--out", a->out, "Output folder (summary files and rows/ with each row's JSON and stderr)")
+      ->check(folder_path())
       ->capture_default_str();
   sub->add_option("--jobs", a->jobs, "Checks run at once (child processes)")
       ->check(whole_number_in(1, 64))

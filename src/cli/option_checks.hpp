@@ -1,7 +1,7 @@
-// Value checks for the numeric options, used instead of CLI::Range. Range lets "nan" through (every comparison with
-// NaN is false), so an option the code reads as `x >= 0` was silently ignored; and it calls "1.5" for a whole-number
-// option "not in range" when the fraction is the problem. Both read the text as CLI11 converts it afterwards (the
-// whole text, strtod / strtoll base 0), so the value checked is the value stored.
+// Value checks for options. The numeric ones are used instead of CLI::Range: Range lets "nan" through (every
+// comparison with NaN is false), so an option the code reads as `x >= 0` was silently ignored; and it calls "1.5" for
+// a whole-number option "not in range" when the fraction is the problem. Both read the text as CLI11 converts it
+// afterwards (the whole text, strtod / strtoll base 0), so the value checked is the value stored.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -49,6 +49,14 @@ inline CLI::Validator whole_number_in(long long lo, long long hi) {
         return {};
       },
       "INT in " + range);
+}
+
+/// A non-empty folder path: '' reached the file system as the current folder (batch -o '' wrote its rows there), or
+/// was taken as "none" (check --report '' wrote no report), neither of which the user asked for.
+inline CLI::Validator folder_path() {
+  return CLI::Validator(
+      [](std::string& text) { return text.empty() ? std::string("must not be empty (. is the current folder)") : ""; },
+      "FOLDER");
 }
 
 }  // namespace fitcheck::cli

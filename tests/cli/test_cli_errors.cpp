@@ -391,4 +391,29 @@ BOOST_AUTO_TEST_CASE(whole_number_options_name_the_fraction) {
   }
 }
 
+// An empty output folder is refused (issue: batch -o '' wrote its rows and summary into the current folder, demo --out
+// '' its cases, and check --report '' wrote no report). Run in an empty working folder that must stay empty.
+BOOST_AUTO_TEST_CASE(empty_output_folders_are_refused) {
+  TempDir d;
+  write_text(d / "manifest.csv", "scan,last\nmissing.ply," + (source_dir() / "lasts/last-fit.stl").string() + "\n");
+  std::filesystem::create_directory(d / "cwd");
+  const std::string pair = quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/last-fit.stl");
+  struct Case {
+    std::string args, message;
+  };
+  for (const auto& c : {Case{"batch " + quote(d / "manifest.csv") + " -o ''", "--out: must not be empty"},
+                        Case{"demo --samples " + quote(source_dir()) + " --out ''", "--out: must not be empty"},
+                        Case{"check " + pair + " --no-recommend --run-minutes 10 --report ''", "--report: must not be empty"}}) {
+    TempDir io;
+    const std::string cmd = "cd " + quote(d / "cwd") + " && '" + FITCHECK_CLI + "' " + c.args + " > " + quote(io / "out") +
+                            " 2> " + quote(io / "err") + " < /dev/null";
+    const int status = std::system(cmd.c_str());
+    const std::string err = read_text(io / "err");
+    BOOST_TEST_INFO("fitcheck " << c.args << "\nstderr: " << err);
+    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 2));
+    BOOST_TEST(err.find(c.message) != std::string::npos);
+    BOOST_TEST(std::filesystem::is_empty(d / "cwd"), "nothing written in the working folder");
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
