@@ -219,11 +219,14 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("--sock-thickness-scale", a.sock_thickness_scale, "Factor on the sock's thickness [0.1, 1]")
       ->check(number_in(0.1, 1.0));
   sub->add_option("--run-minutes", a.run_minutes, "Run length, min")->check(number_in(0.0, 1440.0));
-  sub->add_option("--lacing", a.lacing, "criss-cross, window:3-4, parallel, skip-lowest:2, heel-lock");
-  sub->add_option("--lace-tension-n", a.lace_tension_n,
-                  "Lace tension pulled at the top, N (default: comfort lacing, solved so the laces alone give 15 mmHg at rest)")
-      ->check(number_in(0.0, 200.0));
-  sub->add_flag("--no-laces", a.no_laces, "A shoe without laces");
+  CLI::Option* lacing =
+      sub->add_option("--lacing", a.lacing, "criss-cross, window:3-4, parallel, skip-lowest:2, heel-lock");
+  CLI::Option* tension = sub->add_option("--lace-tension-n", a.lace_tension_n,
+                                         "Lace tension pulled at the top, N (default: comfort lacing, solved so the "
+                                         "laces alone give 15 mmHg at rest)")
+                             ->check(number_in(0.0, 200.0));
+  // A lacing or a pull for a shoe without laces contradicts it: refused rather than dropped unsaid.
+  sub->add_flag("--no-laces", a.no_laces, "A shoe without laces")->excludes(lacing)->excludes(tension);
   sub->add_option("--size-step", a.size_step, "Grade the last by this many US sizes about its heel (multiple of 0.5)")
       ->check(number_in(-3.0, 3.0));
   sub->add_option("--width-step", a.width_step, "Grade the last by this many width letters")

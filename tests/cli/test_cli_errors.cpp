@@ -416,4 +416,23 @@ BOOST_AUTO_TEST_CASE(empty_output_folders_are_refused) {
   }
 }
 
+// --no-laces with a lacing pattern or a lace pull is a contradiction, refused naming both options (issue: the lacing
+// options were dropped without a word). --no-laces alone still runs, without a lacing section.
+BOOST_AUTO_TEST_CASE(no_laces_with_a_lacing_option_is_refused) {
+  const std::string check = "check " + quote(source_dir() / "scans/foot-right.ply") + " " +
+                            quote(source_dir() / "lasts/last-fit.stl") + " --no-recommend --run-minutes 10 --json";
+  for (const std::string option : {"--lace-tension-n", "--lacing"}) {
+    const std::string args = check + " --no-laces " + option + (option == "--lacing" ? " heel-lock" : " 50");
+    const CliRun r = run_cli(args);
+    BOOST_TEST_INFO("fitcheck " << args << "\nstderr: " << r.err);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("--no-laces") != std::string::npos);
+    BOOST_TEST(r.err.find(option + " ") != std::string::npos);
+  }
+  const CliRun r = run_cli(check + " --no-laces");
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.out.find("\"lacing\"") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
