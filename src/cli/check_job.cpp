@@ -236,11 +236,14 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
                   "Simulate in full only this many catalog candidates (a catalog last, or one in the half size that "
                   "fits), those whose forefoot girths squeeze the swollen foot least (a screen); 0 simulates every one")
       ->check(whole_number_in(0, 10000));
+  // An existing empty file is taken as an empty cache, as SQLite does, not refused: SQLite creates a new cache file
+  // empty and writes its header only later, so a batch row or kiosk call starting meanwhile sees an empty file. A
+  // non-empty file that is not a cache is refused (src/catalog).
   sub->add_option("--last-cache", a.last_cache,
-                  "SQLite file that keeps prepared lasts (created if missing), keyed by file content, load options "
-                  "and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on every call "
-                  "(other builds' entries are deleted " + std::to_string(catalog::Options{}.keep_other_builds_days) +
-                  " days after they were stored)");
+                  "SQLite file that keeps prepared lasts (created if missing or empty), keyed by file content, load "
+                  "options and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on "
+                  "every call (other builds' entries are deleted " +
+                  std::to_string(catalog::Options{}.keep_other_builds_days) + " days after they were stored)");
   sub->add_option("--changes", a.changes,
                   "Built-in changes to try: all (default), or a comma list of lacing, tension, size, width, sock "
                   "(catalog lasts come with --catalog); e.g. size,width for a kiosk's size and width ranking")
