@@ -50,8 +50,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -307,7 +309,8 @@ std::string row_name(std::size_t k) {
 
 std::string number_text(double v) {
   std::ostringstream s;
-  s << v;
+  // 15 digits: what the user typed passes to the rows unchanged (the stream's default 6 made 12.3456789 12.3457).
+  s << std::setprecision(std::numeric_limits<double>::digits10) << v;
   return s.str();
 }
 
