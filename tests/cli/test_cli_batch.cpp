@@ -292,7 +292,8 @@ BOOST_AUTO_TEST_CASE(options_for_the_rows_are_checked_before_any_row_runs) {
     const CliRun r = run_cli(std::string("batch ") + bad + " -o " + quote(d / "out") + " " + quote(manifest));
     BOOST_TEST_INFO(bad << ": " << r.err);
     BOOST_TEST(r.exit_code == 2);
-    BOOST_TEST(r.err.find(std::string(bad).substr(0, std::string(bad).find(' '))) != std::string::npos, "names the option");
+    BOOST_TEST(r.err.find(std::string(bad).substr(0, std::string(bad).find(' '))) != std::string::npos,
+               "names the option");
   }
   BOOST_TEST(!std::filesystem::exists(d / "out"), "no row ran");
 }
@@ -301,12 +302,13 @@ BOOST_AUTO_TEST_CASE(options_for_the_rows_are_checked_before_any_row_runs) {
 BOOST_AUTO_TEST_CASE(options_reach_the_rows_unrounded) {
   TempDir d;
   const auto manifest = missing_rows_manifest(d, 1);
-  const CliRun r = run_cli("batch --run-minutes 12.3456789 --max-file-mb 123.456789 -o " + quote(d / "out") + " " +
-                           quote(manifest));
+  const CliRun r =
+      run_cli("batch --run-minutes 12.3456789 --max-file-mb 123.456789 -o " + quote(d / "out") + " " + quote(manifest));
   BOOST_TEST_INFO(r.err);
   BOOST_REQUIRE_EQUAL(r.exit_code, 0);
   const json s = read_json(d / "out/summary.json");
-  BOOST_TEST(s["check_options"] == json({"--run-minutes", "12.3456789", "--max-file-mb", "123.456789"}), s["check_options"]);
+  BOOST_TEST(s["check_options"] == json({"--run-minutes", "12.3456789", "--max-file-mb", "123.456789"}),
+             s["check_options"]);
 }
 
 BOOST_AUTO_TEST_CASE(manifest_without_usable_rows_exits_4) {

@@ -72,6 +72,11 @@ std::vector<char> binary_stl(std::uint32_t triangles, std::size_t keep_bytes = S
   return b;
 }
 
+/// The bundled right foot and the last that fits it, quoted for the shell.
+std::string sample_pair() {
+  return quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/last-fit.stl");
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(exit_3_unreadable)
@@ -287,7 +292,7 @@ BOOST_AUTO_TEST_CASE(json_error_object) {
 // the subcommand.
 BOOST_AUTO_TEST_CASE(option_value_errors_are_reported_like_other_usage_errors) {
   TempDir d;
-  const std::string pair = quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/last-fit.stl");
+  const std::string pair = sample_pair();
   const std::string manifest = quote(d / "manifest.csv");  // never read: the options are refused first
   struct Case {
     std::string args, option;
@@ -307,7 +312,8 @@ BOOST_AUTO_TEST_CASE(option_value_errors_are_reported_like_other_usage_errors) {
     BOOST_TEST(r.out.find(c.option) != std::string::npos);
   }
   // Without --json stdout stays empty; --json=false is not a request for JSON.
-  for (const std::string& args : {"check " + pair + " --run-minutes -1", "check " + pair + " --run-minutes -1 --json=false"}) {
+  for (const std::string& args :
+       {"check " + pair + " --run-minutes -1", "check " + pair + " --run-minutes -1 --json=false"}) {
     const CliRun r = run_cli(args);
     BOOST_TEST_INFO("fitcheck " << args << "\nstderr: " << r.err);
     BOOST_TEST(r.exit_code == 2);
@@ -330,14 +336,15 @@ BOOST_AUTO_TEST_CASE(option_value_errors_are_reported_like_other_usage_errors) {
 BOOST_AUTO_TEST_CASE(every_numeric_option_refuses_nan) {
   TempDir d;
   write_text(d / "manifest.csv", "scan,last\nmissing.ply," + (source_dir() / "lasts/last-fit.stl").string() + "\n");
-  const std::string scan = quote(source_dir() / "scans/foot-right.ply"), last = quote(source_dir() / "lasts/last-fit.stl");
+  const std::string scan = quote(source_dir() / "scans/foot-right.ply"),
+                    last = quote(source_dir() / "lasts/last-fit.stl");
   const std::map<std::string, std::string> inputs = {{"info", scan},
-                                                      {"measure", scan},
-                                                      {"last", last},
-                                                      {"place", scan + " " + last},
-                                                      {"check", scan + " " + last},
-                                                      {"demo", ""},
-                                                      {"batch", quote(d / "manifest.csv") + " -o " + quote(d / "out")}};
+                                                     {"measure", scan},
+                                                     {"last", last},
+                                                     {"place", scan + " " + last},
+                                                     {"check", scan + " " + last},
+                                                     {"demo", ""},
+                                                     {"batch", quote(d / "manifest.csv") + " -o " + quote(d / "out")}};
   std::set<std::string> seen;
   for (const auto& [sub, args] : inputs) {
     const CliRun help = run_cli(sub + " --help");
@@ -366,24 +373,25 @@ BOOST_AUTO_TEST_CASE(every_numeric_option_refuses_nan) {
   }
   BOOST_TEST(!std::filesystem::exists(d / "out"), "no batch row ran");
   // The help listing was read: the options of the issue are among those tried.
-  for (const char* o : {"check --lace-tension-n", "check --width-step", "check --catalog-shortlist", "info --max-file-mb",
-                        "batch --run-minutes", "batch --row-timeout-s", "batch --jobs"})
+  for (const char* o : {"check --lace-tension-n", "check --width-step", "check --catalog-shortlist",
+                        "info --max-file-mb", "batch --run-minutes", "batch --row-timeout-s", "batch --jobs"})
     BOOST_TEST(seen.count(o) == 1, o);
   BOOST_TEST(seen.size() >= 17u);
 }
 
 // A whole-number option given a fraction says so, not "not in range" (issue: --width-step 1.5).
 BOOST_AUTO_TEST_CASE(whole_number_options_name_the_fraction) {
-  const std::string pair = quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/last-fit.stl");
+  const std::string pair = sample_pair();
   struct Case {
     std::string args, message;
   };
-  for (const auto& c : {Case{"check " + pair + " --width-step 1.5", "--width-step: 1.5 is not a whole number"},
-                        Case{"check " + pair + " --catalog-shortlist 2.5", "--catalog-shortlist: 2.5 is not a whole number"},
-                        Case{"batch manifest.csv --jobs 1.5", "--jobs: 1.5 is not a whole number"},
-                        // Out of range is still called so, with the range.
-                        Case{"check " + pair + " --width-step 5", "--width-step: 5 is outside [-4, 4]"},
-                        Case{"check " + pair + " --run-minutes inf", "--run-minutes: inf is outside [0, 1440]"}}) {
+  for (const auto& c :
+       {Case{"check " + pair + " --width-step 1.5", "--width-step: 1.5 is not a whole number"},
+        Case{"check " + pair + " --catalog-shortlist 2.5", "--catalog-shortlist: 2.5 is not a whole number"},
+        Case{"batch manifest.csv --jobs 1.5", "--jobs: 1.5 is not a whole number"},
+        // Out of range is still called so, with the range.
+        Case{"check " + pair + " --width-step 5", "--width-step: 5 is outside [-4, 4]"},
+        Case{"check " + pair + " --run-minutes inf", "--run-minutes: inf is outside [0, 1440]"}}) {
     const CliRun r = run_cli(c.args);
     BOOST_TEST_INFO("fitcheck " << c.args << "\nstderr: " << r.err);
     BOOST_TEST(r.exit_code == 2);
@@ -397,16 +405,17 @@ BOOST_AUTO_TEST_CASE(empty_output_folders_are_refused) {
   TempDir d;
   write_text(d / "manifest.csv", "scan,last\nmissing.ply," + (source_dir() / "lasts/last-fit.stl").string() + "\n");
   std::filesystem::create_directory(d / "cwd");
-  const std::string pair = quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/last-fit.stl");
+  const std::string pair = sample_pair();
   struct Case {
     std::string args, message;
   };
-  for (const auto& c : {Case{"batch " + quote(d / "manifest.csv") + " -o ''", "--out: must not be empty"},
-                        Case{"demo --samples " + quote(source_dir()) + " --out ''", "--out: must not be empty"},
-                        Case{"check " + pair + " --no-recommend --run-minutes 10 --report ''", "--report: must not be empty"}}) {
+  for (const auto& c :
+       {Case{"batch " + quote(d / "manifest.csv") + " -o ''", "--out: must not be empty"},
+        Case{"demo --samples " + quote(source_dir()) + " --out ''", "--out: must not be empty"},
+        Case{"check " + pair + " --no-recommend --run-minutes 10 --report ''", "--report: must not be empty"}}) {
     TempDir io;
-    const std::string cmd = "cd " + quote(d / "cwd") + " && '" + FITCHECK_CLI + "' " + c.args + " > " + quote(io / "out") +
-                            " 2> " + quote(io / "err") + " < /dev/null";
+    const std::string cmd = "cd " + quote(d / "cwd") + " && '" + FITCHECK_CLI + "' " + c.args + " > " +
+                            quote(io / "out") + " 2> " + quote(io / "err") + " < /dev/null";
     const int status = std::system(cmd.c_str());
     const std::string err = read_text(io / "err");
     BOOST_TEST_INFO("fitcheck " << c.args << "\nstderr: " << err);
@@ -419,8 +428,7 @@ BOOST_AUTO_TEST_CASE(empty_output_folders_are_refused) {
 // --no-laces with a lacing pattern or a lace pull is a contradiction, refused naming both options (issue: the lacing
 // options were dropped without a word). --no-laces alone still runs, without a lacing section.
 BOOST_AUTO_TEST_CASE(no_laces_with_a_lacing_option_is_refused) {
-  const std::string check = "check " + quote(source_dir() / "scans/foot-right.ply") + " " +
-                            quote(source_dir() / "lasts/last-fit.stl") + " --no-recommend --run-minutes 10 --json";
+  const std::string check = "check " + sample_pair() + " --no-recommend --run-minutes 10 --json";
   for (const std::string option : {"--lace-tension-n", "--lacing"}) {
     const std::string args = check + " --no-laces " + option + (option == "--lacing" ? " heel-lock" : " 50");
     const CliRun r = run_cli(args);
