@@ -10,6 +10,7 @@
 
 #include "catalog/catalog.hpp"
 #include "check/check.hpp"
+#include "cli/option_checks.hpp"
 #include "contact/contact.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
@@ -225,28 +226,35 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("last", a.target, "Last (any mesh/point format) or a sock spec (.json) for a sock alone")->required();
   sub->add_option("--sock", a.sock, "Sock worn in the shoe: JSON spec or relaxed-sock mesh");
   sub->add_option("--sock-tension-scale", a.sock_tension_scale, "Factor on the sock's fabric tension per unit strain (0, 1]")
-      ->check(CLI::Range(0.01, 1.0));
+      ->check(number_in(0.01, 1.0));
   sub->add_option("--sock-thickness-scale", a.sock_thickness_scale, "Factor on the sock's thickness [0.1, 1]")
-      ->check(CLI::Range(0.1, 1.0));
-  sub->add_option("--run-minutes", a.run_minutes, "Run length, min")->check(CLI::Range(0.0, 1440.0));
-  sub->add_option("--lacing", a.lacing, "criss-cross, window:3-4, parallel, skip-lowest:2, heel-lock");
-  sub->add_option("--lace-tension-n", a.lace_tension_n,
-                  "Lace tension pulled at the top, N (default: comfort lacing, solved so the laces alone give 15 mmHg at rest)")
-      ->check(CLI::Range(0.0, 200.0));
-  sub->add_flag("--no-laces", a.no_laces, "A shoe without laces");
+      ->check(number_in(0.1, 1.0));
+  sub->add_option("--run-minutes", a.run_minutes, "Run length, min")->check(number_in(0.0, 1440.0));
+  CLI::Option* lacing =
+      sub->add_option("--lacing", a.lacing, "criss-cross, window:3-4, parallel, skip-lowest:2, heel-lock");
+  CLI::Option* tension = sub->add_option("--lace-tension-n", a.lace_tension_n,
+                                         "Lace tension pulled at the top, N (default: comfort lacing, solved so the "
+                                         "laces alone give 15 mmHg at rest)")
+                             ->check(number_in(0.0, 200.0));
+  // A lacing or a pull for a shoe without laces contradicts it: refused rather than dropped unsaid.
+  sub->add_flag("--no-laces", a.no_laces, "A shoe without laces")->excludes(lacing)->excludes(tension);
   sub->add_option("--size-step", a.size_step, "Grade the last by this many US sizes about its heel (multiple of 0.5)")
-      ->check(CLI::Range(-3.0, 3.0));
-  sub->add_option("--width-step", a.width_step, "Grade the last by this many width letters")->check(CLI::Range(-4, 4));
+      ->check(number_in(-3.0, 3.0));
+  sub->add_option("--width-step", a.width_step, "Grade the last by this many width letters")
+      ->check(whole_number_in(-4, 4));
   sub->add_option("--catalog", a.catalog, "Folder of other lasts to rank for this foot (recommendations)");
   sub->add_option("--catalog-shortlist", a.catalog_shortlist,
                   "Simulate in full only this many catalog candidates (a catalog last, or one in the half size that "
                   "fits), those whose forefoot girths squeeze the swollen foot least (a screen); 0 simulates every one")
-      ->check(CLI::Range(0, 10000));
+      ->check(whole_number_in(0, 10000));
+  // An existing empty file is taken as an empty cache, as SQLite does, not refused: SQLite creates a new cache file
+  // empty and writes its header only later, so a batch row or kiosk call starting meanwhile sees an empty file. A
+  // non-empty file that is not a cache is refused (src/catalog).
   sub->add_option("--last-cache", a.last_cache,
-                  "SQLite file that keeps prepared lasts (created if missing), keyed by file content, load options "
-                  "and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on every call "
-                  "(other builds' entries are deleted " + std::to_string(catalog::Options{}.keep_other_builds_days) +
-                  " days after they were stored)");
+                  "SQLite file that keeps prepared lasts (created if missing or empty), keyed by file content, load "
+                  "options and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on "
+                  "every call (other builds' entries are deleted " +
+                  std::to_string(catalog::Options{}.keep_other_builds_days) + " days after they were stored)");
   sub->add_option("--changes", a.changes,
                   "Built-in changes to try: all (default), or a comma list of lacing, tension, size, width, sock "
                   "(catalog lasts come with --catalog); e.g. size,width for a kiosk's size and width ranking")
@@ -254,11 +262,14 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
   sub->add_option("--symptoms", a.symptoms,
                   "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no");
-  sub->add_option("--report", a.report, "Write report.html, report.json, summary.txt and the pressure meshes (PLY, VTP + .pvd, GLB) here");
+  sub->add_option("--report", a.report,
+                  "Write report.html, report.json, summary.txt and the pressure meshes (PLY, VTP + .pvd, GLB) here")
+      ->check(folder_path());
   sub->add_option("--scan-units", a.scan_units, "Unit of the scan: m, cm, mm or inch");
   sub->add_option("--last-units", a.last_units, "Unit of the last: m, cm, mm or inch");
   sub->add_option("--side", a.side, "Side of the foot: left, right or auto");
-  sub->add_option("--max-file-mb", a.max_file_mb, "Refuse files larger than this many MB")->check(CLI::Range(0.001, 1e6));
+  sub->add_option("--max-file-mb", a.max_file_mb, "Refuse files larger than this many MB")
+      ->check(number_in(0.001, 1e6));
 }
 
 CheckOutput run_check_job(const CheckArgs& a) {

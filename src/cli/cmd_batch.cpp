@@ -50,8 +50,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -61,6 +63,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "core/error.hpp"
 #include "hotspots/hotspots.hpp"
 
@@ -306,7 +309,8 @@ std::string row_name(std::size_t k) {
 
 std::string number_text(double v) {
   std::ostringstream s;
-  s << v;
+  // 15 digits: what the user typed passes to the rows unchanged (the stream's default 6 made 12.3456789 12.3457).
+  s << std::setprecision(std::numeric_limits<double>::digits10) << v;
   return s.str();
 }
 
@@ -738,27 +742,30 @@ void add_batch_command(CLI::App& app, std::function<int()>& run, const OutputFla
                                               "processes; CSV and JSON summaries; shardable across a cluster");
   sub->add_option("manifest", a->manifest, "CSV manifest: scan,last[,sock] per row (header optional, # comments)")->required();
   sub->add_option("-o,--out", a->out, "Output folder (summary files and rows/ with each row's JSON and stderr)")
+      ->check(folder_path())
       ->capture_default_str();
-  sub->add_option("--jobs", a->jobs, "Checks run at once (child processes)")->check(CLI::Range(1, 64))->capture_default_str();
+  sub->add_option("--jobs", a->jobs, "Checks run at once (child processes)")
+      ->check(whole_number_in(1, 64))
+      ->capture_default_str();
   sub->add_option("--shard", a->shard,
                   "Run only rows k with k % N == i: 'i/N' (0-based), or 'auto' (i from JOB_COMPLETION_INDEX or "
                   "SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN)");
   a->shard_count_opt = sub->add_option("--shard-count", a->shard_count,
                                        "N for --shard auto (required with JOB_COMPLETION_INDEX; default "
                                        "SLURM_ARRAY_TASK_COUNT)")
-                           ->check(CLI::Range(1, 1000000));
+                           ->check(whole_number_in(1, 1000000));
   a->run_minutes_opt = sub->add_option("--run-minutes", a->run_minutes, "Passed to check: run length, min")
-                           ->check(CLI::Range(0.0, 1440.0));
+                           ->check(number_in(0.0, 1440.0));
   sub->add_flag("--no-recommend", a->no_recommend, "Passed to check: skip the recommendations (faster)");
   a->max_file_mb_opt = sub->add_option("--max-file-mb", a->max_file_mb, "Passed to check: refuse files larger than this many MB")
-                           ->check(CLI::Range(0.001, 1e6));
+                           ->check(number_in(0.001, 1e6));
   sub->add_option("--last-cache", a->last_cache,
                   "Passed to check: SQLite file of prepared lasts, so rows that share a last reuse it (rows running at "
                   "once may each prepare it before one stores it)")
       ->check(CLI::NonexistentPath | CLI::ExistingFile);
   sub->add_option("--row-timeout-s", a->row_timeout_s, "Stop a row's check after this many seconds (status timeout, exit "
                                                       "code 124); 0 = no limit")
-      ->check(CLI::Range(0.0, 86400.0))
+      ->check(number_in(0.0, 86400.0))
       ->capture_default_str();
   sub->callback([&run, &out, a] { run = [a, &out] { return run_batch(*a, out); }; });
 }

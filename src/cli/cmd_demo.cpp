@@ -9,6 +9,7 @@
 
 #include "cli/check_job.hpp"
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "core/error.hpp"
 
 namespace fitcheck::cli {
@@ -62,7 +63,7 @@ void add_demo_command(CLI::App& app, std::function<int()>& run, const OutputFlag
   auto d = std::make_shared<DemoArgs>();
   CLI::App* sub = app.add_subcommand("demo", "Run the whole check with recommendations on the bundled samples");
   sub->add_option("--samples", d->samples, "Folder holding scans/ and lasts/ (default: the current folder)");
-  sub->add_option("--out", d->out, "Folder for the reports (default: demo-report)");
+  sub->add_option("--out", d->out, "Folder for the reports (default: demo-report)")->check(folder_path());
   sub->callback([&run, &out, d] { run = [d, &out] { return run_demo(*d, out); }; });
 }
 

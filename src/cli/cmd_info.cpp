@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "core/geometry.hpp"
 #include "load/load.hpp"
 
@@ -81,7 +82,7 @@ void add_info_command(CLI::App& app, std::function<int()>& run, const OutputFlag
   sub->add_option("file", args->file, "PLY, OBJ, STL, PCD, XYZ/ASC, glTF or GLB file")->required();
   sub->add_option("--units", args->units, "Unit of the file's coordinates: m, cm, mm or inch (default: detect)");
   sub->add_option("--max-file-mb", args->max_file_mb, "Refuse files larger than this many MB")
-      ->check(CLI::Range(0.001, 1e6));
+      ->check(number_in(0.001, 1e6));
   sub->callback([&run, &out, args] { run = [args, &out] { return run_info(*args, out); }; });
 }
 

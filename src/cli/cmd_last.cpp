@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "core/error.hpp"
 #include "last/last.hpp"
 #include "load/load.hpp"
@@ -172,7 +173,7 @@ void add_last_command(CLI::App& app, std::function<int()>& run, const OutputFlag
   sub->add_option("--side", args->side, "left, right or auto (default: detect)");
   sub->add_option("--write-aligned", args->write_aligned, "Write the last in the last frame (mm) to this file");
   sub->add_option("--max-file-mb", args->max_file_mb, "Refuse files larger than this many MB")
-      ->check(CLI::Range(0.001, 1e6));
+      ->check(number_in(0.001, 1e6));
   sub->callback([&run, &out, args] { run = [args, &out] { return run_last(*args, out); }; });
 }
 

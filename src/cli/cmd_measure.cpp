@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "core/error.hpp"
 #include "foot/foot.hpp"
 #include "load/load.hpp"
@@ -112,7 +113,7 @@ void add_measure_command(CLI::App& app, std::function<int()>& run, const OutputF
   sub->add_option("--side", args->side, "left, right or auto (default: detect)");
   sub->add_option("--write-aligned", args->write_aligned, "Write the aligned foot (foot frame, mm) to this file");
   sub->add_option("--max-file-mb", args->max_file_mb, "Refuse files larger than this many MB")
-      ->check(CLI::Range(0.001, 1e6));
+      ->check(number_in(0.001, 1e6));
   sub->callback([&run, &out, args] { run = [args, &out] { return run_measure(*args, out); }; });
 }
 

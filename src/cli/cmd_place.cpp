@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "core/error.hpp"
 #include "last/last.hpp"
 #include "load/load.hpp"
@@ -127,7 +128,7 @@ void add_place_command(CLI::App& app, std::function<int()>& run, const OutputFla
   sub->add_option("--last-units", args->last_units, "Unit of the last's coordinates: m, cm, mm or inch");
   sub->add_option("--side", args->side, "Side of the foot: left, right or auto");
   sub->add_option("--max-file-mb", args->max_file_mb, "Refuse files larger than this many MB")
-      ->check(CLI::Range(0.001, 1e6));
+      ->check(number_in(0.001, 1e6));
   sub->callback([&run, &out, args] { run = [args, &out] { return run_place(*args, out); }; });
 }
 

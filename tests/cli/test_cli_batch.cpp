@@ -283,6 +283,34 @@ BOOST_AUTO_TEST_CASE(bad_shard_and_jobs_exit_2) {
   BOOST_TEST(!std::filesystem::exists(d / "out"), "nothing ran");
 }
 
+// The options a batch passes on to every row are checked before any row runs (issue: --run-minutes nan ran the batch,
+// exit 0, with every row failing its usage check).
+BOOST_AUTO_TEST_CASE(options_for_the_rows_are_checked_before_any_row_runs) {
+  TempDir d;
+  const auto manifest = missing_rows_manifest(d, 2);
+  for (const char* bad : {"--run-minutes nan", "--max-file-mb nan", "--row-timeout-s nan", "--run-minutes 1441"}) {
+    const CliRun r = run_cli(std::string("batch ") + bad + " -o " + quote(d / "out") + " " + quote(manifest));
+    BOOST_TEST_INFO(bad << ": " << r.err);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find(std::string(bad).substr(0, std::string(bad).find(' '))) != std::string::npos,
+               "names the option");
+  }
+  BOOST_TEST(!std::filesystem::exists(d / "out"), "no row ran");
+}
+
+// The rows get the values given, digit for digit (they were cut to 6 significant digits: 12.3456789 became 12.3457).
+BOOST_AUTO_TEST_CASE(options_reach_the_rows_unrounded) {
+  TempDir d;
+  const auto manifest = missing_rows_manifest(d, 1);
+  const CliRun r =
+      run_cli("batch --run-minutes 12.3456789 --max-file-mb 123.456789 -o " + quote(d / "out") + " " + quote(manifest));
+  BOOST_TEST_INFO(r.err);
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  const json s = read_json(d / "out/summary.json");
+  BOOST_TEST(s["check_options"] == json({"--run-minutes", "12.3456789", "--max-file-mb", "123.456789"}),
+             s["check_options"]);
+}
+
 BOOST_AUTO_TEST_CASE(manifest_without_usable_rows_exits_4) {
   TempDir d;
   write_text(d / "empty.csv", "");

@@ -2,6 +2,9 @@
 // on stderr naming the file and the problem, no crash, and never "nan" in any output.
 #include <boost/test/unit_test.hpp>
 #include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include "test_util.hpp"
 
@@ -67,6 +70,11 @@ std::vector<char> binary_stl(std::uint32_t triangles, std::size_t keep_bytes = S
   }
   if (keep_bytes < b.size()) b.resize(keep_bytes);
   return b;
+}
+
+/// The bundled right foot and the last that fits it, quoted for the shell.
+std::string sample_pair() {
+  return quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/last-fit.stl");
 }
 
 }  // namespace
@@ -277,6 +285,162 @@ BOOST_AUTO_TEST_CASE(json_error_object) {
   BOOST_TEST(r.exit_code == 3);
   BOOST_TEST(r.out.find("\"exit_code\": 3") != std::string::npos);
   BOOST_TEST(r.out.find("\"code\": \"io\"") != std::string::npos);
+}
+
+// Values the option parser refuses are usage errors like any other (issue: they printed CLI11's own text and no JSON):
+// exit 2, the usual prefix naming the option, and with --json the error object, whether --json comes before or after
+// the subcommand.
+BOOST_AUTO_TEST_CASE(option_value_errors_are_reported_like_other_usage_errors) {
+  TempDir d;
+  const std::string pair = sample_pair();
+  const std::string manifest = quote(d / "manifest.csv");  // never read: the options are refused first
+  struct Case {
+    std::string args, option;
+  };
+  for (const auto& c : {Case{"--json check " + pair + " --run-minutes -1", "--run-minutes"},
+                        Case{"check " + pair + " --run-minutes -1 --json", "--run-minutes"},
+                        Case{"check --json " + pair + " --catalog-shortlist -1", "--catalog-shortlist"},
+                        Case{"--json batch " + manifest + " --jobs 0", "--jobs"},
+                        Case{"batch " + manifest + " --jobs 0 --json", "--jobs"}}) {
+    const CliRun r = run_cli(c.args);
+    BOOST_TEST_INFO("fitcheck " << c.args << "\nstderr: " << r.err << "\nstdout: " << r.out);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.rfind("fitcheck: error [usage]: ", 0) == 0);
+    BOOST_TEST(r.err.find(c.option) != std::string::npos, "names the option");
+    BOOST_TEST(r.out.find("\"code\": \"usage\"") != std::string::npos);
+    BOOST_TEST(r.out.find("\"exit_code\": 2") != std::string::npos);
+    BOOST_TEST(r.out.find(c.option) != std::string::npos);
+  }
+  // Without --json stdout stays empty; --json=false is not a request for JSON.
+  for (const std::string& args :
+       {"check " + pair + " --run-minutes -1", "check " + pair + " --run-minutes -1 --json=false"}) {
+    const CliRun r = run_cli(args);
+    BOOST_TEST_INFO("fitcheck " << args << "\nstderr: " << r.err);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.rfind("fitcheck: error [usage]: ", 0) == 0);
+    BOOST_TEST(r.out.empty());
+  }
+  // Help is not an error.
+  for (const char* args : {"--help", "check --help", "--json batch --help"}) {
+    const CliRun r = run_cli(args);
+    BOOST_TEST_INFO("fitcheck " << args);
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.out.find("Usage:") != std::string::npos);
+    BOOST_TEST(r.err.empty());
+  }
+}
+
+// Every numeric option of every subcommand, as its --help lists them, refuses "nan" (issue: --lace-tension-n nan ran
+// with comfort lacing, batch passed nan on to every row: CLI::Range lets NaN through, every comparison with it is
+// false). The inputs are real, so an option that let nan through would run and exit 0.
+BOOST_AUTO_TEST_CASE(every_numeric_option_refuses_nan) {
+  TempDir d;
+  write_text(d / "manifest.csv", "scan,last\nmissing.ply," + (source_dir() / "lasts/last-fit.stl").string() + "\n");
+  const std::string scan = quote(source_dir() / "scans/foot-right.ply"),
+                    last = quote(source_dir() / "lasts/last-fit.stl");
+  const std::map<std::string, std::string> inputs = {{"info", scan},
+                                                     {"measure", scan},
+                                                     {"last", last},
+                                                     {"place", scan + " " + last},
+                                                     {"check", scan + " " + last},
+                                                     {"demo", ""},
+                                                     {"batch", quote(d / "manifest.csv") + " -o " + quote(d / "out")}};
+  std::set<std::string> seen;
+  for (const auto& [sub, args] : inputs) {
+    const CliRun help = run_cli(sub + " --help");
+    BOOST_REQUIRE(help.exit_code == 0);
+    std::istringstream lines(help.out);
+    for (std::string line; std::getline(lines, line);) {
+      // "  --run-minutes FLOAT:..." or "  -o,--out TEXT=..."
+      std::istringstream words(line);
+      std::string names, type;
+      words >> names >> type;
+      const auto dashes = names.find("--");
+      if (dashes == std::string::npos) continue;
+      const std::string option = names.substr(dashes);
+      type = type.substr(0, type.find_first_of(":="));
+      if (type != "FLOAT" && type != "INT" && type != "UINT") continue;
+      seen.insert(sub + " " + option);
+      // The check itself kept short in case the value is taken.
+      const std::string fast = sub == "check" && option != "--run-minutes" ? " --no-recommend --run-minutes 10" : "";
+      const std::string cmd = sub + " " + args + fast + " " + option + " nan";
+      const CliRun r = run_cli(cmd);
+      BOOST_TEST_INFO("fitcheck " << cmd << "\nstderr: " << r.err);
+      BOOST_TEST(r.exit_code == 2);
+      BOOST_TEST(r.err.find(option + ": nan is not a " + (type == "FLOAT" ? "number" : "whole number")) !=
+                 std::string::npos);
+    }
+  }
+  BOOST_TEST(!std::filesystem::exists(d / "out"), "no batch row ran");
+  // The help listing was read: the options of the issue are among those tried.
+  for (const char* o : {"check --lace-tension-n", "check --width-step", "check --catalog-shortlist",
+                        "info --max-file-mb", "batch --run-minutes", "batch --row-timeout-s", "batch --jobs"})
+    BOOST_TEST(seen.count(o) == 1, o);
+  BOOST_TEST(seen.size() >= 17u);
+}
+
+// A whole-number option given a fraction says so, not "not in range" (issue: --width-step 1.5).
+BOOST_AUTO_TEST_CASE(whole_number_options_name_the_fraction) {
+  const std::string pair = sample_pair();
+  struct Case {
+    std::string args, message;
+  };
+  for (const auto& c :
+       {Case{"check " + pair + " --width-step 1.5", "--width-step: 1.5 is not a whole number"},
+        Case{"check " + pair + " --catalog-shortlist 2.5", "--catalog-shortlist: 2.5 is not a whole number"},
+        Case{"batch manifest.csv --jobs 1.5", "--jobs: 1.5 is not a whole number"},
+        // Out of range is still called so, with the range.
+        Case{"check " + pair + " --width-step 5", "--width-step: 5 is outside [-4, 4]"},
+        Case{"check " + pair + " --run-minutes inf", "--run-minutes: inf is outside [0, 1440]"}}) {
+    const CliRun r = run_cli(c.args);
+    BOOST_TEST_INFO("fitcheck " << c.args << "\nstderr: " << r.err);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find(c.message) != std::string::npos);
+  }
+}
+
+// An empty output folder is refused (issue: batch -o '' wrote its rows and summary into the current folder, demo --out
+// '' its cases, and check --report '' wrote no report). Run in an empty working folder that must stay empty.
+BOOST_AUTO_TEST_CASE(empty_output_folders_are_refused) {
+  TempDir d;
+  write_text(d / "manifest.csv", "scan,last\nmissing.ply," + (source_dir() / "lasts/last-fit.stl").string() + "\n");
+  std::filesystem::create_directory(d / "cwd");
+  const std::string pair = sample_pair();
+  struct Case {
+    std::string args, message;
+  };
+  for (const auto& c :
+       {Case{"batch " + quote(d / "manifest.csv") + " -o ''", "--out: must not be empty"},
+        Case{"demo --samples " + quote(source_dir()) + " --out ''", "--out: must not be empty"},
+        Case{"check " + pair + " --no-recommend --run-minutes 10 --report ''", "--report: must not be empty"}}) {
+    TempDir io;
+    const std::string cmd = "cd " + quote(d / "cwd") + " && '" + FITCHECK_CLI + "' " + c.args + " > " +
+                            quote(io / "out") + " 2> " + quote(io / "err") + " < /dev/null";
+    const int status = std::system(cmd.c_str());
+    const std::string err = read_text(io / "err");
+    BOOST_TEST_INFO("fitcheck " << c.args << "\nstderr: " << err);
+    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 2));
+    BOOST_TEST(err.find(c.message) != std::string::npos);
+    BOOST_TEST(std::filesystem::is_empty(d / "cwd"), "nothing written in the working folder");
+  }
+}
+
+// --no-laces with a lacing pattern or a lace pull is a contradiction, refused naming both options (issue: the lacing
+// options were dropped without a word). --no-laces alone still runs, without a lacing section.
+BOOST_AUTO_TEST_CASE(no_laces_with_a_lacing_option_is_refused) {
+  const std::string check = "check " + sample_pair() + " --no-recommend --run-minutes 10 --json";
+  for (const std::string option : {"--lace-tension-n", "--lacing"}) {
+    const std::string args = check + " --no-laces " + option + (option == "--lacing" ? " heel-lock" : " 50");
+    const CliRun r = run_cli(args);
+    BOOST_TEST_INFO("fitcheck " << args << "\nstderr: " << r.err);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("--no-laces") != std::string::npos);
+    BOOST_TEST(r.err.find(option + " ") != std::string::npos);
+  }
+  const CliRun r = run_cli(check + " --no-laces");
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.out.find("\"lacing\"") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
