@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "load/detail/readers.hpp"
 
 namespace fitcheck::load {
@@ -53,8 +54,9 @@ Result load_geometry(const std::filesystem::path& path, const Options& options) 
   if (ec) detail::fail_io(path, "cannot read its size: " + ec.message());
   if (bytes == 0) detail::fail_io(path, "file is empty");
   if (static_cast<double>(bytes) > options.max_file_mb * 1e6)
-    fail_input(path, "file is " + std::to_string(bytes / 1000000) + " MB, above the limit of " +
-                         std::to_string(static_cast<long long>(options.max_file_mb)) + " MB (--max-file-mb)");
+    // Bytes and the limit in bytes too: whole megabytes read "0 MB above 0 MB" for a small limit.
+    fail_input(path, "file is " + std::to_string(bytes) + " bytes (" + fmt_fixed(static_cast<double>(bytes) / 1e6, 3) +
+                         " MB), above the limit of " + fmt_fixed(options.max_file_mb, 3) + " MB (--max-file-mb)");
   {
     std::ifstream probe(path, std::ios::binary);
     if (!probe) detail::fail_io(path, "cannot be opened for reading (permissions?)");

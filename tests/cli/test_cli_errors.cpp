@@ -257,6 +257,8 @@ BOOST_AUTO_TEST_CASE(file_above_size_limit) {
   TempDir d;
   write_xyz(d / "big.xyz", blob(3000));  // ~80 kB
   expect_failure(d / "big.xyz", 4, "above the limit", "--max-file-mb 0.01");
+  // Both sizes readable at a small limit (whole megabytes said "0 MB, above the limit of 0 MB").
+  expect_failure(d / "big.xyz", 4, "above the limit of 0.010 MB", "--max-file-mb 0.01");
   // The default limit is 500 MB and the same file passes it.
   BOOST_TEST(run_cli("info " + quote(d / "big.xyz")).exit_code == 0);
 }
