@@ -22,7 +22,7 @@ int run_info(const InfoArgs& a, const OutputFlags& out) {
   load::Options opt;
   if (!a.units.empty()) opt.units = load::parse_unit(a.units);
   opt.max_file_mb = a.max_file_mb;
-  const load::Result r = load::load_geometry(a.file, opt);
+  load::Result r = load::load_geometry(a.file, opt);
   const Geometry& g = r.geometry;
   const BoundingBox box = bounding_box(g.vertices);
   const Eigen::Vector3d ext = box.extent();
@@ -47,6 +47,10 @@ int run_info(const InfoArgs& a, const OutputFlags& out) {
     j["non_manifold_edges"] = t.non_manifold_edges;
     j["non_manifold_vertices"] = t.non_manifold_vertices;
     j["unreferenced_vertices"] = t.unreferenced_vertices;
+    j["degenerate_faces"] = t.degenerate_faces;
+    if (t.degenerate_faces > 0)
+      r.warnings.push_back(std::to_string(t.degenerate_faces) + " of " + std::to_string(g.faces.size()) +
+                           " faces repeat a corner (no area): they are not part of the surface");
   } else {
     j["closed"] = false;
     j["manifold"] = nullptr;
