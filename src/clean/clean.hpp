@@ -61,9 +61,9 @@ RepairResult fill_holes(Geometry& mesh, const RepairOptions& options = {});
 /// Winds a mesh's faces consistently and outward (normals out of the enclosed volume), as signed distances, volumes
 /// and pressure normals assume: a file exported with inward normals, or with part of its faces flipped, would
 /// otherwise read as inside out (a last's every clearance with the wrong sign; a negative volume). Faces wound
-/// inconsistently are re-wound first (CGAL orient_polygon_soup; copies it makes of non-manifold vertices are welded
-/// back); then, when the volume enclosed about the vertices' centroid is negative, every face is reversed. Vertices
-/// keep their positions and order. Returns what was done, for the steps and warnings ("" when nothing was). Point
+/// inconsistently are re-wound first (the faces CGAL orient_polygon_soup reverses; the copies it would make of
+/// non-manifold vertices are not taken); then each connected part whose volume about its own centroid is negative has
+/// all its faces reversed. Vertices keep their positions and order. Returns what was done, for the steps and warnings ("" when nothing was). Point
 /// clouds pass unchanged.
 std::string orient_outward(Geometry& mesh);
 

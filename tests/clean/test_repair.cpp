@@ -97,6 +97,39 @@ BOOST_AUTO_TEST_CASE(faces_wound_inward_or_inconsistently_are_rewound_outward) {
   BOOST_TEST((open.faces == open_right.faces));
 }
 
+BOOST_AUTO_TEST_CASE(orienting_keeps_coincident_vertices_and_decides_each_part_alone) {
+  const Geometry foot = synth::make_foot();
+  const std::size_t nf = foot.faces.size();
+  // An unwelded duplicate: vertex 0 is a copy of the point that face 100's first corner uses (all indices shift by
+  // one). A fin on that face's first edge makes the edge non-manifold, so the soup orientation splits the corner;
+  // matching its copy back by position found vertex 0 and failed (exit 5, from the review).
+  Geometry g;
+  const int a = foot.faces[100][0] + 1, b = foot.faces[100][1] + 1;
+  g.vertices.push_back(foot.vertices[static_cast<std::size_t>(a - 1)]);
+  g.vertices.insert(g.vertices.end(), foot.vertices.begin(), foot.vertices.end());
+  for (const auto& f : foot.faces) g.faces.push_back(f + Eigen::Vector3i::Ones());
+  g.vertices.push_back(g.vertices[static_cast<std::size_t>(a)] + Eigen::Vector3d(0, 5, 30));
+  g.faces.emplace_back(a, b, static_cast<int>(g.vertices.size()) - 1);
+  // A floor plate under the foot, much larger than it, as a separate part wound upward (toward the foot): in one sum
+  // over the whole mesh it outweighed the foot and every face was reversed.
+  const int p0 = static_cast<int>(g.vertices.size());
+  for (const auto& [x, y] : {std::pair{-200.0, -200.0}, {500.0, -200.0}, {500.0, 300.0}, {-200.0, 300.0}})
+    g.vertices.emplace_back(x, y, -5.0);
+  g.faces.emplace_back(p0, p0 + 1, p0 + 2);
+  g.faces.emplace_back(p0, p0 + 2, p0 + 3);
+  const Geometry want = g;
+  for (std::size_t f = 0; f < nf; f += 2) std::swap(g.faces[f][1], g.faces[f][2]);
+  const std::string note = clean::orient_outward(g);
+  BOOST_TEST(note.find("inconsistently") != std::string::npos, note);
+  BOOST_TEST(g.vertices.size() == want.vertices.size());
+  // The foot's faces are back as they were (the fin may go either way); the plate was left alone.
+  bool same = true;
+  for (std::size_t f = 0; f < nf; ++f) same = same && g.faces[f] == want.faces[f];
+  BOOST_TEST(same);
+  BOOST_TEST((g.faces[nf + 1] == want.faces[nf + 1]));
+  BOOST_TEST((g.faces[nf + 2] == want.faces[nf + 2]));
+}
+
 BOOST_AUTO_TEST_CASE(a_scan_wound_inward_measures_as_wound_outward_and_says_so) {
   const Geometry foot = synth::make_foot();
   const measure::ScanResult right = measure::measure_scan(foot);

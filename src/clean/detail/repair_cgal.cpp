@@ -12,6 +12,7 @@
 #include <array>
 #include <iterator>
 #include <map>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -134,68 +135,78 @@ RepairResult fill_holes(Geometry& g, const RepairOptions& o) {
   return r;
 }
 
+namespace {
+/// Records which polygons orient_polygon_soup reversed (CGAL passes the visitor by value: the flags live outside).
+struct ReversedFaces : PMP::Default_orientation_visitor {
+  std::vector<char>* reversed = nullptr;
+  void polygon_orientation_reversed(std::size_t p) { (*reversed)[p] ^= 1; }
+};
+}  // namespace
+
 std::string orient_outward(Geometry& g) {
   if (!g.is_mesh()) return "";
   std::string done;
+  const std::size_t nf = g.faces.size();
   if (!analyze_topology(g).oriented) {
     std::vector<K::Point_3> points;
     points.reserve(g.vertices.size());
     for (const auto& v : g.vertices) points.emplace_back(v.x(), v.y(), v.z());
     std::vector<std::array<std::size_t, 3>> polygons;
-    polygons.reserve(g.faces.size());
+    polygons.reserve(nf);
     for (const auto& f : g.faces)
       polygons.push_back({static_cast<std::size_t>(f[0]), static_cast<std::size_t>(f[1]), static_cast<std::size_t>(f[2])});
+    // Only which faces it reversed is taken back: the copies it makes of non-manifold vertices are not (the vertex
+    // list and the connectivity stay the input's).
+    std::vector<char> reversed(nf, 0);
+    ReversedFaces visitor;
+    visitor.reversed = &reversed;
     try {
-      PMP::orient_polygon_soup(points, polygons);
+      PMP::orient_polygon_soup(points, polygons, CGAL::parameters::visitor(visitor));
     } catch (const std::exception& e) {
       throw Error(ErrorCode::invalid_input, "clean", std::string("mesh faces cannot be oriented: ") + e.what());
     }
-    // The copies of non-manifold vertices come after the originals: map them back to the original at that position,
-    // so the vertex list stays the input's.
-    std::vector<int> back(points.size());
-    for (std::size_t i = 0; i < g.vertices.size(); ++i) back[i] = static_cast<int>(i);
-    if (points.size() > g.vertices.size()) {
-      std::map<std::array<double, 3>, int> at;
-      for (std::size_t i = 0; i < g.vertices.size(); ++i)
-        at.emplace(std::array<double, 3>{g.vertices[i].x(), g.vertices[i].y(), g.vertices[i].z()}, static_cast<int>(i));
-      for (std::size_t i = g.vertices.size(); i < points.size(); ++i) {
-        const auto it = at.find({points[i].x(), points[i].y(), points[i].z()});
-        if (it == at.end()) throw Error(ErrorCode::internal, "clean", "orienting the faces moved a vertex");
-        back[i] = it->second;
-      }
-    }
-    if (polygons.size() != g.faces.size()) throw Error(ErrorCode::internal, "clean", "orienting the faces lost faces");
     std::size_t flipped = 0;
-    for (std::size_t f = 0; f < polygons.size(); ++f) {
-      const Eigen::Vector3i t(back[polygons[f][0]], back[polygons[f][1]], back[polygons[f][2]]);
-      // Same corners, other cyclic order: the face was reversed.
-      const Eigen::Vector3i o = g.faces[f];
-      auto rotation_of = [&](const Eigen::Vector3i& a) {
-        return t == a || t == Eigen::Vector3i(a[1], a[2], a[0]) || t == Eigen::Vector3i(a[2], a[0], a[1]);
-      };
-      if (rotation_of(o)) continue;
-      // Reversed: written as the input face with its last two corners swapped (the first corner stays first).
-      const Eigen::Vector3i r(o[0], o[2], o[1]);
-      if (!rotation_of(r)) throw Error(ErrorCode::internal, "clean", "orienting the faces changed a face's corners");
-      g.faces[f] = r;
-      ++flipped;
-    }
+    for (std::size_t f = 0; f < nf; ++f)
+      if (reversed[f]) std::swap(g.faces[f][1], g.faces[f][2]), ++flipped;
     if (flipped > 0)
-      done = "faces wound inconsistently: " + std::to_string(flipped) + " of " + std::to_string(g.faces.size()) +
+      done = "faces wound inconsistently: " + std::to_string(flipped) + " of " + std::to_string(nf) +
              " re-wound to match their neighbours";
   }
-  // Volume about the centroid: for a mesh open at a cut (a scan's flat ankle top) the missing cap then changes the
-  // sum little, whatever the file's origin.
-  Eigen::Vector3d c = Eigen::Vector3d::Zero();
-  for (const auto& v : g.vertices) c += v;
-  c /= static_cast<double>(g.vertices.size());
-  double v6 = 0;
-  for (const auto& f : g.faces) v6 += (g.vertices[f[0]] - c).dot((g.vertices[f[1]] - c).cross(g.vertices[f[2]] - c));
-  if (v6 < 0) {
-    for (auto& f : g.faces) std::swap(f[1], f[2]);
-    done += std::string(done.empty() ? "" : "; ") + "faces wound inward (normals pointing into the volume): all " +
-            std::to_string(g.faces.size()) + " reversed";
+  // Each connected part by the sign of its volume about its own centroid: a part open at a cut (a scan's flat ankle
+  // top) still tells, a flat sheet (a floor plate left in a scan) sums to about nothing and stays as it is, and no
+  // part decides for another.
+  std::vector<int> parent(g.vertices.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  auto root = [&](int v) {
+    while (parent[v] != v) v = parent[v] = parent[parent[v]];
+    return v;
+  };
+  for (const auto& f : g.faces)
+    for (int k = 1; k < 3; ++k) {
+      const int a = root(f[0]), b = root(f[k]);
+      if (a != b) parent[a] = b;
+    }
+  std::map<int, Eigen::Vector3d> centre;
+  std::map<int, std::size_t> count;
+  for (std::size_t v = 0; v < g.vertices.size(); ++v) {
+    const int r = root(static_cast<int>(v));
+    centre.try_emplace(r, Eigen::Vector3d::Zero()).first->second += g.vertices[v];
+    ++count[r];
   }
+  for (auto& [r, c] : centre) c /= static_cast<double>(count[r]);
+  std::map<int, double> v6;
+  for (const auto& f : g.faces) {
+    const int r = root(f[0]);
+    const Eigen::Vector3d& c = centre[r];
+    v6[r] += (g.vertices[f[0]] - c).dot((g.vertices[f[1]] - c).cross(g.vertices[f[2]] - c));
+  }
+  std::size_t inward = 0;
+  for (auto& f : g.faces)
+    if (v6[root(f[0])] < 0) std::swap(f[1], f[2]), ++inward;
+  if (inward > 0)
+    done += std::string(done.empty() ? "" : "; ") + "faces wound inward (normals pointing into the volume): " +
+            (inward == nf ? "all " + std::to_string(nf) : std::to_string(inward) + " of " + std::to_string(nf)) +
+            " reversed";
   return done;
 }
 
