@@ -16,7 +16,7 @@
 //   recommendations [{rank, change, kind, advice, peak_mmhg_before, peak_mmhg_after, risk_before, risk_after,
 //                     worst_nerve_before, region_peak_mmhg_before {region: mmHg}, region_peak_mmhg_after,
 //                     toe_allowance_mm_after, lace_tension_n_after, args [...], command}],
-//   no_change_needed, rejected [{change, reason}], candidates_simulated, candidates_considered (simulated, turned
+//   no_change_needed, judged_on_fit (calm nerves, the fit out: changes judged on the fit), rejected [{change, reason}], candidates_simulated, candidates_considered (simulated, turned
 //   down on the toe allowance alone, left out by the catalog screen, or failed), candidates_screened_out (catalog
 //   candidates the screen left out: recommend::Options::catalog_shortlist),
 //   symptoms {pattern, footwear, footwear_reason, care, causes [...], red_flags, nerves_to_watch},

@@ -328,7 +328,13 @@ Result recommend(const Input& in, const Options& opt) {
   std::vector<Candidate> cands;
   const std::string nerve = short_nerve(B.worst_nerve);
   const double pull = base.lace_tension_n;
-  if (in.base.laces && in.options.laces) {
+  // Judged on the fit, laces are not tried: they keep the foot where it sits (check::relace), so they change neither
+  // the toe allowance nor the heel rating in this model.
+  if (for_fit && in.base.laces && in.options.laces)
+    res.notes.push_back("lacing and tension changes were not tried: in this model they change neither the toe "
+                        "allowance nor the heel hold" +
+                        std::string(B.heel_rating == "loose" ? " (a heel-lock lacing may still help a loose heel in practice)" : ""));
+  if (in.base.laces && in.options.laces && !for_fit) {
     auto lace_cand = [&](const std::string& pattern, double tension, const std::string& kind, const std::string& advice) {
       Candidate c;
       c.setting = in.base;
@@ -619,9 +625,11 @@ Result recommend(const Input& in, const Options& opt) {
       if (why.empty() && rk > (B.region_risk.count(rg) ? B.region_risk.at(rg) : 0))
         why = "a new or worse hotspot at the " + rg + " (risk " + hotspots::risk_name(rk) + ")";
     const int wa = hotspots::risk_rank(A.risk), wb = hotspots::risk_rank(B.risk);
-    // For the fit: the toe allowance at least 1 mm closer to its range (or into it), or a loose heel held again.
-    const bool fits_better = toe_distance(A.toe_allowance_mm, opt) < toe_distance(B.toe_allowance_mm, opt) - 1.0 ||
-                             (B.heel_rating == "loose" && A.heel_rating != "loose");
+    // For the fit: the toe allowance into its range, or at least 1 mm closer to it; or a loose heel held again
+    // (good or snug: a heel gone tight is no better).
+    const bool fits_better = (toe_ok(A.toe_allowance_mm, opt) && !toe_ok(B.toe_allowance_mm, opt)) ||
+                             toe_distance(A.toe_allowance_mm, opt) < toe_distance(B.toe_allowance_mm, opt) - 1.0 ||
+                             (B.heel_rating == "loose" && (A.heel_rating == "good" || A.heel_rating == "snug"));
     // With the nerves already acceptable only the fit counts (a lower peak on calm nerves is no reason to change).
     const bool better = for_fit ? fits_better
                                 : wa < wb || A.risk_sum < B.risk_sum ||
@@ -629,8 +637,10 @@ Result recommend(const Input& in, const Options& opt) {
     if (why.empty() && A.peak_mmhg > B.peak_mmhg + opt.min_drop_mmhg)
       why = "raises the highest pressure over a nerve (" + fmt_fixed(B.peak_mmhg) + " -> " + fmt_fixed(A.peak_mmhg) + " mmHg)";
     if (why.empty() && !better)
-      why = for_fit ? "does not bring the fit closer (" + toe_words(A.toe_allowance_mm, opt) + ", heel " +
-                          (A.heel_rating.empty() ? "not rated" : A.heel_rating) + ")"
+      why = for_fit ? "does not bring the fit closer (" +
+                          (toe_ok(A.toe_allowance_mm, opt) ? "toe allowance " + fmt_fixed(A.toe_allowance_mm) + " mm"
+                                                           : toe_words(A.toe_allowance_mm, opt)) +
+                          ", heel " + (A.heel_rating.empty() ? "not rated" : A.heel_rating) + ")"
                     : "does not lower the nerve risk (" + A.risk + ", peak " + fmt_fixed(A.peak_mmhg) + " mmHg over a nerve)";
     if (!why.empty()) {
       res.rejected.push_back({c.change, why});
@@ -648,10 +658,13 @@ Result recommend(const Input& in, const Options& opt) {
   }
   rank(ok, !in.focus_nerves.empty());
   if (for_fit) {
-    // The fit first (toe allowance distance from its range in 1 mm steps, then heel hold); the nerve order breaks ties.
+    // The fit first: in range before out of it, then the distance from the range in whole mm (rounded up, so 0.9 mm
+    // out is not taken for in), then heel hold; the nerve order breaks ties.
     std::stable_sort(ok.begin(), ok.end(), [&](const Recommendation& a, const Recommendation& b) {
-      const double da = std::floor(toe_distance(a.after.toe_allowance_mm, opt)),
-                   db = std::floor(toe_distance(b.after.toe_allowance_mm, opt));
+      const bool ia = toe_ok(a.after.toe_allowance_mm, opt), ib = toe_ok(b.after.toe_allowance_mm, opt);
+      if (ia != ib) return ia;
+      const double da = std::ceil(toe_distance(a.after.toe_allowance_mm, opt)),
+                   db = std::ceil(toe_distance(b.after.toe_allowance_mm, opt));
       if (da != db) return da < db;
       return (a.after.heel_rating == "loose") < (b.after.heel_rating == "loose");
     });

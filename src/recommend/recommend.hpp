@@ -32,11 +32,13 @@
 // A baseline whose worst nerve risk is at most `acceptable_risk` ("low": nothing above the 30 mmHg warning line over a
 // nerve) and that keeps the fit constraints (toe allowance in range, heel not loose) gets one recommendation, "none":
 // no change needed (its advice names any warning-level pressure away from the mapped nerves). One with acceptable
-// nerves that breaks a fit constraint (e.g. a last far too long) is judged on the fit instead: a change is accepted
-// only when it brings the toe allowance at least 1 mm closer to its range (or into it) or holds a loose heel, under
-// the same no-worse rules (nerve risks, nerve peak, no new hotspot); ranked by the toe allowance's distance from its range (1 mm steps), heel hold,
-// then as below; a note says so, and names the last length that would fit when no change reaches the range. Lacing and tension changes reuse the placement: heel hold is not re-checked
-// for them (a note says so).
+// nerves that breaks a fit constraint (e.g. a last far too long) is judged on the fit instead (Result::judged_on_fit):
+// a change is accepted only when it brings the toe allowance into its range or at least 1 mm closer to it, or holds a
+// loose heel (good or snug), under the same no-worse rules (nerve risks, nerve peak, no new hotspot); lacing and
+// tension changes are not tried then (they keep the placement: neither length nor heel changes in the model). Ranked
+// in range first, then by the toe allowance's distance from its range (whole mm, rounded up), heel hold, then as
+// above; a note says so, and names the last length that would fit when no accepted change reaches the range.
+// Lacing and tension changes reuse the placement: heel hold is not re-checked for them (a note says so).
 //
 // All pressures are model estimates (see src/pressure, src/check): the ranking is relative; the absolute values carry
 // the model's uncertainty.
