@@ -80,7 +80,7 @@ Raw read_obj(const std::filesystem::path& p) {
         long long idx = 0;
         if (!parse_face_token(tok, idx)) fail_io(p, where(line_no) + "bad face index '" + std::string(tok) + "'");
         // 1-based; negative counts back from the last vertex defined so far.
-        if (idx == 0 || idx > nv || -idx > nv)
+        if (idx == 0 || idx > nv || idx < -nv)  // not -idx > nv: -LLONG_MIN overflows
           fail_io(p, where(line_no) + "face index " + std::to_string(idx) + " out of range (only " +
                          std::to_string(nv) + " vertices defined so far)");
         poly.push_back(static_cast<int>(idx > 0 ? idx - 1 : nv + idx));
