@@ -119,13 +119,14 @@ report::Page html_page(const CheckArgs& a, const check::Result& r, const nlohman
   p.legend_marks = {{20, "caution"}, {30, "warning"}, {50, "alarm"}};
   if (j.contains("recommendations") && !j["recommendations"].empty()) {
     report::Table t{"Recommendations (each simulated through the whole check; predicted values are model estimates)",
-                    {"rank", "change", "advice", "nerve peak before (mmHg)", "after", "risk before", "after", "fitcheck check args"},
+                    {"rank", "change", "advice", "nerve peak before (mmHg)", "after", "risk before", "after",
+                     "toe allowance after (mm)", "fitcheck check args"},
                     {}};
     for (const auto& rec : j["recommendations"])
       t.rows.push_back({std::to_string(rec["rank"].get<int>()), rec["change"].get<std::string>(), rec["advice"].get<std::string>(),
                         fmt_fixed(rec["peak_mmhg_before"].get<double>()), fmt_fixed(rec["peak_mmhg_after"].get<double>()),
                         rec["risk_before"].get<std::string>(), rec["risk_after"].get<std::string>(),
-                        rec["command"].get<std::string>()});
+                        fmt_fixed(rec["toe_allowance_mm_after"].get<double>()), rec["command"].get<std::string>()});
     p.tables.push_back(t);
   }
   report::Table hs{"Hotspots (skin pressure; thresholds 20 / 30 / 50 mmHg, literature N)",

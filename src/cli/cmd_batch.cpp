@@ -24,7 +24,7 @@
 //   {"schema": "fitcheck.batch/0.1", "manifest", "out", "check_options": [...], "shard": {"index", "count"},
 //    "rows": [{row, line, scan, last, sock, exit_code, status, error, foot_length_mm, toe_allowance_mm, worst_nerve,
 //              worst_nerve_label, worst_nerve_peak_mmhg, worst_nerve_risk, hotspots, top_change, top_advice,
-//              top_peak_mmhg_after, no_change_needed, seconds, output}],
+//              top_peak_mmhg_after, no_change_needed, judged_on_fit, seconds, output}],
 //    "ok": n_ok, "failed": n_failed}
 // status is "ok" or the child's error code name (io, invalid_input, ...); a child killed by a signal gets status
 // "crashed" and exit_code 128 + signal; a child stopped by --row-timeout-s gets "timeout" and exit_code 124. SIGTERM
@@ -439,7 +439,8 @@ ojson summary_row(const Row& row, const Outcome& o, const fs::path& rows_dir) {
   r["status"] = "ok";
   r["error"] = nullptr;
   for (const char* k : {"foot_length_mm", "toe_allowance_mm", "worst_nerve", "worst_nerve_label", "worst_nerve_peak_mmhg",
-                        "worst_nerve_risk", "hotspots", "top_change", "top_advice", "top_peak_mmhg_after", "no_change_needed"})
+                        "worst_nerve_risk", "hotspots", "top_change", "top_advice", "top_peak_mmhg_after", "no_change_needed",
+                        "judged_on_fit"})
     r[k] = nullptr;
   r["seconds"] = std::round(o.seconds * 100) / 100;
   r["output"] = (fs::path("rows") / (row_name(row.index) + ".json")).string();
@@ -525,6 +526,7 @@ ojson summary_row(const Row& row, const Outcome& o, const fs::path& rows_dir) {
     r["top_peak_mmhg_after"] = value_or_null(t, "peak_mmhg_after");
   }
   r["no_change_needed"] = value_or_null(j, "no_change_needed");
+  r["judged_on_fit"] = value_or_null(j, "judged_on_fit");
   return r;
 }
 
@@ -544,7 +546,7 @@ std::string csv_text(const ojson& rows) {
   static const char* columns[] = {"row", "line", "scan", "last", "sock", "exit_code", "status", "error", "foot_length_mm",
                                   "toe_allowance_mm", "worst_nerve", "worst_nerve_label", "worst_nerve_peak_mmhg",
                                   "worst_nerve_risk", "hotspots", "top_change", "top_advice", "top_peak_mmhg_after",
-                                  "no_change_needed", "seconds", "output"};
+                                  "no_change_needed", "judged_on_fit", "seconds", "output"};
   std::string s;
   for (std::size_t c = 0; c < std::size(columns); ++c) {
     if (c) s += ',';  // (not "," + string: GCC 12's -Wrestrict misfires on that)

@@ -163,6 +163,8 @@ BOOST_AUTO_TEST_CASE(three_rows_two_jobs_match_direct_check) {
   BOOST_TEST(s["rows"][2]["last"] == (d / "socks/class1.json").string());
   BOOST_TEST(s["rows"][2]["toe_allowance_mm"].is_null(), "a sock alone has no shoe fit");
   BOOST_TEST(s["rows"][0]["top_change"].is_null(), "--no-recommend reached the children");
+  BOOST_TEST(s["rows"][0].contains("judged_on_fit"));
+  BOOST_TEST(s["rows"][0]["judged_on_fit"].is_null(), "no recommendations, so not judged at all");
 
   // The same row run directly.
   const CliRun direct = run_cli("check --json" + kFast + " " + quote(foot) + " " + quote(source_dir() / "lasts/last-fit.stl"));
@@ -176,6 +178,7 @@ BOOST_AUTO_TEST_CASE(three_rows_two_jobs_match_direct_check) {
 
   const auto csv = csv_records(d / "out/summary.csv");
   BOOST_REQUIRE_EQUAL(csv.size(), 3u);
+  BOOST_TEST(csv[0].count("judged_on_fit") == 1u);
   for (std::size_t k = 0; k < 3; ++k) {
     BOOST_TEST(csv[k].at("row") == std::to_string(k));
     BOOST_TEST(csv[k].at("status") == "ok");
