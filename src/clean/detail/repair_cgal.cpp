@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <iterator>
 #include <map>
 #include <numeric>
@@ -147,7 +148,23 @@ std::string orient_outward(Geometry& g) {
   if (!g.is_mesh()) return "";
   std::string done;
   const std::size_t nf = g.faces.size();
-  if (!analyze_topology(g).oriented) {
+  // Wound consistently when no directed edge is used twice (two neighbours agreeing use their shared edge in opposite
+  // directions). A sort of the directed edges: cheaper than the full analyze_topology, and this runs for every
+  // graded last a recommendation simulates.
+  bool consistent = true;
+  {
+    std::vector<std::uint64_t> directed;
+    directed.reserve(3 * nf);
+    for (const auto& f : g.faces) {
+      if (f[0] == f[1] || f[1] == f[2] || f[0] == f[2]) continue;  // no area, no edges (as analyze_topology)
+      for (int k = 0; k < 3; ++k)
+        directed.push_back(static_cast<std::uint64_t>(static_cast<std::uint32_t>(f[k])) << 32 |
+                           static_cast<std::uint32_t>(f[(k + 1) % 3]));
+    }
+    std::sort(directed.begin(), directed.end());
+    consistent = std::adjacent_find(directed.begin(), directed.end()) == directed.end();
+  }
+  if (!consistent) {
     std::vector<K::Point_3> points;
     points.reserve(g.vertices.size());
     for (const auto& v : g.vertices) points.emplace_back(v.x(), v.y(), v.z());
