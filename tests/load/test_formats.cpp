@@ -403,6 +403,79 @@ BOOST_AUTO_TEST_CASE(gltf_negative_or_huge_integers_are_io_errors_naming_the_fie
              fidx.second);
 }
 
+BOOST_AUTO_TEST_CASE(gltf_normalized_quantized_positions_are_scaled) {
+  // KHR_mesh_quantization: positions as normalized 16-bit integers, the node's scale taking them back to mm. Read as
+  // raw integers, the 240 mm box came out 65535 times too large (a silent wrong answer, exit 0).
+  TempDir d;
+  const Geometry box = synth::make_box({240, 90, 70});
+  const BoundingBox bb = bounding_box(box.vertices);
+  std::string bin;
+  for (const auto& v : box.vertices)
+    for (int k = 0; k < 3; ++k) {
+      // Each coordinate as a fraction of 250 mm, to 16 bits.
+      const auto q = static_cast<std::uint16_t>(std::lround((v[k] - bb.min[k]) / 250.0 * 65535.0));
+      bin.append(reinterpret_cast<const char*>(&q), 2);
+      if (k == 2) bin.append(2, '\0');  // vertex attributes are 4-byte aligned: 8 bytes per vertex
+    }
+  for (const auto& f : box.faces)
+    for (int k = 0; k < 3; ++k) {
+      const auto i = static_cast<std::uint16_t>(f[k]);
+      bin.append(reinterpret_cast<const char*>(&i), 2);
+    }
+  auto gltf = [&](const std::string& required, const std::string& normalized) {
+    std::ostringstream j;
+    j << R"({"asset":{"version":"2.0"},)" << required << R"("scene":0,"scenes":[{"nodes":[0]}],)"
+      << R"("nodes":[{"mesh":0,"scale":[250,250,250]}],"meshes":[{"primitives":[{"attributes":{"POSITION":0},"indices":1}]}],)"
+      << R"("buffers":[{"byteLength":)" << bin.size() << R"(,"uri":"data:application/octet-stream;base64,)" << base64(bin)
+      << R"("}],"bufferViews":[{"buffer":0,"byteLength":64,"byteStride":8},{"buffer":0,"byteOffset":64,"byteLength":72}],)"
+      << R"("accessors":[{"bufferView":0,"componentType":5123,)" << normalized << R"("count":8,"type":"VEC3"},)"
+      << R"({"bufferView":1,"componentType":5123,"count":36,"type":"SCALAR"}]})";
+    return j.str();
+  };
+  load::Options o;
+  o.min_points = 8;
+  write_text(d / "q.gltf", gltf(R"("extensionsUsed":["KHR_mesh_quantization"],"extensionsRequired":["KHR_mesh_quantization"],)",
+                                R"("normalized":true,)"));
+  const auto r = load::load_geometry(d / "q.gltf", o);
+  const BoundingBox got = bounding_box(r.geometry.vertices);
+  BOOST_TEST(got.extent().x() == 240.0, tt::tolerance(1e-3));
+  BOOST_TEST(got.extent().y() == 90.0, tt::tolerance(1e-3));
+  BOOST_TEST(got.extent().z() == 70.0, tt::tolerance(1e-3));
+  // Normalized indices or floats are not valid glTF: refused, naming the accessor.
+  write_text(d / "qf.gltf", gltf("", R"("normalized":"yes",)"));
+  const auto bad = load_error(d / "qf.gltf");
+  BOOST_TEST(bad.first == ErrorCode::io);
+  BOOST_TEST(bad.second.find("accessor 0 normalized is \"yes\"") != std::string::npos, bad.second);
+}
+
+BOOST_AUTO_TEST_CASE(gltf_requiring_compression_is_refused_by_name) {
+  // Draco- or meshopt-compressed geometry was refused as "accessor 0 has no bufferView", which names no cause.
+  TempDir d;
+  for (const std::string ext : {"KHR_draco_mesh_compression", "EXT_meshopt_compression", "EXT_mesh_gpu_instancing"}) {
+    write_text(d / "c.gltf",
+               R"({"asset":{"version":"2.0"},"extensionsUsed":[")" + ext + R"("],"extensionsRequired":[")" + ext +
+                   R"("],"meshes":[{"primitives":[{"attributes":{"POSITION":0},"mode":0}]}],)"
+                   R"("accessors":[{"componentType":5126,"count":2,"type":"VEC3"}]})");
+    const auto [code, message] = load_error(d / "c.gltf");
+    BOOST_TEST(code == ErrorCode::io);
+    BOOST_TEST(message.find("requires the glTF extension " + ext) != std::string::npos, message);
+  }
+  // Material extensions do not change the geometry: the file reads.
+  std::string bin;
+  for (float f : {0.f, 0.f, 0.f, 10.f, 0.f, 0.f, 0.f, 10.f, 0.f, 0.f, 0.f, 12.f}) bin.append(reinterpret_cast<const char*>(&f), 4);
+  write_text(d / "m.gltf",
+             R"({"asset":{"version":"2.0"},"extensionsUsed":["KHR_materials_unlit"],"extensionsRequired":["KHR_materials_unlit"],)"
+             R"("meshes":[{"primitives":[{"attributes":{"POSITION":0},"mode":0}]}],)"
+             R"("buffers":[{"byteLength":48,"uri":"data:application/octet-stream;base64,)" + base64(bin) +
+                 R"("}],"bufferViews":[{"buffer":0,"byteLength":48}],)"
+                 R"("accessors":[{"bufferView":0,"componentType":5126,"count":4,"type":"VEC3"}]})");
+  load::Options o;
+  o.min_points = 4;
+  const auto r = load::load_geometry(d / "m.gltf", o);
+  BOOST_TEST(r.geometry.vertices.size() == 4u);
+  BOOST_TEST(r.geometry.vertices[3].z() / r.geometry.vertices[1].x() == 1.2, tt::tolerance(1e-9));  // units aside
+}
+
 BOOST_AUTO_TEST_CASE(gltf_buffer_uri_naming_a_directory_is_an_io_error) {
   // A directory opens as a stream and failed only on reading, with a library exception (exit 5, "unexpected").
   TempDir d;

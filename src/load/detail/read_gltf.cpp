@@ -3,6 +3,7 @@
 // point-cloud GLB would not read back) and reports failures without a reason. Every accessor, buffer view and
 // index is bounds-checked: the file is untrusted input.
 #include <Eigen/Geometry>
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
@@ -170,6 +171,17 @@ std::vector<double> read_accessor(const std::filesystem::path& p, const Doc& d, 
   if (indices && type != 5121 && type != 5123 && type != 5125)
     fail_io(p, name + " holds indices as componentType " + std::to_string(type) +
                    "; indices must be unsigned integers (5121, 5123 or 5125)");
+  // KHR_mesh_quantization's normalized integers stand for fractions: unsigned n-bit v means v / (2^n - 1), signed
+  // means max(v / (2^(n-1) - 1), -1) (glTF 2.0 specification, normalized integers; KHR_mesh_quantization): the
+  // node's scale maps them back to model units. Read as raw integers they would give a scan thousands of times too large.
+  bool normalized = false;
+  if (acc.contains("normalized")) {
+    if (!acc["normalized"].is_boolean()) fail_io(p, name + " normalized is " + acc["normalized"].dump() + "; it must be true or false");
+    normalized = acc["normalized"].get<bool>();
+  }
+  if (normalized && (indices || type == 5126 || type == 5125))
+    fail_io(p, name + " is normalized with componentType " + std::to_string(type) +
+                   (indices ? "; indices are never normalized" : "; only 8- and 16-bit integers may be normalized"));
   // Sparse substitutions are not applied, and an accessor without a buffer view is all zeros of any claimed count:
   // neither would give the scan the file means, so refuse rather than read something else.
   if (acc.contains("sparse")) fail_io(p, name + " is sparse, which is not supported");
@@ -204,6 +216,14 @@ std::vector<double> read_accessor(const std::filesystem::path& p, const Doc& d, 
         case 5122: { std::int16_t s; std::memcpy(&s, src, 2); v = s; break; }
         case 5121: v = *src; break;
         default: v = static_cast<signed char>(*src); break;
+      }
+      if (normalized) {
+        switch (type) {
+          case 5123: v /= 65535.0; break;
+          case 5122: v = std::max(v / 32767.0, -1.0); break;
+          case 5121: v /= 255.0; break;
+          default: v = std::max(v / 127.0, -1.0); break;
+        }
       }
       out[i * static_cast<std::size_t>(comps) + static_cast<std::size_t>(k)] = v;
     }
@@ -247,6 +267,19 @@ Raw read_gltf(const std::filesystem::path& p) {
   bool had_triangles = false;
   try {
     d = parse(p);  // inside the try: a wrongly typed JSON value throws nlohmann's exceptions there too
+    // A required extension this reader does not implement changes what the data mean (Draco or meshopt compressed
+    // buffers, GPU instancing): the spec says to refuse such a file rather than read something else. Extensions of
+    // materials, textures, lights and metadata do not touch positions or indices.
+    for (const json& e : d.j.value("extensionsRequired", json::array())) {
+      const std::string x = e.is_string() ? e.get<std::string>() : e.dump();
+      const bool ignorable = x.rfind("KHR_materials_", 0) == 0 || x.rfind("KHR_texture_", 0) == 0 ||
+                             x == "KHR_lights_punctual" || x == "KHR_xmp_json_ld";
+      if (x == "KHR_mesh_quantization" || ignorable) continue;
+      fail_io(p, "the file requires the glTF extension " + x + ", which fitcheck does not read" +
+                     (x == "KHR_draco_mesh_compression" || x == "EXT_meshopt_compression"
+                          ? " (compressed geometry): export it without compression"
+                          : ""));
+    }
     const json meshes = d.j.value("meshes", json::array());
     const json nodes = d.j.value("nodes", json::array());
     auto add_mesh = [&](std::size_t mi, const Eigen::Matrix4d& m) {
