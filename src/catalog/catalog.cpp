@@ -313,6 +313,11 @@ bool is_last_file(const std::filesystem::path& p) {
   return false;
 }
 
+void open_cache(const std::string& path) {
+  if (path.empty()) throw Error(ErrorCode::usage, "catalog", "the cache path is empty");
+  const detail::Cache cache(path);
+}
+
 PreparedLast prepare_file(const std::string& path, const Options& o) {
   o.validate();
   Session s(o);

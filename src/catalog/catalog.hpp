@@ -82,6 +82,11 @@ PreparedLast prepare_file(const std::string& path, const Options& options = {});
 /// paths).
 Folder prepare_folder(const std::string& dir, const Options& options = {}, const std::string& exclude = {});
 
+/// Opens the cache file at `path` (creating it when missing) and closes it again: Error(io, "catalog") when it cannot
+/// be opened or created or is not a fitcheck cache. For a caller that hands the file to other processes (batch rows)
+/// and wants a wrong path refused once, before any of them runs.
+void open_cache(const std::string& path);
+
 /// The fingerprint of the running code (part of every cache key): this executable and the shared libraries loaded
 /// into it, each by path, size and modification time. 16 hex digits.
 const std::string& build_fingerprint();

@@ -62,6 +62,7 @@
 #include <thread>
 #include <vector>
 
+#include "catalog/catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/option_checks.hpp"
 #include "core/error.hpp"
@@ -608,6 +609,8 @@ void print_row(const ojson& r) {
 int run_batch(const BatchArgs& a, const OutputFlags& out) {
   const Shard shard = parse_shard(a);  // usage errors first, before touching any file
   const std::vector<Row> all = read_manifest(a.manifest);
+  // A --last-cache that is not a cache (a text file, a folder) fails every row the same way: refuse it once, here.
+  if (!a.last_cache.empty()) catalog::open_cache(a.last_cache);
   std::vector<const Row*> mine;
   for (const Row& r : all)
     if (static_cast<long long>(r.index % static_cast<std::size_t>(shard.count)) == shard.index) mine.push_back(&r);

@@ -304,8 +304,8 @@ Result recommend(const Input& in, const Options& opt) {
   const bool nerves_ok = hotspots::risk_rank(B.risk) <= acceptable;
   const bool for_fit = nerves_ok && !fit_ok;
   res.judged_on_fit = for_fit;
-  if (!toe_ok(B.toe_allowance_mm, opt)) res.fit_problem = toe_words(B.toe_allowance_mm, opt);
-  if (B.heel_rating == "loose")
+  if (for_fit && !toe_ok(B.toe_allowance_mm, opt)) res.fit_problem = toe_words(B.toe_allowance_mm, opt);
+  if (for_fit && B.heel_rating == "loose")
     res.fit_problem += std::string(res.fit_problem.empty() ? "" : "; ") + "the heel is loose (no heel hold)";
   if (nerves_ok && fit_ok) {
     res.no_change_needed = true;

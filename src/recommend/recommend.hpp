@@ -169,7 +169,7 @@ struct Result {
   /// The nerves were already acceptable but a fit constraint was broken (toe allowance, heel hold): the changes were
   /// judged on the fit (see the header comment) and `notes` say so.
   bool judged_on_fit = false;
-  std::string fit_problem;  ///< with judged_on_fit: what does not fit ("toe allowance 41.9 mm outside 8-17 mm ...")
+  std::string fit_problem;  ///< with judged_on_fit: what does not fit ("toe allowance 41.9 mm outside 8-17 mm ..."); else empty
   std::vector<Recommendation> recommendations;  ///< ranked; {"none"} when no change is needed
   std::vector<Rejected> rejected;               ///< candidates that did not help or broke a constraint, with why
   int candidates = 0;                           ///< checks simulated

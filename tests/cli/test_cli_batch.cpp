@@ -412,3 +412,19 @@ BOOST_AUTO_TEST_CASE(last_cache_reaches_the_children) {
   BOOST_TEST(row1["last_cache"]["lasts_prepared"] == 0);
   BOOST_TEST(std::filesystem::exists(d / "lasts.db"));
 }
+
+BOOST_AUTO_TEST_CASE(a_last_cache_that_is_not_a_cache_is_refused_before_any_row) {
+  // It failed every row with the same exit 3 (each row a full check start-up), the batch itself exiting 1 with a
+  // summary of failed rows.
+  TempDir d;
+  const std::string right = (source_dir() / "scans/foot-right.ply").string();
+  const std::string last = (source_dir() / "lasts/last-fit.stl").string();
+  write_text(d / "manifest.csv", "scan,last\n" + right + "," + last + "\n" + right + "," + last + "\n");
+  write_text(d / "notes.txt", "not a cache, just notes\n");
+  const CliRun r = run_cli("batch --jobs 1" + kFast + " --last-cache " + quote(d / "notes.txt") + " -o " + quote(d / "out") +
+                           " " + quote(d / "manifest.csv"));
+  BOOST_TEST(r.exit_code == 3, r.err);
+  BOOST_TEST(r.err.find("notes.txt") != std::string::npos, r.err);
+  BOOST_TEST(!std::filesystem::exists(d / "out/rows"));  // no row ran
+  BOOST_TEST(read_text(d / "notes.txt") == "not a cache, just notes\n");  // and the file is left as it was
+}
