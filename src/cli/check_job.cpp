@@ -225,7 +225,7 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
 void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("scan", a.scan, "Foot scan")->required();
   sub->add_option("last", a.target, "Last (any mesh/point format) or a sock spec (.json) for a sock alone")->required();
-  sub->add_option("--sock", a.sock, "Sock worn in the shoe: JSON spec or relaxed-sock mesh");
+  sub->add_option("--sock", a.sock, "Sock worn in the shoe: JSON spec or relaxed-sock mesh")->check(file_path());
   sub->add_option("--sock-tension-scale", a.sock_tension_scale, "Factor on the sock's fabric tension per unit strain (0, 1]")
       ->check(number_in(0.01, 1.0));
   sub->add_option("--sock-thickness-scale", a.sock_thickness_scale, "Factor on the sock's thickness [0.1, 1]")
@@ -243,7 +243,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
       ->check(number_in(-3.0, 3.0));
   sub->add_option("--width-step", a.width_step, "Grade the last by this many width letters")
       ->check(whole_number_in(-4, 4));
-  sub->add_option("--catalog", a.catalog, "Folder of other lasts to rank for this foot (recommendations)");
+  sub->add_option("--catalog", a.catalog, "Folder of other lasts to rank for this foot (recommendations)")
+      ->check(folder_path());
   sub->add_option("--catalog-shortlist", a.catalog_shortlist,
                   "Simulate in full only this many catalog candidates (a catalog last, or one in the half size that "
                   "fits), those whose forefoot girths squeeze the swollen foot least (a screen); 0 simulates every one")
@@ -255,7 +256,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
                   "SQLite file that keeps prepared lasts (created if missing or empty), keyed by file content, load "
                   "options and the running fitcheck and its libraries: a kiosk's catalog is prepared once, not on "
                   "every call (other builds' entries are deleted " +
-                  std::to_string(catalog::Options{}.keep_other_builds_days) + " days after they were stored)");
+                  std::to_string(catalog::Options{}.keep_other_builds_days) + " days after they were stored)")
+      ->check(file_path());
   sub->add_option("--changes", a.changes,
                   "Built-in changes to try: all (default), or a comma list of lacing, tension, size, width, sock "
                   "(catalog lasts come with --catalog); e.g. size,width for a kiosk's size and width ranking")

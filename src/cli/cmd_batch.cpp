@@ -767,6 +767,7 @@ void add_batch_command(CLI::App& app, std::function<int()>& run, const OutputFla
   sub->add_option("--last-cache", a->last_cache,
                   "Passed to check: SQLite file of prepared lasts, so rows that share a last reuse it (rows running at "
                   "once may each prepare it before one stores it)")
+      ->check(file_path())
       ->check(CLI::NonexistentPath | CLI::ExistingFile);
   sub->add_option("--row-timeout-s", a->row_timeout_s, "Stop a row's check after this many seconds (status timeout, exit "
                                                       "code 124); 0 = no limit")

@@ -168,10 +168,11 @@ void add_last_command(CLI::App& app, std::function<int()>& run, const OutputFlag
       ->required();
   sub->add_option("--size", args->size, "Size of the last, e.g. \"US 9 D\", \"UK 8\", \"EU 42\", \"MP 270\"");
   sub->add_option("--grade", args->grade, "Grade to this size/width, e.g. \"US 10 2E\" (needs -o)");
-  sub->add_option("-o,--output", args->output, "Graded last file (.stl, .ply, .obj, .vtp, .glb)");
+  sub->add_option("-o,--output", args->output, "Graded last file (.stl, .ply, .obj, .vtp, .glb)")->check(file_path());
   sub->add_option("--units", args->units, "Unit of the file's coordinates: m, cm, mm or inch (default: detect)");
   sub->add_option("--side", args->side, "left, right or auto (default: detect)");
-  sub->add_option("--write-aligned", args->write_aligned, "Write the last in the last frame (mm) to this file");
+  sub->add_option("--write-aligned", args->write_aligned, "Write the last in the last frame (mm) to this file")
+      ->check(file_path());
   sub->add_option("--max-file-mb", args->max_file_mb, "Refuse files larger than this many MB")
       ->check(number_in(0.001, 1e6));
   sub->callback([&run, &out, args] { run = [args, &out] { return run_last(*args, out); }; });

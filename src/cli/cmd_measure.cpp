@@ -111,7 +111,8 @@ void add_measure_command(CLI::App& app, std::function<int()>& run, const OutputF
   sub->add_option("scan", args->file, "Foot scan: PLY, OBJ, STL, PCD, XYZ/ASC, glTF or GLB")->required();
   sub->add_option("--units", args->units, "Unit of the file's coordinates: m, cm, mm or inch (default: detect)");
   sub->add_option("--side", args->side, "left, right or auto (default: detect)");
-  sub->add_option("--write-aligned", args->write_aligned, "Write the aligned foot (foot frame, mm) to this file");
+  sub->add_option("--write-aligned", args->write_aligned, "Write the aligned foot (foot frame, mm) to this file")
+      ->check(file_path());
   sub->add_option("--max-file-mb", args->max_file_mb, "Refuse files larger than this many MB")
       ->check(number_in(0.001, 1e6));
   sub->callback([&run, &out, args] { run = [args, &out] { return run_measure(*args, out); }; });

@@ -123,7 +123,8 @@ void add_place_command(CLI::App& app, std::function<int()>& run, const OutputFla
   CLI::App* sub = app.add_subcommand("place", "Place a foot scan in a last: clearance per vertex, toe allowance, regional fit");
   sub->add_option("scan", args->scan, "Foot scan (any supported format)")->required();
   sub->add_option("last", args->last, "Last (any supported format; point clouds are closed first)")->required();
-  sub->add_option("-o,--output", args->output, "Write the placed foot with its clearance field (.ply, .vtp, .glb)");
+  sub->add_option("-o,--output", args->output, "Write the placed foot with its clearance field (.ply, .vtp, .glb)")
+      ->check(file_path());
   sub->add_option("--scan-units", args->scan_units, "Unit of the scan's coordinates: m, cm, mm or inch");
   sub->add_option("--last-units", args->last_units, "Unit of the last's coordinates: m, cm, mm or inch");
   sub->add_option("--side", args->side, "Side of the foot: left, right or auto");

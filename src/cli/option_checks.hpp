@@ -59,4 +59,10 @@ inline CLI::Validator folder_path() {
       "FOLDER");
 }
 
+/// A non-empty file path: '' was taken as "none" (`--sock ''` checked without the sock, `--write-aligned ''` wrote
+/// nothing), which a script passing an unset variable did not mean.
+inline CLI::Validator file_path() {
+  return CLI::Validator([](std::string& text) { return text.empty() ? std::string("must not be empty") : ""; }, "FILE");
+}
+
 }  // namespace fitcheck::cli

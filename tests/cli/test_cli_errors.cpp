@@ -402,8 +402,9 @@ BOOST_AUTO_TEST_CASE(whole_number_options_name_the_fraction) {
 }
 
 // An empty output folder is refused (issue: batch -o '' wrote its rows and summary into the current folder, demo --out
-// '' its cases, and check --report '' wrote no report). Run in an empty working folder that must stay empty.
-BOOST_AUTO_TEST_CASE(empty_output_folders_are_refused) {
+// '' its cases, and check --report '' wrote no report), and so is an empty input or output file path. Run in an empty
+// working folder that must stay empty.
+BOOST_AUTO_TEST_CASE(empty_output_folders_and_paths_are_refused) {
   TempDir d;
   write_text(d / "manifest.csv", "scan,last\nmissing.ply," + (source_dir() / "lasts/last-fit.stl").string() + "\n");
   std::filesystem::create_directory(d / "cwd");
@@ -414,7 +415,16 @@ BOOST_AUTO_TEST_CASE(empty_output_folders_are_refused) {
   for (const auto& c :
        {Case{"batch " + quote(d / "manifest.csv") + " -o ''", "--out: must not be empty"},
         Case{"demo --samples " + quote(source_dir()) + " --out ''", "--out: must not be empty"},
-        Case{"check " + pair + " --no-recommend --run-minutes 10 --report ''", "--report: must not be empty"}}) {
+        Case{"check " + pair + " --no-recommend --run-minutes 10 --report ''", "--report: must not be empty"},
+        // Empty inputs and output files were taken as "none": checked without the sock or the catalog, wrote nothing.
+        Case{"check " + pair + " --no-recommend --run-minutes 10 --sock ''", "--sock: must not be empty"},
+        Case{"check " + pair + " --run-minutes 10 --catalog ''", "--catalog: must not be empty"},
+        Case{"check " + pair + " --no-recommend --run-minutes 10 --last-cache ''", "--last-cache: must not be empty"},
+        Case{"batch " + quote(d / "manifest.csv") + " -o " + quote(d / "o") + " --last-cache ''", "--last-cache: must not be empty"},
+        Case{"measure " + quote(source_dir() / "scans/foot-right.ply") + " --write-aligned ''", "--write-aligned: must not be empty"},
+        Case{"last " + quote(source_dir() / "lasts/last-fit.stl") + " --write-aligned ''", "--write-aligned: must not be empty"},
+        Case{"last " + quote(source_dir() / "lasts/last-fit.stl") + " --grade 'US 10' -o ''", "--output: must not be empty"},
+        Case{"place " + pair + " -o ''", "--output: must not be empty"}}) {
     TempDir io;
     const std::string cmd = "cd " + quote(d / "cwd") + " && '" + FITCHECK_CLI + "' " + c.args + " > " +
                             quote(io / "out") + " 2> " + quote(io / "err") + " < /dev/null";
