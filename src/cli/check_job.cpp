@@ -10,7 +10,9 @@
 
 #include "catalog/catalog.hpp"
 #include "check/check.hpp"
+#include "cli/commands.hpp"
 #include "cli/option_checks.hpp"
+#include "cli/text_file.hpp"
 #include "contact/contact.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
@@ -82,7 +84,21 @@ void write_meshes(const std::filesystem::path& dir, const check::Result& r) {
   const auto colors = save::colormap(peak_mmhg, 0.0, 60.0);
   save::write_geometry(dir / "pressure_peak.ply", shown, {{"pressure_kpa", r.peak_kpa}, {"pressure_mmhg", peak_mmhg}}, colors);
   save::write_geometry(dir / "pressure_peak.glb", shown, {{"pressure_kpa", r.peak_kpa}, {"pressure_mmhg", peak_mmhg}}, colors);
-  // VTP per time point + a ParaView collection (.pvd) so the time series plays in ParaView.
+  // VTP per time point + a ParaView collection (.pvd) so the time series plays in ParaView. A previous report in the
+  // same folder may have had more time points: its extra pressure_NN_minMMMM.vtp files would sit beside the new
+  // series as if they belonged to it, so this run's pattern is cleared first (nothing else is touched).
+  {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+      const std::string f = e.path().filename().string();
+      const bool ours = f.size() == 23 && f.rfind("pressure_", 0) == 0 && f.substr(11, 4) == "_min" &&
+                        f.substr(19) == ".vtp" &&
+                        std::all_of(f.begin() + 9, f.begin() + 11, [](char c) { return c >= '0' && c <= '9'; }) &&
+                        std::all_of(f.begin() + 15, f.begin() + 19, [](char c) { return c >= '0' && c <= '9'; });
+      std::error_code ignore;
+      if (ours && e.is_regular_file(ignore)) std::filesystem::remove(e.path(), ignore);
+    }
+  }
   std::ostringstream pvd;
   pvd << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\">\n<Collection>\n";
   for (std::size_t k = 0; k < r.minutes.size(); ++k) {
@@ -97,7 +113,7 @@ void write_meshes(const std::filesystem::path& dir, const check::Result& r) {
     pvd << "<DataSet timestep=\"" << r.minutes[k] << "\" file=\"" << name.str() << "\"/>\n";
   }
   pvd << "</Collection>\n</VTKFile>\n";
-  std::ofstream(dir / "pressure.pvd") << pvd.str();
+  write_text_file(dir / "pressure.pvd", pvd.str(), "cli");
 }
 
 report::Page html_page(const CheckArgs& a, const check::Result& r, const nlohmann::ordered_json& j,
@@ -164,6 +180,13 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
                                        const check::Options& o, const std::optional<recommend::Result>& rec,
                                        const std::optional<symptoms::Assessment>& sy) {
   std::vector<std::string> s;
+  // Red flags from the symptoms come first when they call for immediate or prompt care: they matter more than any
+  // shoe change (they were only in the JSON and the HTML page).
+  std::vector<std::string> flags;
+  if (sy)
+    for (const auto& f : sy->red_flags) flags.push_back("Red flag: " + f);
+  const bool flags_first = sy && (sy->care == "immediate" || sy->care == "prompt");
+  if (flags_first) s.insert(s.end(), flags.begin(), flags.end());
   std::string head = "Foot " + fmt_fixed(scan.result.measurements.foot_length_mm) + " mm (" +
                      foot::side_name(scan.frame.side) + ")";
   if (r.fit) head += " in " + std::filesystem::path(a.target).filename().string() + ": toe allowance " +
@@ -177,9 +200,9 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
         (n.risk == worst->risk && n.peak_mmhg > worst->peak_mmhg))
       worst = &n;
   if (worst)
-    s.push_back("Over a " + fmt_fixed(o.run_minutes, 0) + "-minute run the highest skin pressure over a nerve is " +
+    s.push_back("Over a " + fmt_short(o.run_minutes) + "-minute run the highest skin pressure over a nerve is " +
                 fmt_fixed(worst->peak_mmhg) + " mmHg (" + worst->level + ", risk " + worst->risk + ") over the " +
-                worst->label + (worst->minutes_above_30mmhg > 0 ? ", " + fmt_fixed(worst->minutes_above_30mmhg, 0) + " min above 30 mmHg" : "") + ".");
+                worst->label + (worst->minutes_above_30mmhg > 0 ? ", " + fmt_short(worst->minutes_above_30mmhg) + " min above 30 mmHg" : "") + ".");
   if (!r.hot.hotspots.empty()) {
     const auto& h = r.hot.hotspots.front();
     s.push_back(std::to_string(r.hot.hotspots.size()) + " area(s) reach the " + fmt_fixed(o.hotspots.caution_mmhg, 0) +
@@ -216,7 +239,9 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
                   "--catalog-shortlist 0 simulates every one).");
   }
   if (sy) s.push_back("Symptoms: footwear is " + sy->footwear + " as a cause. " + sy->footwear_reason);
-  s.push_back("These are model estimates (see assumptions); see a clinician for the red flags listed.");
+  if (!flags_first) s.insert(s.end(), flags.begin(), flags.end());
+  s.push_back("These are model estimates (see assumptions). Signs that need a clinician, not a shoe change, are listed "
+              "under red_flags (JSON) and in the report.");
   return s;
 }
 
@@ -226,7 +251,7 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("scan", a.scan, "Foot scan")->required();
   sub->add_option("last", a.target, "Last (any mesh/point format) or a sock spec (.json) for a sock alone")->required();
   sub->add_option("--sock", a.sock, "Sock worn in the shoe: JSON spec or relaxed-sock mesh")->check(file_path());
-  sub->add_option("--sock-tension-scale", a.sock_tension_scale, "Factor on the sock's fabric tension per unit strain (0, 1]")
+  sub->add_option("--sock-tension-scale", a.sock_tension_scale, "Factor on the sock's fabric tension per unit strain [0.01, 1]")
       ->check(number_in(0.01, 1.0));
   sub->add_option("--sock-thickness-scale", a.sock_thickness_scale, "Factor on the sock's thickness [0.1, 1]")
       ->check(number_in(0.1, 1.0));
@@ -264,7 +289,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
       ->capture_default_str();
   sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
   sub->add_option("--symptoms", a.symptoms,
-                  "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no");
+                  "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no")
+      ->check(non_empty_text());  // '' was ignored without a word; ' ' was refused
   sub->add_option("--report", a.report,
                   "Write report.html, report.json, summary.txt and the pressure meshes (PLY, VTP + .pvd, GLB) here")
       ->check(folder_path());
@@ -286,12 +312,41 @@ CheckOutput run_check_job(const CheckArgs& a) {
   }
   const bool sock_only = is_json(a.target);
   if (sock_only && !a.sock.empty()) throw Error(ErrorCode::usage, "cli", "give the sock either as the second argument or with --sock");
-  if (sock_only && (a.size_step != 0 || a.width_step != 0 || !a.catalog.empty()))
-    throw Error(ErrorCode::usage, "cli", "--size-step, --width-step and --catalog need a last");
+  if (sock_only) {
+    // The shoe's options with a sock alone were ignored with exit 0 (and echoed in `args`): refused, like grading.
+    const CheckArgs d;
+    std::vector<std::string> shoe;
+    if (a.size_step != 0) shoe.push_back("--size-step");
+    if (a.width_step != 0) shoe.push_back("--width-step");
+    if (!a.catalog.empty()) shoe.push_back("--catalog");
+    if (a.lacing != d.lacing) shoe.push_back("--lacing");
+    if (a.lace_tension_n != d.lace_tension_n) shoe.push_back("--lace-tension-n");
+    if (a.no_laces) shoe.push_back("--no-laces");
+    if (!a.last_units.empty()) shoe.push_back("--last-units");
+    if (!a.last_cache.empty()) shoe.push_back("--last-cache");
+    if (a.catalog_shortlist != d.catalog_shortlist) shoe.push_back("--catalog-shortlist");
+    if (a.changes != d.changes) shoe.push_back("--changes");
+    if (!shoe.empty()) {
+      std::string list;
+      for (const auto& x : shoe) list += (list.empty() ? "" : ", ") + x;
+      throw Error(ErrorCode::usage, "cli", list + (shoe.size() > 1 ? " need" : " needs") + " a last (this checks a sock alone)");
+    }
+  }
+  // A sock mesh is read with the same file limit as the scan and the last (--max-file-mb was not applied to it).
+  sock::MeshOptions sock_mesh;
+  sock_mesh.load.max_file_mb = a.max_file_mb;
   std::optional<sock::SockSpec> sock_loaded;
-  if (sock_only) sock_loaded = sock::load_sock(a.target);
-  else if (!a.sock.empty()) sock_loaded = sock::load_sock(a.sock);
-  if (sock_loaded) o.sock = recommend::scaled_sock(*sock_loaded, a.sock_tension_scale, a.sock_thickness_scale);
+  if (sock_only) sock_loaded = sock::load_sock(a.target, sock_mesh);
+  else if (!a.sock.empty()) sock_loaded = sock::load_sock(a.sock, sock_mesh);
+  if (sock_loaded) {
+    try {
+      o.sock = recommend::scaled_sock(*sock_loaded, a.sock_tension_scale, a.sock_thickness_scale);
+    } catch (const Error& e) {  // name the option that led there
+      std::ostringstream v;
+      v << std::setprecision(10) << a.sock_thickness_scale;
+      throw Error(e.code(), "cli", "--sock-thickness-scale " + v.str() + ": " + e.what());
+    }
+  }
   else if (a.sock_tension_scale != 1.0 || a.sock_thickness_scale != 1.0)
     throw Error(ErrorCode::usage, "cli", "--sock-tension-scale and --sock-thickness-scale need a sock");
   std::optional<symptoms::Assessment> sy;
@@ -328,6 +383,9 @@ CheckOutput run_check_job(const CheckArgs& a) {
   std::size_t lasts_from_cache = 0, lasts_prepared = 0;
   std::optional<last::Last> original, L;
   std::vector<std::string> warnings = scan_file.warnings;
+  // The sock's own warnings (unknown keys, a modulus taken as the estimate default, a mesh's units): they were lost.
+  if (sock_loaded)
+    for (const auto& w : sock_loaded->warnings) warnings.push_back(w.rfind("sock", 0) == 0 ? w : "sock: " + w);
   if (!sock_only) {
     catalog::PreparedLast p = catalog::prepare_file(a.target, co);
     warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
@@ -362,6 +420,9 @@ CheckOutput run_check_job(const CheckArgs& a) {
   }
 
   std::optional<recommend::Result> rec;
+  if (sock_only && a.recommend)
+    warnings.push_back("no recommendations: they are simulated for a shoe (a last, with or without a sock); a sock "
+                       "alone is checked as it is");
   std::vector<last::Last> catalog_lasts;
   std::vector<std::string> catalog_paths;
   if (L && a.recommend) {
@@ -400,12 +461,11 @@ CheckOutput run_check_job(const CheckArgs& a) {
     std::vector<std::string> args;
     if (L) {
       args = recommend::check_args(a.scan, base);
-    } else {  // a sock alone: the sock file stands where the last would
-      recommend::Setting s = base;
-      s.last_path = a.target;
-      s.laces = true;
-      s.lacing = lacing::pattern_text(o.lacing);
-      args = recommend::check_args(a.scan, s);
+    } else {  // a sock alone: the sock file stands where the last would; no shoe options
+      std::ostringstream rm;
+      rm << std::setprecision(10) << a.run_minutes;
+      args = {a.scan, a.target, "--run-minutes", rm.str()};
+      args.insert(args.end(), base.input_args.begin(), base.input_args.end());
       std::ostringstream sc;
       sc << std::setprecision(10);
       if (a.sock_tension_scale != 1.0) sc << a.sock_tension_scale, args.insert(args.end(), {"--sock-tension-scale", sc.str()});
@@ -530,10 +590,8 @@ CheckOutput run_check_job(const CheckArgs& a) {
     j["report"] = a.report;
     write_meshes(dir, r);
     report::write_html(dir / "report.html", html_page(a, r, j, out.summary));
-    std::ofstream(dir / "summary.txt") << join(out.summary, "\n") << "\n";
-    std::ofstream(dir / "report.json") << j.dump(2) << "\n";
-    if (!std::filesystem::exists(dir / "report.json"))
-      throw Error(ErrorCode::io, "cli", "cannot write the report in " + dir.string());
+    write_text_file(dir / "summary.txt", join(out.summary, "\n") + "\n", "cli");
+    write_text_file(dir / "report.json", json_text(j) + "\n", "cli");
   }
   out.json = std::move(j);
   return out;

@@ -65,6 +65,7 @@
 #include "catalog/catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/option_checks.hpp"
+#include "cli/text_file.hpp"
 #include "core/error.hpp"
 #include "hotspots/hotspots.hpp"
 
@@ -536,7 +537,7 @@ ojson summary_row(const Row& row, const Outcome& o, const fs::path& rows_dir) {
 std::string csv_cell(const ojson& v) {
   std::string s;
   if (v.is_null()) return s;
-  s = v.is_string() ? v.get<std::string>() : v.dump();
+  s = v.is_string() ? v.get<std::string>() : json_text(v, -1);
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -564,20 +565,6 @@ std::string csv_text(const ojson& rows) {
   return s;
 }
 
-/// Written next to the target and renamed over it, so a reader never sees half a summary.
-void write_atomically(const fs::path& p, const std::string& text) {
-  const fs::path tmp = p.string() + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream o(tmp, std::ios::binary);
-    o << text;
-    o.close();
-    if (!o) throw Error(ErrorCode::io, "batch", "cannot write " + p.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, p, ec);
-  if (ec) throw Error(ErrorCode::io, "batch", "cannot write " + p.string() + ": " + ec.message());
-}
-
 // ---- the command ------------------------------------------------------------------------------------------------
 
 std::string fmt1(double v) {
@@ -597,7 +584,7 @@ void print_row(const ojson& r) {
   if (!r["sock"].is_null()) s << " + " << fs::path(r["sock"].get<std::string>()).filename().string();
   if (r["status"] == "ok") {
     if (!r["worst_nerve"].is_null())
-      s << ": worst nerve " << r["worst_nerve"].get<std::string>() << " " << r["worst_nerve_peak_mmhg"].dump() << " mmHg, risk "
+      s << ": worst nerve " << r["worst_nerve"].get<std::string>() << " " << json_text(r["worst_nerve_peak_mmhg"], -1) << " mmHg, risk "
         << r["worst_nerve_risk"].get<std::string>();
     if (!r["top_advice"].is_null()) s << "; " << r["top_advice"].get<std::string>();
   } else {
@@ -722,10 +709,10 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
   j["failed"] = rows.size() - n_ok;
   const std::string stem = shard.sharded ? "summary-shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count)
                                          : std::string("summary");
-  write_atomically(dir / (stem + ".json"), j.dump(2) + "\n");
-  write_atomically(dir / (stem + ".csv"), csv_text(rows));
+  write_text_file(dir / (stem + ".json"), json_text(j) + "\n", "batch");
+  write_text_file(dir / (stem + ".csv"), csv_text(rows), "batch");
   if (out.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
   } else {
     std::cout << rows.size() << " row(s)";
     if (shard.sharded) std::cout << " (shard " << shard.index << "/" << shard.count << " of " << all.size() << ")";

@@ -15,7 +15,7 @@ namespace {
 int run_check(const CheckArgs& a, const OutputFlags& out) {
   const CheckOutput r = run_check_job(a);
   if (out.json) {
-    std::cout << r.json.dump(2) << "\n";
+    std::cout << json_text(r.json) << "\n";
     return 0;
   }
   for (const auto& line : r.summary) std::cout << line << "\n";

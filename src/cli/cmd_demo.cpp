@@ -54,7 +54,7 @@ int run_demo(const DemoArgs& d, const OutputFlags& flags) {
     for (const auto& line : r.summary) std::cout << "   " << line << "\n";
     std::cout << "   report: " << a.report << "/report.html\n\n";
   }
-  if (flags.json) std::cout << nlohmann::ordered_json{{"schema", "fitcheck.demo/0.1"}, {"cases", all}}.dump(2) << "\n";
+  if (flags.json) std::cout << json_text(nlohmann::ordered_json{{"schema", "fitcheck.demo/0.1"}, {"cases", all}}) << "\n";
   return 0;
 }
 }  // namespace

@@ -59,7 +59,7 @@ int run_info(const InfoArgs& a, const OutputFlags& out) {
   j["warnings"] = r.warnings;
 
   if (out.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
     return 0;
   }
   std::cout << std::fixed << std::setprecision(1);

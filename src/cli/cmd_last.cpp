@@ -146,7 +146,7 @@ int run_last(const LastArgs& a, const OutputFlags& out) {
   j["steps"] = L.steps;
   j["warnings"] = warnings;
   if (out.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
     return 0;
   }
   std::cout << a.file << "\n  " << foot::side_name(L.side) << " last, units " << load::unit_name(loaded.unit) << "\n"

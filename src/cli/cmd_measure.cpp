@@ -85,7 +85,7 @@ int run_measure(const MeasureArgs& a, const OutputFlags& out) {
   j["to_foot_frame_note"] = "maps the file's coordinates converted to mm into the foot frame (row-major 4x4)";
   j["warnings"] = warnings;
   if (out.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
     return 0;
   }
   std::cout << std::fixed << std::setprecision(1);

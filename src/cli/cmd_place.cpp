@@ -101,7 +101,7 @@ int run_place(const PlaceArgs& a, const OutputFlags& out) {
   if (!a.output.empty()) j["clearance_file"] = a.output;
   j["warnings"] = warnings;
   if (out.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
     return 0;
   }
   std::cout << std::fixed << std::setprecision(1) << a.scan << " in " << a.last << "\n"

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 
 namespace fitcheck::cli {
 
@@ -11,6 +12,14 @@ namespace fitcheck::cli {
 struct OutputFlags {
   bool json = false;
 };
+
+/// The JSON text of `j` (nlohmann::json or ordered_json) indented by `indent`. Strings that are not valid UTF-8 (a
+/// file name in another encoding, typed symptoms) have their bad bytes replaced by U+FFFD instead of throwing:
+/// nlohmann's default threw type_error 316, which aborted the program inside the error handler or gave exit 5.
+template <class Json>
+std::string json_text(const Json& j, int indent = 2) {
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
 
 /// Adds `info` to `app`; `run` is set to the action to execute when it was chosen.
 void add_info_command(CLI::App& app, std::function<int()>& run, const OutputFlags& out);

@@ -20,7 +20,7 @@ int report(const fitcheck::Error& e, bool json) {
                                    {"exit_code", fitcheck::exit_code(e.code())},
                                    {"stage", e.stage()},
                                    {"message", e.what()}}}};
-    std::cout << j.dump(2) << "\n";
+    std::cout << fitcheck::cli::json_text(j) << "\n";
   }
   return fitcheck::exit_code(e.code());
 }

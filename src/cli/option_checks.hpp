@@ -65,4 +65,9 @@ inline CLI::Validator file_path() {
   return CLI::Validator([](std::string& text) { return text.empty() ? std::string("must not be empty") : ""; }, "FILE");
 }
 
+/// Non-empty text (an empty value was taken as "not given").
+inline CLI::Validator non_empty_text() {
+  return CLI::Validator([](std::string& text) { return text.empty() ? std::string("must not be empty") : ""; }, "TEXT");
+}
+
 }  // namespace fitcheck::cli

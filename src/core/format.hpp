@@ -15,4 +15,16 @@ inline std::string fmt_fixed(double v, int decimals = 1) {
   return s.str();
 }
 
+/// `v` with no decimals when it is whole to 0.01, else with up to two (trailing zeros dropped): "60", "0.4", "9.96".
+/// For values that decide a threshold in the same sentence (a 0.4-minute run is not "0-minute"; 9.96 min is not
+/// "10.0 min" when 10 is the line).
+inline std::string fmt_short(double v) {
+  std::string t = fmt_fixed(v, 2);
+  if (t.find('.') != std::string::npos) {
+    while (t.back() == '0') t.pop_back();
+    if (t.back() == '.') t.pop_back();
+  }
+  return t == "-0" ? "0" : t;
+}
+
 }  // namespace fitcheck

@@ -310,7 +310,7 @@ Result recommend(const Input& in, const Options& opt) {
   if (nerves_ok && fit_ok) {
     res.no_change_needed = true;
     std::string advice = "No change needed for the nerves: the nerve risk stays " + B.risk + " during the " +
-                         fmt_fixed(in.base.run_minutes, 0) + "-minute run (highest skin pressure over a nerve " +
+                         fmt_short(in.base.run_minutes) + "-minute run (highest skin pressure over a nerve " +
                          fmt_fixed(B.peak_mmhg) + " mmHg; model estimate).";
     // Pressure away from the mapped nerves (e.g. a snug heel cup) is not a nerve risk but is worth saying.
     const hotspots::Hotspot* away = nullptr;

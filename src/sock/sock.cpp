@@ -356,7 +356,15 @@ SockSpec parse_json_impl(const std::string& text, const std::string& where, cons
                  {"fitcheck_sock", "name", "comment", "fabric_modulus_n_per_mm", "thickness_mm", "compression_class",
                   "foot_profile", "leg_profile"},
                  "");
-  if (j.contains("name")) s.name = r.string(j, "name");
+  if (j.contains("name")) {
+    const std::string given = r.string(j, "name");
+    // A blank name (or one with control characters, which would reach the terminal raw) keeps the default.
+    if (given.find_first_not_of(" \t") == std::string::npos ||
+        std::any_of(given.begin(), given.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+      s.warnings.push_back("sock name ignored (blank or with control characters): using '" + default_name + "'");
+    else
+      s.name = given;
+  }
   if (j.contains("comment")) (void)r.string(j, "comment");
   if (j.contains("fabric_modulus_n_per_mm")) {
     s.fabric_modulus_n_per_mm = r.number(j, "fabric_modulus_n_per_mm", "fabric_modulus_n_per_mm",
@@ -570,15 +578,24 @@ SockSpec load_sock(const std::filesystem::path& path, const MeshOptions& opt) {
       throw Error(ErrorCode::io, "sock", "sock spec '" + where + "': no such file");
     if (std::filesystem::is_directory(status))
       throw Error(ErrorCode::io, "sock", "sock spec '" + where + "' is a directory, not a file");
+    // A device or a pipe (/dev/zero, a FIFO) has no size to check: reading it ran out of memory or never ended.
+    if (!std::filesystem::is_regular_file(status))
+      throw Error(ErrorCode::io, "sock", "sock spec '" + where + "' is not a regular file");
     const auto bytes = std::filesystem::file_size(path, ec);
-    if (!ec && bytes > kMaxSpecBytes)
+    if (ec) throw Error(ErrorCode::io, "sock", "sock spec '" + where + "': " + ec.message());
+    if (bytes > kMaxSpecBytes)
       throw Error(ErrorCode::invalid_input, "sock",
                   "sock spec '" + where + "' is " + std::to_string(bytes) + " bytes; a spec above " +
                       std::to_string(kMaxSpecBytes) + " bytes is refused");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorCode::io, "sock", "sock spec '" + where + "' cannot be opened");
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // At most one byte past the limit is read, in case the file grew after its size was taken.
+    std::string text(kMaxSpecBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
     if (in.bad()) throw Error(ErrorCode::io, "sock", "sock spec '" + where + "': read error");
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxSpecBytes)
+      throw Error(ErrorCode::invalid_input, "sock", "sock spec '" + where + "' grew above " + std::to_string(kMaxSpecBytes) + " bytes while read");
     return parse_json_impl(text, where, path.stem().string());
   }
   load::Result r = load::load_geometry(path, opt.load);

@@ -58,7 +58,7 @@ constexpr const char* kSeedMechanical = "Temporary Mechanical Triggers";
 constexpr const char* kSeedEntrapment = "Nerve Entrapment and Vascular Compression Syndromes";
 constexpr const char* kSeedWarning = "Identifying Warning Signs and Seeking Professional Help";
 
-std::string minutes(double v) { return fmt_fixed(v, v == std::floor(v) ? 0 : 1) + " min"; }
+std::string minutes(double v) { return fmt_short(v) + " min"; }  // 9.96, not "10.0" next to a 10-min line
 
 std::string lower(std::string_view s) {
   std::string r(s);
@@ -578,8 +578,10 @@ std::string number_text(double v) {
 }  // namespace
 
 Pattern parse(const std::string& text) {
+  // The text is quoted once, cut to 200 characters: a long text was echoed twice (240 kB of stderr for 120 kB).
+  const std::string shown = text.size() > 200 ? text.substr(0, 200) + "..." : text;
   const auto fail = [&](const std::string& why) {
-    bad("symptoms '" + text + "': " + why +
+    bad("symptoms '" + shown + "': " + (why.size() > 300 ? why.substr(0, 300) + "..." : why) +
         " (expected e.g. where=instep+toes,onset=20,resolves=5,back-pain=no; see symptoms.hpp)");
   };
   Pattern p;

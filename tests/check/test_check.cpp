@@ -243,6 +243,43 @@ BOOST_AUTO_TEST_CASE(cli_check_writes_report_and_states_assumptions) {
                      quote(source_dir() / "lasts" / "last-fit.stl") + " --lacing zigzag").exit_code == 2);
 }
 
+// Found by the review of 2026-11-28: red flags from --symptoms reached only the JSON and the HTML page (the text said
+// "see a clinician for the red flags listed" and listed none); the sock's own warnings were dropped; a 0.4-minute run
+// was called "0-minute"; a shorter run into the same report folder left the longer run's time points beside it.
+BOOST_AUTO_TEST_CASE(text_summary_carries_red_flags_sock_warnings_and_the_run_length) {
+  TempDir d;
+  const std::string foot = quote(source_dir() / "scans" / "foot-right.ply");
+  const CliRun r = run_cli("check " + foot + " " + quote(source_dir() / "lasts" / "last-fit.stl") +
+                           " --no-recommend --run-minutes 10 --symptoms where=instep,onset=20,resolves=5,bladder-bowel=yes");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const auto flag = r.out.find("Red flag: Seek immediate medical care");
+  BOOST_TEST(flag != std::string::npos, r.out);
+  BOOST_TEST(flag < r.out.find("Foot "), "immediate care comes before the fit");
+  write_text(d / "sock.json",
+             R"({"fitcheck_sock":1,"colour":"red","foot_profile":[{"station_pct":0,"circumference_mm":150},)"
+             R"({"station_pct":100,"circumference_mm":150}]})");
+  const CliRun s = run_cli("check " + foot + " " + quote(d / "sock.json") + " --no-recommend --run-minutes 0.4 --json");
+  BOOST_TEST_REQUIRE(s.exit_code == 0, s.err);
+  const auto j = nlohmann::json::parse(s.out);
+  std::string warnings;
+  for (const auto& w : j["warnings"]) warnings += w.get<std::string>() + "\n";
+  BOOST_TEST(warnings.find("sock.json': unknown key 'colour'") != std::string::npos, warnings);
+  BOOST_TEST(warnings.find("sock.json': no fabric_modulus_n_per_mm") != std::string::npos, warnings);
+  std::string summary;
+  for (const auto& l : j["summary"]) summary += l.get<std::string>() + "\n";
+  BOOST_TEST(summary.find("Over a 0.4-minute run") != std::string::npos, summary);
+  // Reports into one folder: 30 min (time points 0-30), then 10 min (0, 5, 10).
+  const std::string pair = foot + " " + quote(source_dir() / "lasts" / "last-fit.stl") + " --no-recommend --report " + quote(d / "rep");
+  BOOST_TEST_REQUIRE(run_cli("check " + pair + " --run-minutes 30").exit_code == 0);
+  BOOST_TEST(std::filesystem::exists(d / "rep/pressure_04_min0030.vtp"));
+  write_text(d / "rep/notes.vtp", "mine");
+  BOOST_TEST_REQUIRE(run_cli("check " + pair + " --run-minutes 10").exit_code == 0);
+  int vtp = 0;
+  for (const auto& e : std::filesystem::directory_iterator(d / "rep")) vtp += e.path().extension() == ".vtp";
+  BOOST_TEST(vtp == 4);  // pressure_00..02 and the user's own notes.vtp
+  BOOST_TEST(!std::filesystem::exists(d / "rep/pressure_04_min0030.vtp"));
+}
+
 BOOST_AUTO_TEST_CASE(shared_foot_half_and_contact_only_queries_give_the_plain_numbers) {
   // A last two widths narrower presses the toes into the toe puff, so the contact term is exercised.
   const size::Size from = last::infer_size(real_last().measurements.stick_length_mm);

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstring>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -424,7 +425,8 @@ BOOST_AUTO_TEST_CASE(empty_output_folders_and_paths_are_refused) {
         Case{"measure " + quote(source_dir() / "scans/foot-right.ply") + " --write-aligned ''", "--write-aligned: must not be empty"},
         Case{"last " + quote(source_dir() / "lasts/last-fit.stl") + " --write-aligned ''", "--write-aligned: must not be empty"},
         Case{"last " + quote(source_dir() / "lasts/last-fit.stl") + " --grade 'US 10' -o ''", "--output: must not be empty"},
-        Case{"place " + pair + " -o ''", "--output: must not be empty"}}) {
+        Case{"place " + pair + " -o ''", "--output: must not be empty"},
+        Case{"check " + pair + " --no-recommend --run-minutes 10 --symptoms ''", "--symptoms: must not be empty"}}) {
     TempDir io;
     const std::string cmd = "cd " + quote(d / "cwd") + " && '" + FITCHECK_CLI + "' " + c.args + " > " +
                             quote(io / "out") + " 2> " + quote(io / "err") + " < /dev/null";
@@ -456,3 +458,81 @@ BOOST_AUTO_TEST_CASE(no_laces_with_a_lacing_option_is_refused) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---- found by the black-box review of 2026-11-28 (sock specs, symptoms, reports) ----------------------------------
+
+// A file name or symptom text that is not valid UTF-8 made nlohmann's dump throw: inside the error handler that
+// aborted the program (exit 134, no JSON), elsewhere it was exit 5 with the report half written.
+BOOST_AUTO_TEST_CASE(invalid_utf8_in_names_and_text_gives_json_not_an_abort) {
+  TempDir d;
+  const std::string bad_name = "x\xff.ply";
+  const CliRun missing = run_cli("info " + quote(d / bad_name) + " --json");
+  BOOST_TEST(missing.signal == 0);
+  BOOST_TEST(missing.exit_code == 3, missing.err);
+  BOOST_TEST(nlohmann::json::parse(missing.out)["error"]["exit_code"] == 3);
+  const CliRun sym = run_cli("check " + sample_pair() + " --no-recommend --run-minutes 10 --json --symptoms " +
+                             quote("where=inst\xff" "ep"));
+  BOOST_TEST(sym.exit_code == 2, sym.err);
+  BOOST_TEST(nlohmann::json::parse(sym.out)["error"]["code"] == "usage");
+  std::filesystem::copy_file(source_dir() / "scans/foot-right.ply", d / ("bad\xfe.ply"));
+  const CliRun ok = run_cli("check " + quote(d / "bad\xfe.ply") + " " + quote(source_dir() / "lasts/last-fit.stl") +
+                            " --no-recommend --run-minutes 10 --json --report " + quote(d / "rep"));
+  BOOST_TEST(ok.exit_code == 0, ok.err);
+  const auto j = nlohmann::json::parse(ok.out);
+  BOOST_TEST(j["scan"].get<std::string>().find("\xef\xbf\xbd") != std::string::npos);  // U+FFFD for the bad byte
+  BOOST_TEST(nlohmann::json::parse(read_text(d / "rep/report.json"))["scan"] == j["scan"]);
+}
+
+// A sock spec path naming a device or a pipe: /dev/zero was read until memory ran out, a FIFO hung for ever.
+BOOST_AUTO_TEST_CASE(a_sock_spec_that_is_not_a_regular_file_is_refused) {
+  TempDir d;
+  std::filesystem::create_symlink("/dev/zero", d / "zero.json");
+  const CliRun r = run_cli("check " + quote(source_dir() / "scans/foot-right.ply") + " " + quote(d / "zero.json") +
+                           " --no-recommend --run-minutes 10");
+  BOOST_TEST(r.exit_code == 3, r.err);
+  BOOST_TEST(r.err.find("is not a regular file") != std::string::npos, r.err);
+}
+
+// report.json or summary.txt that cannot be written (a directory in the way; a full disk) gave exit 0 and an empty file.
+BOOST_AUTO_TEST_CASE(a_report_file_that_cannot_be_written_is_an_io_error) {
+  for (const char* blocked : {"report.json", "summary.txt", "pressure.pvd"}) {
+    TempDir d;
+    std::filesystem::create_directories(d / "rep" / blocked / "inside");
+    const CliRun r = run_cli("check " + sample_pair() + " --no-recommend --run-minutes 10 --report " + quote(d / "rep"));
+    BOOST_TEST_INFO(blocked << ": " << r.err);
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.err.find(std::string("cannot write ") + (d / "rep" / blocked).string()) != std::string::npos);
+  }
+}
+
+// A sock alone took the shoe's options without a word (and echoed them in `args`); it is checked as it is.
+BOOST_AUTO_TEST_CASE(shoe_options_with_a_sock_alone_are_refused) {
+  const std::string sock = quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/sock-running.json") +
+                           " --no-recommend --run-minutes 10";
+  for (const std::string opt : {"--lacing window:3-4", "--lace-tension-n 50", "--no-laces", "--changes size",
+                                "--last-units cm", "--catalog-shortlist 3", "--last-cache x.db", "--size-step 1"}) {
+    const CliRun r = run_cli("check " + sock + " " + opt);
+    BOOST_TEST_INFO(opt << ": " << r.err);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find(opt.substr(0, opt.find(' '))) != std::string::npos);
+    BOOST_TEST(r.err.find("a last") != std::string::npos);
+  }
+  // Without them it runs; its args name no lacing, and without --no-recommend it says why there are no changes.
+  const CliRun ok = run_cli("check " + quote(source_dir() / "scans/foot-right.ply") + " " +
+                            quote(source_dir() / "lasts/sock-running.json") + " --run-minutes 10 --json");
+  BOOST_TEST_REQUIRE(ok.exit_code == 0, ok.err);
+  const auto j = nlohmann::json::parse(ok.out);
+  for (const auto& a : j["args"]) BOOST_TEST(a.get<std::string>().find("lac") == std::string::npos);
+  bool said = false;
+  for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("no recommendations") != std::string::npos;
+  BOOST_TEST(said);
+}
+
+// --max-file-mb was not applied to a sock mesh (the same file as a last was refused).
+BOOST_AUTO_TEST_CASE(the_file_limit_applies_to_a_sock_mesh) {
+  const CliRun r = run_cli("check " + quote(source_dir() / "scans/foot-right.ply") + " " +
+                           quote(source_dir() / "lasts/last-narrow.ply") + " --sock " +
+                           quote(source_dir() / "scans/foot-left.obj") + " --max-file-mb 0.6 --no-recommend --run-minutes 10");  // scan 0.38 MB, last 0.27 MB, sock 0.66 MB
+  BOOST_TEST(r.exit_code == 4, r.err);
+  BOOST_TEST(r.err.find("foot-left.obj") != std::string::npos, r.err);
+}

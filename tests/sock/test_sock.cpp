@@ -126,6 +126,18 @@ BOOST_AUTO_TEST_CASE(base_spec_is_valid_and_read_exactly) {
 }
 
 // Interpolation is what the pressure stage will call per vertex: exact linear values, clamped ends, no leg -> empty.
+// A blank name printed "in sock ." and a name with control characters reached the terminal raw (review 2026-11-28):
+// both keep the default name (the file's stem, here `where`) with a warning.
+BOOST_AUTO_TEST_CASE(blank_or_control_character_names_keep_the_default) {
+  for (const std::string name : {R"("name": "",)", R"("name": "  ",)", R"("name": "a\nb",)", R"("name": "x\u0000",)"}) {
+    const auto s = sock::parse_sock_json(with(R"("name": "t",)", name), "case-file");
+    BOOST_TEST_INFO(name);
+    BOOST_TEST(s.name == "case-file");
+    BOOST_TEST(s.warnings.size() == 1u);
+  }
+  BOOST_TEST(sock::parse_sock_json(kValid, "case-file").name == "t");
+}
+
 BOOST_AUTO_TEST_CASE(interpolation_exact_values) {
   const auto s = sock::parse_sock_json(kValid, "base");
   BOOST_TEST(sock::relaxed_circumference_at(s, 25) == 160.0, tt::tolerance(1e-12));
