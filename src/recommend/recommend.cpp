@@ -181,6 +181,7 @@ Outcome outcome_of(const check::Result& r) {
     o.region_peak_mmhg[h.region] = std::max(o.region_peak_mmhg[h.region], h.peak_mmhg);
     o.region_risk[h.region] = std::max(o.region_risk[h.region], hotspots::risk_rank(h.risk));
   }
+  o.region_new_risk = o.region_risk;
   if (r.fit) {
     o.toe_allowance_mm = r.fit->toe_allowance_mm;
     for (const auto& f : r.fit->regions)
@@ -191,6 +192,34 @@ Outcome outcome_of(const check::Result& r) {
 }
 
 namespace {
+
+/// Per foot vertex, the highest risk rank of a hotspot of `r` covering it (-1: none).
+std::vector<int> hotspot_cover(const check::Result& r) {
+  std::vector<int> cover(r.foot.vertices.size(), -1);
+  for (const auto& h : r.hot.hotspots)
+    for (int v : h.vertices)
+      if (v >= 0 && static_cast<std::size_t>(v) < cover.size())
+        cover[static_cast<std::size_t>(v)] = std::max(cover[static_cast<std::size_t>(v)], hotspots::risk_rank(h.risk));
+  return cover;
+}
+
+/// Outcome::region_new_risk of `r` against the baseline's cover (hotspot_cover): the patches that no baseline hotspot
+/// of at least their risk overlaps. With another vertex count (not the baseline's foot) every patch counts.
+void mark_new_hotspots(Outcome& o, const check::Result& r, const std::vector<int>& base_cover) {
+  o.region_new_risk.clear();
+  const bool same_foot = base_cover.size() == r.foot.vertices.size();
+  for (const auto& h : r.hot.hotspots) {
+    const int k = hotspots::risk_rank(h.risk);
+    bool covered = false;
+    if (same_foot)
+      for (int v : h.vertices)
+        if (v >= 0 && static_cast<std::size_t>(v) < base_cover.size() && base_cover[static_cast<std::size_t>(v)] >= k) {
+          covered = true;
+          break;
+        }
+    if (!covered) o.region_new_risk[h.region] = std::max(o.region_new_risk[h.region], k);
+  }
+}
 
 struct Candidate {
   std::string change, kind, advice;
@@ -551,6 +580,7 @@ Result recommend(const Input& in, const Options& opt) {
     std::string too_long_or_short;  ///< turned down before simulation (toe allowance), why
   };
   std::vector<Sim> sims(cands.size());
+  const std::vector<int> base_cover = hotspot_cover(base);
   // The scan with the baseline's surface: a point-cloud scan is not reconstructed again for every candidate (the same
   // surface, and Open3D's Poisson is not run from several threads).
   measure::ScanResult scan = *in.scan;
@@ -568,7 +598,9 @@ Result recommend(const Input& in, const Options& opt) {
       if (base_sock_unscaled)
         o.sock = scaled_sock(*base_sock_unscaled, c.setting.sock_tension_scale, c.setting.sock_thickness_scale);
       if (c.relace) {
-        sims[k].outcome = outcome_of(check::relace(base, base_last, o));
+        const check::Result cr = check::relace(base, base_last, o);
+        sims[k].outcome = outcome_of(cr);
+        mark_new_hotspots(*sims[k].outcome, cr, base_cover);
       } else {
         // The last to simulate: the catalog's own (not copied) or graded here.
         std::optional<last::Last> own;
@@ -584,7 +616,9 @@ Result recommend(const Input& in, const Options& opt) {
         }
         // The foot's half (surface, nerves, swelling) is the baseline's: only the shoe's half is simulated again.
         const bool same_foot = base.foot_model && base.foot_model->made_with(o);
-        sims[k].outcome = outcome_of(same_foot ? check::run(scan, base.foot_model, &L, o) : check::run(scan, &L, o));
+        const check::Result cr = same_foot ? check::run(scan, base.foot_model, &L, o) : check::run(scan, &L, o);
+        sims[k].outcome = outcome_of(cr);
+        mark_new_hotspots(*sims[k].outcome, cr, base_cover);
       }
     } catch (const Error& e) {
       sims[k].error = e.what();
@@ -621,7 +655,7 @@ Result recommend(const Input& in, const Options& opt) {
     for (const auto& [nv, rk] : A.nerve_risk)
       if (why.empty() && rk > (B.nerve_risk.count(nv) ? B.nerve_risk.at(nv) : 0))
         why = "raises the risk over the " + nv + " nerve to " + hotspots::risk_name(rk);
-    for (const auto& [rg, rk] : A.region_risk)
+    for (const auto& [rg, rk] : A.region_new_risk)
       if (why.empty() && rk > (B.region_risk.count(rg) ? B.region_risk.at(rg) : 0))
         why = "a new or worse hotspot at the " + rg + " (risk " + hotspots::risk_name(rk) + ")";
     const int wa = hotspots::risk_rank(A.risk), wb = hotspots::risk_rank(B.risk);

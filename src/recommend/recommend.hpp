@@ -27,7 +27,8 @@
 // it keeps the fit constraints -- toe allowance in
 // [`min_toe_allowance_mm`, `max_toe_allowance_mm`] (literature.md G3; or closer to that range than the baseline), the
 // heel region not rated "loose" (heel hold; unless it already was), no nerve's risk rank and no region's hotspot risk
-// higher than before (no new hotspot elsewhere). Ranked by worst risk after, nerve peak after (0.5 mmHg apart), sum
+// higher than before (no new hotspot elsewhere; a patch that overlaps a baseline hotspot of at least its risk is not
+// new, whatever region its peak now falls in: Outcome::region_new_risk). Ranked by worst risk after, nerve peak after (0.5 mmHg apart), sum
 // of risk ranks after (ascending), then the simpler change first (lacing < tension < sock < width < size < last).
 // A baseline whose worst nerve risk is at most `acceptable_risk` ("low": nothing above the 30 mmHg warning line over a
 // nerve) and that keeps the fit constraints (toe allowance in range, heel not loose) gets one recommendation, "none":
@@ -139,6 +140,11 @@ struct Outcome {
                                  ///< kForefootFromFraction of the foot length: ball and toes); 0 without one
   std::map<std::string, double> region_peak_mmhg;  ///< highest hotspot peak per region ("toe box", "instep", ...)
   std::map<std::string, int> region_risk;           ///< worst hotspot risk rank per region
+  /// As region_risk, over the patches that are new or worse: no baseline hotspot of at least their risk shares a
+  /// vertex with them (recommend fills it against its baseline; outcome_of copies region_risk). A patch that only
+  /// split off a larger one keeps its risk out of here: the region label follows each patch's peak, so a piece of a
+  /// big "instep" patch may be labelled "lateral" without being a new hotspot.
+  std::map<std::string, int> region_new_risk;
   std::map<std::string, int> nerve_risk;            ///< risk rank per nerve
   std::map<std::string, double> nerve_peak_mmhg;    ///< peak per nerve
   double symptom_peak_mmhg = 0;  ///< highest peak over the nerves the runner's symptoms point to (Input::focus_nerves); 0 without

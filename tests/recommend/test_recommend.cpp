@@ -534,3 +534,19 @@ BOOST_AUTO_TEST_CASE(changes_limits_the_kinds_tried) {
   BOOST_TEST(bad.exit_code == 2);
   BOOST_TEST(bad.err.find("wdth") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(a_hotspot_that_splits_off_a_larger_one_is_not_new) {
+  // Review of 2026-11-28: a class-1 sock 30 % less tight lowers every nerve (superficial peroneal 52.6 -> 46.0 mmHg,
+  // sural 77.7 -> 73.7) but was rejected as "a new or worse hotspot at the lateral": the baseline's one large patch
+  // (labelled "instep" by its peak) split, and the piece whose peak lies at the side was labelled "lateral".
+  const json j = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-fit.stl") + " --sock " +
+                            sample("lasts/sock-class1.json") + " --run-minutes 10 --changes sock");
+  bool tension_ok = false;
+  for (const auto& r : j["recommendations"]) {
+    tension_ok = tension_ok || r["change"] == "sock tension x0.7";
+    BOOST_TEST(r["peak_mmhg_after"].get<double>() < r["peak_mmhg_before"].get<double>());
+  }
+  for (const auto& r : j["rejected"]) BOOST_TEST_MESSAGE("rejected " << r["change"] << ": " << r["reason"]);
+  BOOST_TEST(tension_ok);
+  expect_reproduced(j, 2);
+}
