@@ -160,6 +160,10 @@ report::Page html_page(const CheckArgs& a, const check::Result& r, const nlohman
   for (const auto& e : r.hot.timeline) tl.rows.push_back({fmt_fixed(e.minute, 0), fmt_fixed(e.peak_mmhg), e.peak_region});
   p.tables.push_back(tl);
   if (j.contains("symptoms")) {
+    // What the runner entered and the care it calls for, so the page can be read on its own.
+    p.tables.push_back(report::Table{"Your symptoms as entered", {"pattern", "care", "footwear as a cause"},
+                                     {{j["symptoms"]["pattern"].get<std::string>(), j["symptoms"]["care"].get<std::string>(),
+                                       j["symptoms"]["footwear"].get<std::string>()}}});
     report::Table st{"Your symptoms: which causes fit (from the seed text)", {"cause", "fit", "why", "footwear-related"}, {}};
     for (const auto& c : j["symptoms"]["causes"])
       st.rows.push_back({c["name"].get<std::string>(), c["fit"].get<std::string>(), c["why"].get<std::string>(),
@@ -386,6 +390,22 @@ CheckOutput run_check_job(const CheckArgs& a) {
   // The sock's own warnings (unknown keys, a modulus taken as the estimate default, a mesh's units): they were lost.
   if (sock_loaded)
     for (const auto& w : sock_loaded->warnings) warnings.push_back(w.rfind("sock", 0) == 0 ? w : "sock: " + w);
+  // A relaxed sock is knitted smaller than the foot it is for; one as large as the foot at the ball (a foot scan or
+  // a last given by mistake) presses only by the swelling, which the numbers would not say.
+  if (o.sock) {
+    const measure::Landmark* m1 = scan.result.find("mth1_medial");
+    const measure::Landmark* m5 = scan.result.find("mth5_lateral");
+    const double Lf = scan.result.measurements.foot_length_mm, girth = scan.result.measurements.ball_girth_mm;
+    if (m1 && m5 && Lf > 0 && girth > 0) {
+      const double ball_pct = std::clamp(50.0 * (m1->position_mm.x() + m5->position_mm.x()) / Lf, 0.0, 100.0);
+      const double relaxed = sock::relaxed_circumference_at(*o.sock, ball_pct);
+      if (relaxed >= 0.97 * girth)
+        warnings.push_back("sock '" + o.sock->name + "': its relaxed girth at the ball (" + fmt_fixed(relaxed) +
+                           " mm) is not smaller than the foot's (" + fmt_fixed(girth) +
+                           " mm); a sock is knitted smaller than the foot, so this one stretches little (is the file "
+                           "a sock?)");
+    }
+  }
   if (!sock_only) {
     catalog::PreparedLast p = catalog::prepare_file(a.target, co);
     warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());

@@ -255,6 +255,22 @@ BOOST_AUTO_TEST_CASE(text_summary_carries_red_flags_sock_warnings_and_the_run_le
   const auto flag = r.out.find("Red flag: Seek immediate medical care");
   BOOST_TEST(flag != std::string::npos, r.out);
   BOOST_TEST(flag < r.out.find("Foot "), "immediate care comes before the fit");
+  // The page shows what was entered and the care it calls for.
+  BOOST_TEST_REQUIRE(run_cli("check " + foot + " " + quote(source_dir() / "lasts" / "last-fit.stl") +
+                             " --no-recommend --run-minutes 10 --symptoms where=instep,onset=20,resolves=5,bladder-bowel=yes --report " +
+                             quote(d / "sym")).exit_code == 0);
+  const std::string page = read_text(d / "sym/report.html");
+  BOOST_TEST(page.find("Your symptoms as entered") != std::string::npos);
+  BOOST_TEST(page.find("where=instep") != std::string::npos);
+  BOOST_TEST(page.find("immediate") != std::string::npos);
+  // The foot scan itself given as the sock: accepted as a relaxed-sock mesh, but said to be no smaller than the foot.
+  const CliRun same = run_cli("check " + foot + " " + quote(source_dir() / "lasts" / "last-fit.stl") + " --sock " + foot +
+                              " --no-recommend --run-minutes 10 --json");
+  BOOST_TEST_REQUIRE(same.exit_code == 0, same.err);
+  BOOST_TEST(same.out.find("is not smaller than the foot") != std::string::npos);
+  const CliRun real = run_cli("check " + foot + " " + quote(source_dir() / "lasts" / "sock-running.json") +
+                              " --no-recommend --run-minutes 10 --json");
+  BOOST_TEST(real.out.find("is not smaller than the foot") == std::string::npos);
   write_text(d / "sock.json",
              R"({"fitcheck_sock":1,"colour":"red","foot_profile":[{"station_pct":0,"circumference_mm":150},)"
              R"({"station_pct":100,"circumference_mm":150}]})");
