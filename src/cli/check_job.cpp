@@ -209,8 +209,13 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
                 worst->label + (worst->minutes_above_30mmhg > 0 ? ", " + fmt_short(worst->minutes_above_30mmhg) + " min above 30 mmHg" : "") + ".");
   if (!r.hot.hotspots.empty()) {
     const auto& h = r.hot.hotspots.front();
+    // When the patch's peak lies off its nerve's path, say what reaches the nerve: "56.0 mmHg at the heel (sural
+    // nerve, risk moderate)" read as the sural nerve at 56 mmHg while the nerve line above said 23.6 (review).
+    const bool off_path = h.nerve != "none" && h.nerve_peak_mmhg < h.peak_mmhg - 0.05;
     s.push_back(std::to_string(r.hot.hotspots.size()) + " area(s) reach the " + fmt_fixed(o.hotspots.caution_mmhg, 0) +
-                " mmHg caution line; the highest: " + fmt_fixed(h.peak_mmhg) + " mmHg at the " + h.region + " (" + h.nerve_label +
+                " mmHg caution line; the highest: " + fmt_fixed(h.peak_mmhg) + " mmHg at the " + h.region + " (" +
+                (off_path ? "near the " + h.nerve_label + ", " + fmt_fixed(h.nerve_peak_mmhg) + " mmHg over its path"
+                          : h.nerve_label) +
                 ", risk " + h.risk + ").");
   } else {
     s.push_back("No area of the foot reaches the " + fmt_fixed(o.hotspots.caution_mmhg, 0) + " mmHg caution line.");
