@@ -1,6 +1,7 @@
 #include "sock/sock.hpp"
 
 #include <algorithm>
+#include <set>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -215,13 +216,14 @@ class JsonPath {
   bool on_event(json::parse_event_t ev, const json& parsed) {
     switch (ev) {
       case json::parse_event_t::object_start:
-        stack_.push_back({false, 0, {}});
+        stack_.push_back({false, 0, {}, {}});
         break;
       case json::parse_event_t::array_start:
-        stack_.push_back({true, 0, {}});
+        stack_.push_back({true, 0, {}, {}});
         break;
       case json::parse_event_t::key:
         stack_.back().key = parsed.get<std::string>();
+        if (!stack_.back().keys.insert(stack_.back().key).second && duplicate_.empty()) duplicate_ = str();
         break;
       case json::parse_event_t::object_end:
       case json::parse_event_t::array_end:
@@ -237,22 +239,31 @@ class JsonPath {
   std::string str() const {
     std::string s;
     for (const auto& f : stack_) {
+      // Appended piece by piece: "[" + std::to_string(...) + "]" trips GCC 12's -Wrestrict once inlined.
       if (f.array) {
-        s += "[" + std::to_string(f.index) + "]";
+        s += '[';
+        s += std::to_string(f.index);
+        s += ']';
       } else {
         if (f.key.empty()) break;
-        s += (s.empty() ? "" : ".") + f.key;
+        if (!s.empty()) s += '.';
+        s += f.key;
       }
     }
     return s;
   }
+  /// The path of the first key that appeared twice in one object ("" when none): JSON parsers keep one of the two
+  /// values (nlohmann the last), so which was meant is unclear.
+  const std::string& duplicate() const { return duplicate_; }
 
  private:
   struct Frame {
     bool array;
     std::size_t index;
     std::string key;
+    std::set<std::string> keys;
   };
+  std::string duplicate_;
   void element_done() {
     if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
   }
@@ -339,6 +350,12 @@ SockSpec parse_json_impl(const std::string& text, const std::string& where, cons
   }
 
   const SpecReader r(where, s.warnings);
+  if (!path.duplicate().empty()) {
+    std::string what = "key '";
+    what += path.duplicate();
+    what += "' is given twice; which value is meant is unclear";
+    r.fail(what);
+  }
   if (!j.is_object()) r.fail(std::string("the top level must be a JSON object, got ") + j.type_name());
   if (!j.contains("fitcheck_sock"))
     r.fail("missing key 'fitcheck_sock' (the format version, " + std::to_string(kSpecVersion) +

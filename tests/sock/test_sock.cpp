@@ -8,6 +8,7 @@
 #include <limits>
 #include <numbers>
 #include <random>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "core/geometry.hpp"
@@ -136,6 +137,24 @@ BOOST_AUTO_TEST_CASE(blank_or_control_character_names_keep_the_default) {
     BOOST_TEST(s.warnings.size() == 1u);
   }
   BOOST_TEST(sock::parse_sock_json(kValid, "case-file").name == "t");
+}
+
+// A key given twice was read as its last value without a word (review 2026-11-28): a spec with two versions or two
+// profiles is ambiguous, refused naming the key.
+BOOST_AUTO_TEST_CASE(a_key_given_twice_is_refused) {
+  for (const auto& [from, to, key] :
+       {std::tuple<std::string, std::string, std::string>{R"("name": "t",)", R"("name": "t", "name": "u",)", "name"},
+        {R"("fitcheck_sock": 1,)", R"("fitcheck_sock": 1, "fitcheck_sock": 2,)", "fitcheck_sock"},
+        {R"({"station_pct": 0, "circumference_mm": 150})", R"({"station_pct": 0, "circumference_mm": 150, "station_pct": 5})",
+         "foot_profile[0].station_pct"}}) {
+    try {
+      (void)sock::parse_sock_json(with(from, to), "dup.json");
+      BOOST_ERROR("accepted a duplicate " << key);
+    } catch (const Error& e) {
+      BOOST_TEST(e.code() == ErrorCode::invalid_input);
+      BOOST_TEST(std::string(e.what()).find("key '" + key + "' is given twice") != std::string::npos, e.what());
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(interpolation_exact_values) {
