@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iomanip>
 #include <memory>
+#include <regex>
 #include <sstream>
 
 #include "catalog/catalog.hpp"
@@ -90,13 +91,10 @@ void write_meshes(const std::filesystem::path& dir, const check::Result& r) {
   {
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-      const std::string f = e.path().filename().string();
-      const bool ours = f.size() == 23 && f.rfind("pressure_", 0) == 0 && f.substr(11, 4) == "_min" &&
-                        f.substr(19) == ".vtp" &&
-                        std::all_of(f.begin() + 9, f.begin() + 11, [](char c) { return c >= '0' && c <= '9'; }) &&
-                        std::all_of(f.begin() + 15, f.begin() + 19, [](char c) { return c >= '0' && c <= '9'; });
+      static const std::regex ours(R"(pressure_[0-9]{2}_min[0-9]{4}\.vtp)");
       std::error_code ignore;
-      if (ours && e.is_regular_file(ignore)) std::filesystem::remove(e.path(), ignore);
+      if (std::regex_match(e.path().filename().string(), ours) && e.is_regular_file(ignore))
+        std::filesystem::remove(e.path(), ignore);
     }
   }
   std::ostringstream pvd;
@@ -299,7 +297,7 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_flag("!--no-recommend", a.recommend, "Skip the recommendations (faster)");
   sub->add_option("--symptoms", a.symptoms,
                   "Symptom pattern, e.g. where=instep+toes,onset=20,resolves=5,back-pain=no,weakness=no")
-      ->check(non_empty_text());  // '' was ignored without a word; ' ' was refused
+      ->check(non_empty("TEXT"));  // '' was ignored without a word; ' ' was refused
   sub->add_option("--report", a.report,
                   "Write report.html, report.json, summary.txt and the pressure meshes (PLY, VTP + .pvd, GLB) here")
       ->check(folder_path());

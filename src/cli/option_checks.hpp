@@ -59,15 +59,13 @@ inline CLI::Validator folder_path() {
       "FOLDER");
 }
 
-/// A non-empty file path: '' was taken as "none" (`--sock ''` checked without the sock, `--write-aligned ''` wrote
-/// nothing), which a script passing an unset variable did not mean.
-inline CLI::Validator file_path() {
-  return CLI::Validator([](std::string& text) { return text.empty() ? std::string("must not be empty") : ""; }, "FILE");
+/// A non-empty value, shown in help as `label`: '' was taken as "none" (`--sock ''` checked without the sock,
+/// `--write-aligned ''` wrote nothing, `--symptoms ''` was ignored), which a script passing an unset variable did not
+/// mean.
+inline CLI::Validator non_empty(const std::string& label) {
+  return CLI::Validator([](std::string& text) { return text.empty() ? std::string("must not be empty") : ""; }, label);
 }
-
-/// Non-empty text (an empty value was taken as "not given").
-inline CLI::Validator non_empty_text() {
-  return CLI::Validator([](std::string& text) { return text.empty() ? std::string("must not be empty") : ""; }, "TEXT");
-}
+/// A non-empty file path.
+inline CLI::Validator file_path() { return non_empty("FILE"); }
 
 }  // namespace fitcheck::cli
