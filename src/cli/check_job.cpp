@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <iterator>
 #include <memory>
 #include <sstream>
 
@@ -25,6 +26,12 @@
 namespace fitcheck::cli {
 
 namespace {
+
+/// Options that only mean something for a shoe (a last): refused with a sock alone. The order of run_check_job's
+/// `set` list.
+constexpr const char* kShoeOptions[] = {"--size-step", "--width-step", "--catalog",
+                                        "--lacing", "--lace-tension-n", "--no-laces", "--last-units", "--last-cache",
+                                        "--catalog-shortlist", "--changes"};
 
 /// Turns --changes (all, or a comma list of lacing, tension, size, width, sock) into the recommend options.
 void set_changes(recommend::Options& ro, const std::string& list) {
@@ -311,6 +318,11 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("--side", a.side, "Side of the foot: left, right or auto");
   sub->add_option("--max-file-mb", a.max_file_mb, "Refuse files larger than this many MB")
       ->check(number_in(0.001, 1e6));
+  sub->parse_complete_callback([sub, &a] {
+    a.shoe_options_given.clear();
+    for (const char* name : kShoeOptions)
+      if (sub->get_option(name)->count() > 0) a.shoe_options_given.emplace_back(name);
+  });
 }
 
 CheckOutput run_check_job(const CheckArgs& a) {
@@ -326,18 +338,17 @@ CheckOutput run_check_job(const CheckArgs& a) {
   if (sock_only && !a.sock.empty()) throw Error(ErrorCode::usage, "cli", "give the sock either as the second argument or with --sock");
   if (sock_only) {
     // The shoe's options with a sock alone were ignored with exit 0 (and echoed in `args`): refused, like grading.
+    // Named on the command line, or (a CheckArgs built in code, e.g. by the demo) set off its default.
     const CheckArgs d;
+    const bool set[] = {a.size_step != 0, a.width_step != 0, !a.catalog.empty(), a.lacing != d.lacing,
+                        a.lace_tension_n != d.lace_tension_n, a.no_laces, !a.last_units.empty(), !a.last_cache.empty(),
+                        a.catalog_shortlist != d.catalog_shortlist, a.changes != d.changes};
+    static_assert(std::size(set) == std::size(kShoeOptions));
     std::vector<std::string> shoe;
-    if (a.size_step != 0) shoe.push_back("--size-step");
-    if (a.width_step != 0) shoe.push_back("--width-step");
-    if (!a.catalog.empty()) shoe.push_back("--catalog");
-    if (a.lacing != d.lacing) shoe.push_back("--lacing");
-    if (a.lace_tension_n != d.lace_tension_n) shoe.push_back("--lace-tension-n");
-    if (a.no_laces) shoe.push_back("--no-laces");
-    if (!a.last_units.empty()) shoe.push_back("--last-units");
-    if (!a.last_cache.empty()) shoe.push_back("--last-cache");
-    if (a.catalog_shortlist != d.catalog_shortlist) shoe.push_back("--catalog-shortlist");
-    if (a.changes != d.changes) shoe.push_back("--changes");
+    for (std::size_t k = 0; k < std::size(kShoeOptions); ++k)
+      if (set[k] || std::find(a.shoe_options_given.begin(), a.shoe_options_given.end(), kShoeOptions[k]) !=
+                        a.shoe_options_given.end())
+        shoe.emplace_back(kShoeOptions[k]);
     if (!shoe.empty()) {
       std::string list;
       for (const auto& x : shoe) list += (list.empty() ? "" : ", ") + x;

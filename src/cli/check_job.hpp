@@ -45,6 +45,9 @@ struct CheckArgs {
   bool recommend = true;
   std::size_t catalog_shortlist = 12;  ///< recommend::Options::catalog_shortlist (0: simulate every catalog last)
   double max_file_mb = 500.0;
+  /// The shoe-only options named on the command line (add_check_options fills it after parsing): with a sock alone
+  /// they are refused even when given their default value (`--lacing criss-cross`).
+  std::vector<std::string> shoe_options_given;
 };
 
 /// Registers the check options on `sub` (positional scan and last/sock included).

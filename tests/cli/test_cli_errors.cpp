@@ -510,7 +510,10 @@ BOOST_AUTO_TEST_CASE(shoe_options_with_a_sock_alone_are_refused) {
   const std::string sock = quote(source_dir() / "scans/foot-right.ply") + " " + quote(source_dir() / "lasts/sock-running.json") +
                            " --no-recommend --run-minutes 10";
   for (const std::string opt : {"--lacing window:3-4", "--lace-tension-n 50", "--no-laces", "--changes size",
-                                "--last-units cm", "--catalog-shortlist 3", "--last-cache x.db", "--size-step 1"}) {
+                                "--last-units cm", "--catalog-shortlist 3", "--last-cache x.db", "--size-step 1",
+                                // their default values, named: refused too (they were taken, being the defaults)
+                                "--lacing criss-cross", "--changes all", "--size-step 0", "--width-step 0",
+                                "--catalog-shortlist 12"}) {
     const CliRun r = run_cli("check " + sock + " " + opt);
     BOOST_TEST_INFO(opt << ": " << r.err);
     BOOST_TEST(r.exit_code == 2);
