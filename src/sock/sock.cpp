@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/json_path.hpp"
 #include "foot/foot.hpp"
 #include "measure/measure.hpp"
 
@@ -208,67 +209,6 @@ std::optional<double> relaxed_leg_circumference_at(const SockSpec& s, double hei
 // ---- JSON -------------------------------------------------------------------------------------------------------
 
 namespace {
-
-// Where the parser is, as "foot_profile[2].circumference_mm", so that a number overflow (which nlohmann reports
-// without a position) and syntax errors can name the key.
-class JsonPath {
- public:
-  bool on_event(json::parse_event_t ev, const json& parsed) {
-    switch (ev) {
-      case json::parse_event_t::object_start:
-        stack_.push_back({false, 0, {}, {}});
-        break;
-      case json::parse_event_t::array_start:
-        stack_.push_back({true, 0, {}, {}});
-        break;
-      case json::parse_event_t::key:
-        stack_.back().key = parsed.get<std::string>();
-        if (!stack_.back().keys.insert(stack_.back().key).second && duplicate_.empty()) duplicate_ = str();
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        if (!stack_.empty()) stack_.pop_back();
-        element_done();
-        break;
-      case json::parse_event_t::value:
-        element_done();
-        break;
-    }
-    return true;
-  }
-  std::string str() const {
-    std::string s;
-    for (const auto& f : stack_) {
-      // Appended piece by piece: "[" + std::to_string(...) + "]" trips GCC 12's -Wrestrict once inlined.
-      if (f.array) {
-        s += '[';
-        s += std::to_string(f.index);
-        s += ']';
-      } else {
-        if (f.key.empty()) break;
-        if (!s.empty()) s += '.';
-        s += f.key;
-      }
-    }
-    return s;
-  }
-  /// The path of the first key that appeared twice in one object ("" when none): JSON parsers keep one of the two
-  /// values (nlohmann the last), so which was meant is unclear.
-  const std::string& duplicate() const { return duplicate_; }
-
- private:
-  struct Frame {
-    bool array;
-    std::size_t index;
-    std::string key;
-    std::set<std::string> keys;
-  };
-  std::string duplicate_;
-  void element_done() {
-    if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
-  }
-  std::vector<Frame> stack_;
-};
 
 class SpecReader {
  public:

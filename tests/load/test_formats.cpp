@@ -373,7 +373,8 @@ BOOST_AUTO_TEST_CASE(gltf_negative_or_huge_integers_are_io_errors_naming_the_fie
                   const std::string& primitive = R"("mode":0)") {
     return R"({"asset":{"version":"2.0"},"meshes":[{"primitives":[{"attributes":{"POSITION":0},)" + primitive +
            R"(}]}],"buffers":[{"byteLength":24,"uri":"data:application/octet-stream;base64,)" + base64(bin) +
-           R"("}],"bufferViews":[{"buffer":0,)" + view + R"(}],"accessors":[{"bufferView":0,"componentType":5126,)" +
+           R"("}],"bufferViews":[{"buffer":0,)" + view + R"(}],"accessors":[{"bufferView":0,)" +
+           (accessor.find("componentType") == std::string::npos ? R"("componentType":5126,)" : "") +  // no key twice
            R"("type":"VEC3",)" + accessor + "}" + more_accessors + "]}";
   };
   const std::vector<std::array<std::string, 3>> cases = {
@@ -446,6 +447,14 @@ BOOST_AUTO_TEST_CASE(gltf_normalized_quantized_positions_are_scaled) {
   const auto bad = load_error(d / "qf.gltf");
   BOOST_TEST(bad.first == ErrorCode::io);
   BOOST_TEST(bad.second.find("accessor 0 normalized is \"yes\"") != std::string::npos, bad.second);
+  // A key given twice: nlohmann kept the last one silently (here the second accessor, the indices, as positions).
+  std::string twice = gltf("", "");
+  const std::string attr = R"("POSITION":0)";
+  twice.replace(twice.find(attr), attr.size(), attr + R"(,"POSITION":1)");
+  write_text(d / "dup.gltf", twice);
+  const auto dup = load_error(d / "dup.gltf");
+  BOOST_TEST(dup.first == ErrorCode::io);
+  BOOST_TEST(dup.second.find("'meshes[0].primitives[0].attributes.POSITION' is given twice") != std::string::npos, dup.second);
 }
 
 BOOST_AUTO_TEST_CASE(gltf_requiring_compression_is_refused_by_name) {

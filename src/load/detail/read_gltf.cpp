@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_path.hpp"
 #include "load/detail/readers.hpp"
 
 namespace fitcheck::load::detail {
@@ -116,10 +117,19 @@ Doc parse(const std::filesystem::path& p) {
   } else {
     json_text.assign(bytes.begin(), bytes.end());
   }
+  JsonPath path;
   try {
-    d.j = json::parse(json_text);
+    d.j = json::parse(json_text, [&path](int, json::parse_event_t ev, json& v) { return path.on_event(ev, v); });
   } catch (const std::exception&) {
     fail_io(p, "not a glTF file (its JSON does not parse)");
+  }
+  // nlohmann keeps the last of two equal keys (JSON leaves it open): an accessor or attribute given twice would be
+  // read one way here and another way elsewhere.
+  if (!path.duplicate().empty()) {
+    std::string what = "key '";
+    what += path.duplicate();
+    what += "' is given twice in its object; which value is meant is unclear";
+    fail_io(p, what);
   }
   if (!d.j.is_object() || !d.j.contains("asset")) fail_io(p, "not a glTF file (no 'asset')");
   const json buffers = d.j.value("buffers", json::array());
