@@ -242,8 +242,6 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
                     " mm; nerve peak " + fmt_fixed(t.before.peak_mmhg) + " -> " + fmt_fixed(t.after.peak_mmhg) +
                     " mmHg, risk " + t.before.risk + " -> " + t.after.risk + ".");
       }
-      for (const auto& n : rec->notes)
-        if (n.rfind("no accepted change", 0) == 0) s.push_back("No" + n.substr(2) + ".");
     } else if (rec->recommendations.empty()) {
       s.push_back("No simulated change (" + std::to_string(rec->candidates) + " tried) lowered the nerve risk within the fit "
                   "limits; see the rejected list.");
@@ -252,6 +250,9 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
       s.push_back("Best change: " + t.advice + " Predicted nerve peak " + fmt_fixed(t.before.peak_mmhg) + " -> " +
                   fmt_fixed(t.after.peak_mmhg) + " mmHg, risk " + t.before.risk + " -> " + t.after.risk + ".");
     }
+    // A length no accepted change reaches (on the fit or on the nerves): the last length that would fit.
+    for (const auto& n : rec->notes)
+      if (n.rfind("no accepted change", 0) == 0) s.push_back("No" + n.substr(2) + ".");
     if (rec->screened_out > 0)
       s.push_back("Catalog: " + std::to_string(rec->screened_out) + " of its lasts or sizes were not simulated -- the " +
                   std::to_string(a.catalog_shortlist) + " that squeeze the forefoot least by girth were (a screen; "

@@ -444,6 +444,36 @@ Result recommend(const Input& in, const Options& opt) {
       for (double ds : {-0.5, -1.0})
         shoe_cand(ds, 1, "size+width", "Go " + size_words(ds) + " and one width wider (shorter, with about the same girth).");
   }
+  // A shoe far off in length: the toe allowance out of its range by more than the steps above reach (a runner's
+  // shoe several sizes too small). The half size, at most 3 sizes from the last as given (Setting), whose length
+  // (size rule, G1) brings the toe allowance nearest the middle of its range -- as a plain size change (girth graded
+  // with the length) and with the girth kept (width letters giving back the girth the sizes add or take, G2).
+  if (opt.size && !toe_ok(B.toe_allowance_mm, opt)) {
+    const double mid = 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
+    const size::Size from = last::infer_size(base.foot_length_mm + B.toe_allowance_mm);
+    double best = 0, best_off = std::abs(B.toe_allowance_mm - mid);
+    for (double ds = -6.0; ds <= 6.0; ds += 0.5) {
+      if (ds == 0 || std::abs(in.base.size_step + ds) > 3 + 1e-9) continue;
+      size::Size to = from;
+      to.value += ds;
+      const double off = std::abs(B.toe_allowance_mm + size::grade_delta(from, to).length_mm - mid);
+      if (off < best_off - 1e-9) best_off = off, best = ds;
+    }
+    if (std::abs(best) > 1.0) {
+      const std::string why = B.toe_allowance_mm < opt.min_toe_allowance_mm ? "This shoe is far too short for the foot: "
+                                                                              : "This shoe is far too long for the foot: ";
+      size::Size to = from;
+      to.value += best;
+      const double dl = size::grade_delta(from, to).length_mm;
+      shoe_cand(best, 0, "size", why + "go " + size_words(best) + " in the same width (" + fmt_fixed(std::abs(dl)) +
+                                     " mm " + (best > 0 ? "longer" : "shorter") + ", girth graded with it).");
+      const int dw = std::clamp(static_cast<int>(-std::lround(best * size::kGirthPerUsSizeMm / size::kGirthPerWidthMm)),
+                                -4 - in.base.width_step, 4 - in.base.width_step);
+      if (dw != 0)
+        shoe_cand(best, dw, "size+width", why + "go " + size_words(best) + " and " + width_words(dw) + " (" +
+                                              (best > 0 ? "longer" : "shorter") + ", with about the same girth).");
+    }
+  }
   // Every catalog last as it is, and -- when its length puts the toe allowance more than half a size off the middle of
   // the range -- also in the half size (up to one size either way) that brings it closest to the middle: a catalog
   // ranks lasts and sizes. The length after grading is predicted by the size rule (src/size, G1); the simulation
@@ -705,15 +735,16 @@ Result recommend(const Input& in, const Options& opt) {
     res.notes.push_back("the nerve risk is already " + B.risk + " (highest skin pressure over a nerve " +
                         fmt_fixed(B.peak_mmhg) + " mmHg; model estimate), but the shoe does not fit: " + res.fit_problem +
                         ". The changes were judged on the fit, none allowed to raise the nerve risk.");
-    if (!toe_ok(B.toe_allowance_mm, opt)) {
-      const double want = base.foot_length_mm + 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
-      bool reaches = false;
-      for (const auto& r : ok) reaches = reaches || toe_ok(r.after.toe_allowance_mm, opt);
-      if (!reaches)
-        res.notes.push_back("no accepted change brings the toe allowance into range (see `rejected`): a last about " +
-                            fmt_fixed(want, 0) + " mm long (stick length) would fit this " +
-                            fmt_fixed(base.foot_length_mm) + " mm foot");
-    }
+  }
+  // Judged on the fit or on the nerves: a length no accepted change reaches is named (a shoe more than 3 sizes off).
+  if (!toe_ok(B.toe_allowance_mm, opt)) {
+    const double want = base.foot_length_mm + 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
+    bool reaches = false;
+    for (const auto& r : ok) reaches = reaches || toe_ok(r.after.toe_allowance_mm, opt);
+    if (!reaches)
+      res.notes.push_back("no accepted change brings the toe allowance into range (see `rejected`): a last about " +
+                          fmt_fixed(want, 0) + " mm long (stick length) would fit this " +
+                          fmt_fixed(base.foot_length_mm) + " mm foot");
   }
   for (std::size_t i = 0; i < ok.size() && i < opt.max_recommendations; ++i) {
     ok[i].rank = static_cast<int>(i) + 1;

@@ -7,7 +7,10 @@
 //               last), parallel bar lacing, skip the lowest one or two rows (a wide forefoot), heel-lock with a looser
 //               forefoot; at the runner's present pull (the baseline's lace tension in N, written into the args).
 //   tension     the same pattern at 75 % and 50 % of the present pull.
-//   size        half and full sizes up and down (the last graded about its heel, src/last grade_last; G1, G2).
+//   size        half and full sizes up and down (the last graded about its heel, src/last grade_last; G1, G2); when
+//               the toe allowance is out of its range by more than that reaches (a shoe sizes too small or large),
+//               also the half size, at most 3 from the last as given, nearest the middle of the range -- plain (girth
+//               graded with it) and with the girth kept (width letters giving back what the sizes add or take).
 //   width       one and two width letters up and down (G2), and half a size up with one width up; when the toe
 //               allowance is above its range, also half and one size down with one width up (shorter, girth kept).
 //   last        every last of a catalog folder as it comes and, when its length puts the toe allowance more than
@@ -38,7 +41,8 @@
 // loose heel (good or snug), under the same no-worse rules (nerve risks, nerve peak, no new hotspot); lacing and
 // tension changes are not tried then (they keep the placement: neither length nor heel changes in the model). Ranked
 // in range first, then by the toe allowance's distance from its range (whole mm, rounded up), heel hold, then as
-// above; a note says so, and names the last length that would fit when no accepted change reaches the range.
+// above; a note says so. Judged either way, a note names the last length that would fit when the toe allowance is
+// out of range and no accepted change reaches it.
 // Lacing and tension changes reuse the placement: heel hold is not re-checked for them (a note says so).
 //
 // All pressures are model estimates (see src/pressure, src/check): the ranking is relative; the absolute values carry
