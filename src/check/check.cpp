@@ -188,6 +188,8 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
     for (const swell::State& st : states) r.feet.push_back(st.foot);
   // The time points are independent: two at a time (each field is stored at its own index).
   r.fields.resize(states.size());
+  // Per time point, the deepest interference with the toe puff and with the heel counter, mm (for the range note).
+  std::vector<double> deepest_toe(states.size(), 0.0), deepest_heel(states.size(), 0.0);
   parallel_for(states.size(), 2, [&](std::size_t k) {
     const swell::State& st = states[k];
     pressure::Field field;
@@ -217,7 +219,12 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
         }
       }
       const std::vector<double> d = sd->query(near, nullptr, &hints);
-      for (std::size_t j = 0; j < near_ids.size(); ++j) clearance[near_ids[j]] = d[j];
+      for (std::size_t j = 0; j < near_ids.size(); ++j) {
+        clearance[near_ids[j]] = d[j];
+        const bool toe = st.foot.vertices[near_ids[j]].x() / Lf > o.pressure.toe_puff_from_pct / 100;
+        double& deepest = toe ? deepest_toe[k] : deepest_heel[k];
+        deepest = std::max(deepest, -d[j]);
+      }
       pressure::ShoeInput in;
       in.foot_in_last = &placed;
       in.foot_in_foot_frame = &st.foot;
@@ -240,6 +247,21 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
     for (std::size_t i = 0; i < n; ++i) r.peak_kpa[i] = std::max(r.peak_kpa[i], field.total_kpa[i]);
     totals.push_back(field.total_kpa);
   }
+  // The indentation law is a linear foundation of soft tissue over bone (contact::Foundation): an interference
+  // deeper than the tissue is thick is outside it -- the foot would not go into the shoe, and the pressures there
+  // say "far too tight", not how much.
+  auto beyond = [&](const std::vector<double>& deepest, const contact::Foundation& f, const char* part) {
+    const double worst = deepest.empty() ? 0.0 : *std::max_element(deepest.begin(), deepest.end());
+    if (!(worst > f.tissue_thickness_mm)) return;
+    r.warnings.push_back(std::string("the foot presses up to ") + fmt_fixed(worst) + " mm into the " + part +
+                         ", deeper than the " + fmt_fixed(f.tissue_thickness_mm, 0) +
+                         " mm of soft tissue the contact law assumes there (a linear foundation, literature M1): the "
+                         "foot would not go into this shoe, and the pressures there (up to " +
+                         fmt_fixed(contact::mmhg(contact::winkler_kpa(worst, f)), 0) +
+                         " mmHg) are beyond the model's range -- read them as far too tight, not as predictions");
+  };
+  beyond(deepest_toe, o.pressure.toe_puff, "toe puff (the stiff toe cap)");
+  beyond(deepest_heel, o.pressure.counter, "heel counter");
   lap(r, "pressure at every time point");
   finish(r, last, o, totals);
   lap(r, "hotspots");

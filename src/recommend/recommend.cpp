@@ -444,12 +444,15 @@ Result recommend(const Input& in, const Options& opt) {
       for (double ds : {-0.5, -1.0})
         shoe_cand(ds, 1, "size+width", "Go " + size_words(ds) + " and one width wider (shorter, with about the same girth).");
   }
+  // The toe allowance a last that fits the length has: the middle of the placement's range (literature G3), as in its
+  // "a last about ... mm long would fit" warning.
+  const double fit_mid = 0.5 * (in.options.place.min_toe_allowance_mm + in.options.place.max_toe_allowance_mm);
   // A shoe far off in length: the toe allowance out of its range by more than the steps above reach (a runner's
   // shoe several sizes too small). The half size, at most 3 sizes from the last as given (Setting), whose length
-  // (size rule, G1) brings the toe allowance nearest the middle of its range -- as a plain size change (girth graded
+  // (size rule, G1) brings the toe allowance nearest fit_mid -- as a plain size change (girth graded
   // with the length) and with the girth kept (width letters giving back the girth the sizes add or take, G2).
   if (opt.size && !toe_ok(B.toe_allowance_mm, opt)) {
-    const double mid = 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
+    const double mid = fit_mid;
     const size::Size from = last::infer_size(base.foot_length_mm + B.toe_allowance_mm);
     double best = 0, best_off = std::abs(B.toe_allowance_mm - mid);
     for (double ds = -6.0; ds <= 6.0; ds += 0.5) {
@@ -738,7 +741,7 @@ Result recommend(const Input& in, const Options& opt) {
   }
   // Judged on the fit or on the nerves: a length no accepted change reaches is named (a shoe more than 3 sizes off).
   if (!toe_ok(B.toe_allowance_mm, opt)) {
-    const double want = base.foot_length_mm + 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
+    const double want = base.foot_length_mm + fit_mid;
     bool reaches = false;
     for (const auto& r : ok) reaches = reaches || toe_ok(r.after.toe_allowance_mm, opt);
     if (!reaches)

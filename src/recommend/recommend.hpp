@@ -9,7 +9,8 @@
 //   tension     the same pattern at 75 % and 50 % of the present pull.
 //   size        half and full sizes up and down (the last graded about its heel, src/last grade_last; G1, G2); when
 //               the toe allowance is out of its range by more than that reaches (a shoe sizes too small or large),
-//               also the half size, at most 3 from the last as given, nearest the middle of the range -- plain (girth
+//               also the half size, at most 3 from the last as given, nearest the middle of the placement's range
+//               (place::Options, G3's 10-17 mm, as its "a last about ... mm long would fit" warning) -- plain (girth
 //               graded with it) and with the girth kept (width letters giving back what the sizes add or take).
 //   width       one and two width letters up and down (G2), and half a size up with one width up; when the toe
 //               allowance is above its range, also half and one size down with one width up (shorter, girth kept).
