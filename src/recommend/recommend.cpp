@@ -463,8 +463,8 @@ Result recommend(const Input& in, const Options& opt) {
       if (off < best_off - 1e-9) best_off = off, best = ds;
     }
     if (std::abs(best) > 1.0) {
-      const std::string why = B.toe_allowance_mm < opt.min_toe_allowance_mm ? "This shoe is far too short for the foot: "
-                                                                              : "This shoe is far too long for the foot: ";
+      const std::string why = B.toe_allowance_mm < opt.min_toe_allowance_mm ? "This shoe is too short for the foot: "
+                                                                              : "This shoe is too long for the foot: ";
       size::Size to = from;
       to.value += best;
       const double dl = size::grade_delta(from, to).length_mm;
