@@ -58,8 +58,8 @@ Shape shape_of(const Geometry& g, double L) {
 std::string label(const Shape& s, const Eigen::Vector3d& p) {
   const double u = p.x() / s.L;
   if (u >= 0.75) return "toe box";
-  if (u < 0.25) return "heel";
   const std::size_t b = s.bin(p.x());
+  if (u < 0.25) return p.z() - s.sole[b] > kHeelTopMm ? "ankle" : "heel";
   if (s.top[b] > s.sole[b] && p.z() - s.sole[b] > 0.6 * (s.top[b] - s.sole[b])) return u < 0.55 ? "instep" : "dorsum";
   return p.y() > 0.5 * (s.ylo[b] + s.yhi[b]) ? "medial" : "lateral";
 }

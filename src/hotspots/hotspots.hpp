@@ -6,7 +6,9 @@
 // >= 50 alarm (intraneural flow stops 50-70, N2). Dose: minutes above 30 mmHg.
 // A hotspot is a connected patch of the foot surface whose pressure reaches the caution level at some time point and
 // whose area above caution reaches `min_area_mm2` at its peak.
-// Per hotspot: region label (toe box, dorsum, instep, medial, lateral, heel by the peak's place on the foot), the
+// Per hotspot: region label (toe box, dorsum, instep, medial, lateral, heel by the peak's place on the foot; behind
+// 25 % of the length and more than kHeelTopMm above the sole -- the ankle and lower leg a sock or a collar reaches --
+// ankle), the
 // nerve under it (src/nerves: the nerve with most of the patch within `near_mm`), peak (kPa and mmHg, over time),
 // area and area-weighted mean at the peak time, the first minute the patch reaches caution (linear between time
 // points), minutes above 30 mmHg (above `warning_mmhg`, 30 by default; of the patch's maximum, linear between time
@@ -74,6 +76,10 @@ struct Result {
 /// `minutes` ascending with one pressure field (kPa per vertex) each.
 Result find(const Geometry& foot, double foot_length_mm, const std::vector<double>& minutes,
             const std::vector<std::vector<double>>& kpa, const nerves::Atlas& atlas, const Options& options = {});
+
+/// Above this height over the sole, behind 25 % of the foot length, a point is labelled "ankle", not "heel", mm: the
+/// height of the heel counter (src/pressure's contact zone), so that what the counter holds is the heel.
+constexpr double kHeelTopMm = 50.0;
 
 /// Region label of a point of the foot (foot frame) given the foot's length, mid-line and sole/top heights there.
 std::string region_label(const Geometry& foot, double foot_length_mm, const Eigen::Vector3d& p);

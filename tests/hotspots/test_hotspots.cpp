@@ -160,3 +160,26 @@ BOOST_AUTO_TEST_CASE(errors_carry_their_codes) {
   BOOST_TEST(hotspots::risk_name(0) == "none");
   BOOST_TEST(hotspots::risk_rank("severe") == -1);  // not a risk level
 }
+
+BOOST_AUTO_TEST_CASE(behind_a_quarter_of_the_length_low_is_heel_and_high_is_ankle) {
+  // A sock's band on the lower leg peaked 90 mm above the sole at 4 % of the length and was called "heel".
+  const Foot& f = test_foot();
+  double sole = 1e300;
+  for (const auto& p : f.mesh.vertices)
+    if (p.x() < 0.25 * f.length) sole = std::min(sole, p.z());
+  int heel = 0, ankle = 0;
+  for (const auto& p : f.mesh.vertices) {
+    if (p.x() >= 0.24 * f.length) continue;
+    const std::string label = hotspots::region_label(f.mesh, f.length, p);
+    if (p.z() - sole < hotspots::kHeelTopMm - 5) {
+      BOOST_TEST(label == "heel", p.transpose());
+      ++heel;
+    }
+    if (p.z() - sole > hotspots::kHeelTopMm + 5) {
+      BOOST_TEST(label == "ankle", p.transpose());
+      ++ankle;
+    }
+  }
+  BOOST_TEST(heel > 10);
+  BOOST_TEST(ankle > 10);
+}
