@@ -1,13 +1,16 @@
 // Stage `clean`: turn a raw scan into just the foot (ARCHITECTURE.md stage 2).
 //
 // Point clouds (phone scans) go through PCL: statistical outlier removal, voxel downsampling of large clouds, removal
-// of a floor plane (RANSAC) when the plane reaches well beyond the rest of the scan, and the largest Euclidean
+// of a floor plane (RANSAC) when the plane reaches well beyond the rest of the scan (its inliers under the foot, in
+// the footprint the rest projects onto it, are the sole standing on it and stay; Result::floor gives the scan's up
+// direction, which src/measure uses to cut a long leg before the frame search), and the largest Euclidean
 // cluster. Meshes (kiosk and CAD scans) keep their vertices here; faces wound inward or inconsistently are re-wound. For both, cut_leg() removes what lies above the
 // ankle once the foot frame is known.
 //
 // reconstruct_surface() closes a point cloud with Poisson for its volume; fill_holes() closes meshes (CGAL).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +29,16 @@ struct Options {
   void validate() const;                ///< throws Error(usage)
 };
 
+/// A floor plane found in a point cloud: height(p) = up . p + offset, mm above the floor (up: unit, into the scan).
+struct Floor {
+  Eigen::Vector3d up = Eigen::Vector3d::UnitZ();
+  double offset = 0;
+  double height(const Eigen::Vector3d& p) const { return up.dot(p) + offset; }
+};
+
 struct Result {
   Geometry geometry;               ///< the cleaned foot (a point cloud for cloud input, the mesh unchanged otherwise)
+  std::optional<Floor> floor;      ///< the floor plane removed from a cloud (the scan's up direction), if any
   std::vector<std::string> steps;  ///< what was done, with counts, for the report
   std::vector<std::string> warnings;  ///< what the user should know about the input (a mesh wound inward)
 };

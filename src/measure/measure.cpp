@@ -244,6 +244,33 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
   ScanResult out;
   clean::Result cleaned = clean::clean_scan(scan, o.clean);
   out.steps = cleaned.steps;
+  if (cleaned.floor && !cleaned.geometry.is_mesh()) {
+    // A phone scan with its floor and leg: the frame search would take a long leg for part of the foot (its length
+    // axis tilts up the leg). The floor gives up already, so what lies well above the final leg cut goes first: the
+    // footprint (points within 30 mm of the floor) gives the length, and the cut is 10 % above leg_cut_pct of it (the
+    // cut in the foot frame below decides).
+    const clean::Floor& f = *cleaned.floor;
+    std::vector<Eigen::Vector3d> low;
+    for (const auto& p : cleaned.geometry.vertices)
+      if (f.height(p) < 30.0) low.push_back(p - f.height(p) * f.up);
+    if (low.size() >= 100) {
+      const PrincipalAxes pa = principal_axes(low);
+      double lo = 1e300, hi = -1e300;
+      for (const auto& p : low) {
+        const double t = (p - pa.mean).dot(pa.axes.col(2));
+        lo = std::min(lo, t), hi = std::max(hi, t);
+      }
+      const double cut_h = 1.1 * o.leg_cut_pct / 100.0 * (hi - lo);
+      std::vector<Eigen::Vector3d> kept;
+      for (const auto& p : cleaned.geometry.vertices)
+        if (f.height(p) <= cut_h) kept.push_back(p);
+      if (kept.size() >= 100 && kept.size() < cleaned.geometry.vertices.size()) {
+        out.steps.push_back("leg cut at " + std::to_string(static_cast<int>(cut_h)) + " mm above the removed floor: " +
+                            std::to_string(cleaned.geometry.vertices.size() - kept.size()) + " points removed");
+        cleaned.geometry.vertices = std::move(kept);
+      }
+    }
+  }
   const foot::FootFrame first = foot::align_foot(cleaned.geometry, o.frame);
   Geometry cut = first.aligned;
   const double cut_z = o.leg_cut_pct / 100.0 * first.length_mm;

@@ -9,6 +9,9 @@
 #include <pcl/segmentation/sac_segmentation.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <unordered_set>
 
 #include "core/detail/library_logs.hpp"
 #include "clean/clean.hpp"
@@ -19,6 +22,9 @@ namespace fitcheck::clean {
 namespace {
 
 using Cloud = pcl::PointCloud<pcl::PointXYZ>;
+
+/// Grid cell of the footprint test (floor_outside_foot), mm: a few point spacings of a phone scan.
+constexpr double kFootprintCellMm = 5.0;
 
 Cloud::Ptr to_pcl(const std::vector<Eigen::Vector3d>& v) {
   Cloud::Ptr c(new Cloud);
@@ -32,6 +38,34 @@ std::vector<Eigen::Vector3d> from_pcl(const Cloud& c) {
   v.reserve(c.size());
   for (const auto& p : c) v.emplace_back(p.x, p.y, p.z);
   return v;
+}
+
+/// The floor's inliers that are not under the foot. A scanner sees the floor around a foot, not under it: inliers
+/// inside the footprint are the sole's contact points (within the RANSAC distance of the floor) and stay. The
+/// footprint: the cells of a `cell_mm` grid in the floor plane (axes a, b) that the rest of the scan projects into,
+/// eroded by one cell so that floor points along the foot's outline still go.
+pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<char>& is_in, const Eigen::Vector3d& a,
+                                          const Eigen::Vector3d& b, double cell_mm, std::size_t& kept_as_sole) {
+  auto key = [&](const pcl::PointXYZ& q, int da = 0, int db = 0) {
+    const Eigen::Vector3d p(q.x, q.y, q.z);
+    const auto i = static_cast<std::int64_t>(std::floor(p.dot(a) / cell_mm)) + da;
+    const auto j = static_cast<std::int64_t>(std::floor(p.dot(b) / cell_mm)) + db;
+    return (i << 32) ^ (j & 0xffffffff);
+  };
+  std::unordered_set<std::int64_t> covered;
+  for (std::size_t i = 0; i < cloud.size(); ++i)
+    if (!is_in[i]) covered.insert(key(cloud[i]));
+  pcl::PointIndices::Ptr out(new pcl::PointIndices);
+  kept_as_sole = 0;
+  for (std::size_t i = 0; i < cloud.size(); ++i) {
+    if (!is_in[i]) continue;
+    bool inside = true;
+    for (int da = -1; da <= 1 && inside; ++da)
+      for (int db = -1; db <= 1 && inside; ++db) inside = covered.count(key(cloud[i], da, db)) > 0;
+    if (inside) ++kept_as_sole;
+    else out->indices.push_back(static_cast<int>(i));
+  }
+  return out;
 }
 
 }  // namespace
@@ -112,14 +146,26 @@ Result clean_scan(const Geometry& scan, const Options& o) {
       double reach = 0;
       for (int k = 0; k < 2; ++k) reach = std::max({reach, out_lo[k] - in_lo[k], in_hi[k] - out_hi[k]});
       if (reach > o.floor_reach_mm) {
+        std::size_t sole = 0;
+        const pcl::PointIndices::Ptr floor_only = floor_outside_foot(*cloud, is_in, a, b, kFootprintCellMm, sole);
         Cloud::Ptr rest(new Cloud);
         pcl::ExtractIndices<pcl::PointXYZ> ex;
         ex.setInputCloud(cloud);
-        ex.setIndices(inliers);
+        ex.setIndices(floor_only);
         ex.setNegative(true);
         ex.filter(*rest);
-        r.steps.push_back("floor plane removed: " + std::to_string(inliers->indices.size()) + " points (reaching " +
-                          std::to_string(static_cast<int>(reach)) + " mm beyond the foot)");
+        r.steps.push_back("floor plane removed: " + std::to_string(floor_only->indices.size()) + " points (reaching " +
+                          std::to_string(static_cast<int>(reach)) + " mm beyond the foot); " + std::to_string(sole) +
+                          " in it under the foot kept as the sole");
+        // Up is the side the rest of the scan stands on.
+        Floor f;
+        const double len = n.norm();
+        f.up = n / len;
+        f.offset = coef.values[3] / len;
+        double mean_height = 0;
+        for (const auto& q : *rest) mean_height += f.height(Eigen::Vector3d(q.x, q.y, q.z));
+        if (mean_height < 0) f.up = -f.up, f.offset = -f.offset;
+        r.floor = f;
         cloud = rest;
       }
     }
