@@ -29,6 +29,37 @@ const double& clean_length() {
   return l;
 }
 
+/// A floor 0.5 mm below the scan's lowest point, 600 x 600 mm every `step_mm`, 0.3 mm noise; with `hidden`, not
+/// under the scan's bounding box (a scanner does not see the floor under the foot).
+void add_floor(Geometry& g, double step_mm, unsigned seed, bool hidden) {
+  const BoundingBox b = bounding_box(g.vertices);
+  const Eigen::Vector3d c = 0.5 * (b.min + b.max);
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> nd(0.0, 0.3);
+  for (double x = -300; x <= 300; x += step_mm)
+    for (double y = -300; y <= 300; y += step_mm) {
+      const Eigen::Vector3d p(c.x() + x, c.y() + y, b.min.z() - 0.5 + nd(rng));
+      if (hidden && p.x() > b.min.x() && p.x() < b.max.x() && p.y() > b.min.y() && p.y() < b.max.y()) continue;
+      g.vertices.push_back(p);
+    }
+}
+
+/// The scan is cut flat at ~100 mm: a 150 mm tall cylinder (radius 38 mm) on the ankle section.
+void add_leg(Geometry& g) {
+  Eigen::Vector3d top = Eigen::Vector3d::Zero();
+  int n = 0;
+  double zmax = -1e300;
+  for (const auto& p : g.vertices) zmax = std::max(zmax, p.z());
+  for (const auto& p : g.vertices)
+    if (p.z() > zmax - 3) top += p, ++n;
+  top /= n;
+  for (double z = zmax; z <= zmax + 150; z += 3)
+    for (int k = 0; k < 80; ++k) {
+      const double t = 2 * std::numbers::pi * k / 80;
+      g.vertices.emplace_back(top.x() + 38 * std::cos(t), top.y() + 38 * std::sin(t), z);
+    }
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(clean_cloud_matches_the_mesh) {
@@ -59,12 +90,7 @@ BOOST_AUTO_TEST_CASE(half_mm_noise) {
 
 BOOST_AUTO_TEST_CASE(added_floor_plane_is_removed) {
   Geometry g = scan_cloud();
-  const BoundingBox b = bounding_box(g.vertices);
-  const Eigen::Vector3d c = 0.5 * (b.min + b.max);
-  std::mt19937 rng(5);
-  std::normal_distribution<double> nd(0.0, 0.3);
-  for (double x = -300; x <= 300; x += 5)
-    for (double y = -300; y <= 300; y += 5) g.vertices.emplace_back(c.x() + x, c.y() + y, b.min.z() - 0.5 + nd(rng));
+  add_floor(g, 5.0, 5, false);
   const auto r = measure::measure_scan(g);
   bool floor_step = false;
   for (const auto& s : r.steps) floor_step = floor_step || s.find("floor plane removed") != std::string::npos;
@@ -85,16 +111,8 @@ BOOST_AUTO_TEST_CASE(the_floor_goes_but_the_sole_standing_on_it_stays) {
   const auto before = sole_points(clean.vertices);
   BOOST_TEST_REQUIRE(before > 50);
   Geometry g = clean;
+  add_floor(g, 5.0, 7, true);
   const Eigen::Vector3d c = 0.5 * (b.min + b.max);
-  std::mt19937 rng(7);
-  std::normal_distribution<double> nd(0.0, 0.3);
-  for (double x = -300; x <= 300; x += 5)
-    for (double y = -300; y <= 300; y += 5) {
-      const Eigen::Vector3d p(c.x() + x, c.y() + y, floor_z + nd(rng));
-      // Not under the foot: the floor there is hidden.
-      if (p.x() > b.min.x() && p.x() < b.max.x() && p.y() > b.min.y() && p.y() < b.max.y()) continue;
-      g.vertices.push_back(p);
-    }
   const clean::Result r = clean::clean_scan(g);
   BOOST_TEST_REQUIRE(r.floor.has_value());
   BOOST_TEST(r.floor->up.z() > 0.999);
@@ -111,22 +129,8 @@ BOOST_AUTO_TEST_CASE(a_floor_and_a_leg_together_are_both_removed) {
   // A phone scan has both. Each alone was handled, together the leg tilted the frame search's length axis and the
   // scan was refused as "not a foot" (width/length 0.68); the floor now gives up and the leg goes first.
   Geometry g = scan_cloud();
-  const BoundingBox b = bounding_box(g.vertices);
-  Eigen::Vector3d top = Eigen::Vector3d::Zero();
-  int n = 0;
-  for (const auto& p : g.vertices)
-    if (p.z() > b.max.z() - 3) top += p, ++n;
-  top /= n;
-  for (double z = b.max.z(); z <= b.max.z() + 150; z += 3)
-    for (int k = 0; k < 80; ++k) {
-      const double t = 2 * std::numbers::pi * k / 80;
-      g.vertices.emplace_back(top.x() + 38 * std::cos(t), top.y() + 38 * std::sin(t), z);
-    }
-  const Eigen::Vector3d c = 0.5 * (b.min + b.max);
-  std::mt19937 rng(9);
-  std::normal_distribution<double> nd(0.0, 0.3);
-  for (double x = -250; x <= 250; x += 4)
-    for (double y = -250; y <= 250; y += 4) g.vertices.emplace_back(c.x() + x, c.y() + y, b.min.z() - 0.5 + nd(rng));
+  add_floor(g, 4.0, 9, false);
+  add_leg(g);
   const auto r = measure::measure_scan(g);
   bool floor = false, leg = false;
   for (const auto& s : r.steps) {
@@ -140,19 +144,7 @@ BOOST_AUTO_TEST_CASE(a_floor_and_a_leg_together_are_both_removed) {
 
 BOOST_AUTO_TEST_CASE(attached_150mm_leg_is_cut) {
   Geometry g = scan_cloud();
-  // The scan is cut flat at ~100 mm: put a 150 mm tall cylinder (radius 38 mm) on the ankle section.
-  Eigen::Vector3d top = Eigen::Vector3d::Zero();
-  int n = 0;
-  double zmax = -1e300;
-  for (const auto& p : g.vertices) zmax = std::max(zmax, p.z());
-  for (const auto& p : g.vertices)
-    if (p.z() > zmax - 3) top += p, ++n;
-  top /= n;
-  for (double z = zmax; z <= zmax + 150; z += 3)
-    for (int k = 0; k < 80; ++k) {
-      const double t = 2 * std::numbers::pi * k / 80;
-      g.vertices.emplace_back(top.x() + 38 * std::cos(t), top.y() + 38 * std::sin(t), z);
-    }
+  add_leg(g);
   const auto r = measure::measure_scan(g);
   bool cut = false;
   for (const auto& s : r.steps) cut = cut || s.find("leg cut") != std::string::npos;
