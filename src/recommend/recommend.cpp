@@ -19,6 +19,9 @@ namespace fitcheck::recommend {
 
 namespace {
 
+/// The change id of snug (comfort) lacing for a runner who gave the pull (Setting::lace_tension_n).
+const std::string kLaceSnug = "lace snug";
+
 std::string num(double v) {
   std::ostringstream s;
   s << std::setprecision(10) << v;
@@ -409,11 +412,23 @@ Result recommend(const Input& in, const Options& opt) {
     if (opt.tension && pull > 0) {
       const std::string same = in.base.lacing;
       lace_cand(same, 0.75 * pull, "tension",
-                "Lace about a quarter looser than now: snug, not tight (in the model " + fmt_fixed(0.75 * pull) +
+                "Lace about a quarter looser than now (in the model " + fmt_fixed(0.75 * pull) +
                     " N instead of " + fmt_fixed(pull) + " N pulled at the top). Check the heel still holds.");
       lace_cand(same, 0.5 * pull, "tension",
                 "Lace about half as tight as now (in the model " + fmt_fixed(0.5 * pull) + " N instead of " + fmt_fixed(pull) +
                     " N pulled at the top). Check the heel still holds.");
+      // A runner who pulls the laces to a given tension may pull far harder than snug: the check's comfort lacing
+      // (laces alone at check::Options::lace_comfort_mmhg on the resting foot) is the loosest lacing that still
+      // closes the shoe in this model. Its tension is solved in the simulation; the advice is written after it.
+      if (in.base.lace_tension_n) {
+        Candidate c;
+        c.setting = in.base;
+        c.setting.lace_tension_n.reset();
+        c.kind = "tension";
+        c.change = kLaceSnug;
+        c.relace = true;
+        cands.push_back(c);
+      }
     }
   }
   auto shoe_cand = [&](double ds, int dw, const std::string& kind, const std::string& advice) {
@@ -680,8 +695,12 @@ Result recommend(const Input& in, const Options& opt) {
     set_symptom_peak(A, in.focus_nerves);
     // Constraints.
     std::string why;
+    // Snug lacing is a change only for a runner who pulls harder than that (its tension is known only now).
+    if (c.change == kLaceSnug && A.lace_tension_n > 0.9 * B.lace_tension_n)
+      why = "the laces are already no tighter than snug lacing (snug: " + fmt_fixed(A.lace_tension_n) + " N in the model; now " +
+            fmt_fixed(B.lace_tension_n) + " N)";
     // Out of range only counts against a change that makes it worse: laces do not change a long shoe's length.
-    if (!toe_ok(A.toe_allowance_mm, opt) && toe_distance(A.toe_allowance_mm, opt) > toe_distance(B.toe_allowance_mm, opt) + 0.05)
+    else if (!toe_ok(A.toe_allowance_mm, opt) && toe_distance(A.toe_allowance_mm, opt) > toe_distance(B.toe_allowance_mm, opt) + 0.05)
       why = toe_words(A.toe_allowance_mm, opt);
     else if (A.heel_rating == "loose" && B.heel_rating != "loose")
       why = "the heel would be loose (no heel hold)";
@@ -709,6 +728,14 @@ Result recommend(const Input& in, const Options& opt) {
                                                            : toe_words(A.toe_allowance_mm, opt)) +
                           ", heel " + (A.heel_rating.empty() ? "not rated" : A.heel_rating) + ")"
                     : "does not lower the nerve risk (" + A.risk + ", peak " + fmt_fixed(A.peak_mmhg) + " mmHg over a nerve)";
+    std::string advice = c.advice;  // snug lacing's names the tension solved in its simulation
+    if (c.change == kLaceSnug) {
+      advice = "Lace only until snug, not tight: pull until the shoe closes on the top of the foot without pressing (in "
+               "the model " + fmt_fixed(A.lace_tension_n) + " N instead of " + fmt_fixed(B.lace_tension_n) +
+               " N pulled at the top: the laces alone then press about " + fmt_fixed(in.options.lace_comfort_mmhg, 0) +
+               " mmHg on the resting foot). Check the heel still holds; a heel-lock loop holds it without a tight "
+               "forefoot.";
+    }
     if (!why.empty()) {
       res.rejected.push_back({c.change, why});
       continue;
@@ -716,7 +743,7 @@ Result recommend(const Input& in, const Options& opt) {
     Recommendation rec;
     rec.change = c.change;
     rec.kind = c.kind;
-    rec.advice = c.advice;
+    rec.advice = advice;
     rec.before = B;
     rec.after = A;
     rec.setting = c.setting;

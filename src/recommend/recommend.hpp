@@ -6,7 +6,10 @@
 //   lacing      window lacing over the dorsal hotspot (the eyelet rows within `window_reach_mm` of its peak, along the
 //               last), parallel bar lacing, skip the lowest one or two rows (a wide forefoot), heel-lock with a looser
 //               forefoot; at the runner's present pull (the baseline's lace tension in N, written into the args).
-//   tension     the same pattern at 75 % and 50 % of the present pull.
+//   tension     the same pattern at 75 % and 50 % of the present pull; when the runner gave the pull
+//               (Setting::lace_tension_n), also "lace snug": the check's comfort lacing (check::Options::
+//               lace_to_comfort, the laces alone at lace_comfort_mmhg on the resting foot), turned down when its
+//               solved tension is not below 90 % of the present pull.
 //   size        half and full sizes up and down (the last graded about its heel, src/last grade_last; G1, G2); when
 //               the toe allowance is out of its range by more than that reaches (a shoe sizes too small or large),
 //               also the half size, at most 3 from the last as given, nearest the middle of the placement's range

@@ -172,6 +172,29 @@ BOOST_AUTO_TEST_CASE(a_high_instep_under_tight_laces_gets_a_lacing_change_first)
   expect_reproduced(j, j["recommendations"].size());
 }
 
+BOOST_AUTO_TEST_CASE(laces_pulled_far_harder_than_snug_get_snug_lacing_first) {
+  // The demo's tight-laces case: the sample foot in the fitting last with 25 N pulled at the top. Half the pull still
+  // leaves the nerve risk high; lacing only until snug (the check's comfort lacing) is the change that helps.
+  const json tight = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-fit.stl") + " --lace-tension-n 25");
+  BOOST_TEST_REQUIRE(!tight["recommendations"].empty());
+  const json& top = tight["recommendations"][0];
+  BOOST_TEST(top["change"] == "lace snug");
+  BOOST_TEST(top["kind"] == "tension");
+  BOOST_TEST(nerve_peak(tight).second == "high");
+  BOOST_TEST(top["risk_after"] == "low");
+  BOOST_TEST(top["args"].dump().find("--lace-tension-n") == std::string::npos, top["args"].dump());
+  BOOST_TEST(top["advice"].get<std::string>().find("instead of 25.0 N") != std::string::npos, top["advice"]);
+  expect_reproduced(tight, 1);
+  // A runner who already laces looser than snug is not told to "lace snug" (it would pull harder).
+  const json loose = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-narrow.ply") + " --lace-tension-n 1");
+  for (const auto& r : loose["recommendations"]) BOOST_TEST(r["change"] != "lace snug");
+  bool turned_down = false;
+  for (const auto& r : loose["rejected"])
+    turned_down = turned_down || (r["change"] == "lace snug" &&
+                                  r["reason"].get<std::string>().find("no tighter than snug") != std::string::npos);
+  BOOST_TEST(turned_down, loose["rejected"].dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_shoe_already_too_long_still_gets_lacing_advice) {
   // One size up from the fitting last: 20 mm toe allowance (outside 8-17) and tight laces. Laces do not change the
   // length, so the length must not veto them; a size down may be offered too.
