@@ -432,6 +432,8 @@ Result recommend(const Input& in, const Options& opt) {
     }
   }
   auto shoe_cand = [&](double ds, int dw, const std::string& kind, const std::string& advice) {
+    // Beyond the steps a setting may take from the last as given (Setting: 3 sizes, 4 widths) there is no change.
+    if (std::abs(in.base.size_step + ds) > 3 + 1e-9 || std::abs(in.base.width_step + dw) > 4) return;
     Candidate c;
     c.setting = in.base;
     c.setting.size_step = in.base.size_step + ds;
@@ -487,7 +489,7 @@ Result recommend(const Input& in, const Options& opt) {
                                      " mm " + (best > 0 ? "longer" : "shorter") + ", girth graded with it).");
       const int dw = std::clamp(static_cast<int>(-std::lround(best * size::kGirthPerUsSizeMm / size::kGirthPerWidthMm)),
                                 -4 - in.base.width_step, 4 - in.base.width_step);
-      if (dw != 0)
+      if (dw != 0 && opt.width)  // `--changes size` alone offers no width letters
         shoe_cand(best, dw, "size+width", why + "go " + size_words(best) + " and " + width_words(dw) + " (" +
                                               (best > 0 ? "longer" : "shorter") + ", with about the same girth).");
     }

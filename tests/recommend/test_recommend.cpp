@@ -596,6 +596,32 @@ BOOST_AUTO_TEST_CASE(changes_limits_the_kinds_tried) {
                                          " --changes size,wdth");
   BOOST_TEST(bad.exit_code == 2);
   BOOST_TEST(bad.err.find("wdth") != std::string::npos);
+  // Three sizes up (37 mm): the size that fits the length is 3 sizes down, plain and -- only when widths may be
+  // tried -- with the girth kept. `--changes size` offers sizes alone.
+  const json far = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-fit.stl") +
+                            " --size-step 3 --changes size");
+  bool far_size = false;
+  auto look = [&](const json& list) {
+    for (const auto& r : list) {
+      const std::string change = r["change"].get<std::string>();
+      BOOST_TEST(change.find("width") == std::string::npos, change);
+      far_size = far_size || change == "size -3";
+    }
+  };
+  look(far["recommendations"]);
+  look(far["rejected"]);
+  BOOST_TEST(far_size, "the size that fits the length was not tried");
+  // With widths too, the girth-kept size that fits comes first, in range (judged on the fit: the nerves are calm).
+  const json fit = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-fit.stl") +
+                              " --size-step 3 --changes size,width");
+  BOOST_TEST(fit["judged_on_fit"].get<bool>());
+  BOOST_TEST_REQUIRE(!fit["recommendations"].empty());
+  BOOST_TEST(fit["recommendations"][0]["change"] == "size -3, width +3");
+  const double ta = fit["recommendations"][0]["toe_allowance_mm_after"].get<double>();
+  BOOST_TEST((ta >= 8.0 && ta <= 17.0), ta);
+  BOOST_TEST(hotspots::risk_rank(fit["recommendations"][0]["risk_after"].get<std::string>()) <= hotspots::risk_rank("low"));
+  // No change beyond the 3 sizes a setting may step is listed (the last as given is already 3 sizes up).
+  for (const auto& r : fit["rejected"]) BOOST_TEST(r["reason"].get<std::string>().find("could not be simulated") == std::string::npos, r.dump());
 }
 
 BOOST_AUTO_TEST_CASE(a_hotspot_that_splits_off_a_larger_one_is_not_new) {
