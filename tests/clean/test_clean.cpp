@@ -8,6 +8,7 @@
 #include "clean/clean.hpp"
 #include "load/load.hpp"
 #include "measure/measure.hpp"
+#include "place/place.hpp"
 #include "synth/synth.hpp"
 #include "test_util.hpp"
 
@@ -188,4 +189,27 @@ BOOST_AUTO_TEST_CASE(poisson_volume_of_a_cloud_matches_the_mesh) {
   BOOST_TEST(std::abs(*from_cloud.volume_cm3 / *from_mesh.volume_cm3 - 1.0) <= 0.03);
   BOOST_TEST(std::abs(from_cloud.foot_length_mm - from_mesh.foot_length_mm) <= 1.5);
   BOOST_TEST(std::abs(from_cloud.ball_girth_mm - from_mesh.ball_girth_mm) <= 3.0);
+}
+
+BOOST_AUTO_TEST_CASE(the_poisson_surface_of_a_cloud_follows_the_foot) {
+  // Review of 2026-12-06: normals turned "away from the centroid" pointed into the foot on top of the toes (the
+  // centroid lies behind and above them), and Poisson raised a 5 mm bump there: 1068 mmHg against the toe box of a
+  // last the mesh of the same foot fits without a hotspot. Below the ankle cut (whose sharp rim Poisson rounds), every
+  // vertex of the surface lies within 1 mm of the mesh the cloud was sampled from (0.3 mm noise).
+  const Geometry m = synth::make_foot();
+  const Geometry s = clean::reconstruct_surface(synth::sample_surface(m, 60000, 0.3, 12));
+  double top = -1e300;
+  for (const auto& p : m.vertices) top = std::max(top, p.z());
+  const place::SignedDistance to_mesh(m);
+  const std::vector<double> d = to_mesh.query(s.vertices);
+  double worst = 0;
+  Eigen::Vector3d at = Eigen::Vector3d::Zero();
+  std::size_t rated = 0;
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if (s.vertices[i].z() < top - 8.0) {
+      ++rated;
+      if (std::abs(d[i]) > worst) worst = std::abs(d[i]), at = s.vertices[i];
+    }
+  BOOST_TEST_REQUIRE(rated > d.size() / 2);
+  BOOST_TEST(worst <= 1.0, "the surface is " << worst << " mm off the foot at (" << at.transpose() << ")");
 }
