@@ -36,6 +36,8 @@ constexpr const char* kShoeOptions[] = {"--size-step", "--width-step", "--catalo
 /// Turns --changes (all, or a comma list of lacing, tension, size, width, sock) into the recommend options.
 void set_changes(recommend::Options& ro, const std::string& list) {
   if (list == "all") return;
+  if (list.empty())  // would try nothing and then say that nothing helped
+    throw Error(ErrorCode::usage, "cli", "--changes: empty (all, or a comma list of lacing, tension, size, width, sock)");
   ro.lacing = ro.tension = ro.size = ro.width = ro.sock = false;
   std::stringstream ss(list);
   for (std::string item; std::getline(ss, item, ',');) {

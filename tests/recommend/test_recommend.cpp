@@ -596,6 +596,11 @@ BOOST_AUTO_TEST_CASE(changes_limits_the_kinds_tried) {
                                          " --changes size,wdth");
   BOOST_TEST(bad.exit_code == 2);
   BOOST_TEST(bad.err.find("wdth") != std::string::npos);
+  // So is an empty list (it tried nothing and said that nothing helped).
+  const test::CliRun none = test::run_cli("check " + sample("scans/foot-right.ply") + " " + sample("lasts/last-narrow.ply") +
+                                          " --changes ''");
+  BOOST_TEST(none.exit_code == 2, none.err);
+  BOOST_TEST(none.err.find("--changes: empty") != std::string::npos, none.err);
   // Three sizes up (37 mm): the size that fits the length is 3 sizes down, plain and -- only when widths may be
   // tried -- with the girth kept. `--changes size` offers sizes alone.
   const json far = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-fit.stl") +
