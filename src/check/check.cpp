@@ -247,15 +247,17 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
     for (std::size_t i = 0; i < n; ++i) r.peak_kpa[i] = std::max(r.peak_kpa[i], field.total_kpa[i]);
     totals.push_back(field.total_kpa);
   }
-  // The indentation law is a linear foundation of soft tissue over bone (contact::Foundation): an interference
-  // deeper than the tissue is thick is outside it -- the foot would not go into the shoe, and the pressures there
-  // say "far too tight", not how much.
+  // The indentation law is a linear foundation of soft tissue over bone in series with the shoe's lining
+  // (contact::Foundation): an interference deeper than compresses one of the layers fully is outside it -- the foot
+  // would not go into the shoe, and the pressures there say "far too tight", not how much.
   auto beyond = [&](const std::vector<double>& deepest, const contact::Foundation& f, const char* part) {
     const double worst = deepest.empty() ? 0.0 : *std::max_element(deepest.begin(), deepest.end());
-    if (!(worst > f.tissue_thickness_mm)) return;
+    const double range = contact::fully_compressed_mm(f);
+    if (!(worst > range)) return;
     r.warnings.push_back(std::string("the foot presses up to ") + fmt_fixed(worst) + " mm into the " + part +
-                         ", deeper than the " + fmt_fixed(f.tissue_thickness_mm, 0) +
-                         " mm of soft tissue the contact law assumes there (a linear foundation, literature M1): the "
+                         ", deeper than the " + fmt_fixed(range) + " mm at which the contact law's layers there (" +
+                         fmt_fixed(f.tissue_thickness_mm, 0) + " mm of soft tissue, literature M1, under " +
+                         fmt_fixed(f.lining_thickness_mm, 0) + " mm of lining) would be fully compressed: the "
                          "foot would not go into this shoe, and the pressures there (up to " +
                          fmt_fixed(contact::mmhg(contact::winkler_kpa(worst, f)), 0) +
                          " mmHg) are beyond the model's range -- read them as far too tight, not as predictions");

@@ -58,6 +58,10 @@ double winkler_kpa(double interference_mm, const Foundation& f) {
   return winkler_stiffness_kpa_per_mm(f) * std::max(0.0, interference_mm);
 }
 
+double fully_compressed_mm(const Foundation& f) {
+  return std::min(f.tissue_modulus_kpa, f.lining_modulus_kpa) / winkler_stiffness_kpa_per_mm(f);
+}
+
 double capstan(double tension_in_n, double mu, double wrap_rad) {
   if (!(tension_in_n >= 0) || !(mu >= 0 && mu <= 2) || !(wrap_rad >= 0 && wrap_rad <= 4 * std::numbers::pi))
     bad("capstan needs tension >= 0, mu in [0, 2], wrap angle in [0, 4 pi] rad");

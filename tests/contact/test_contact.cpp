@@ -82,6 +82,17 @@ BOOST_AUTO_TEST_CASE(flat_punch) {
   contact::Foundation puff = f;
   puff.lining_modulus_kpa = 5000;
   BOOST_TEST(contact::winkler_kpa(2.0, puff) > contact::winkler_kpa(2.0, f));
+  // The law ends where a layer is fully compressed (its strain p / E reaches 1): the heel counter's soft lining
+  // (6 mm, 50 kPa) under 10 mm of heel pad (200 kPa) at 50 kPa x (10/200 + 6/50) mm/kPa = 8.5 mm, the lining first; the
+  // tissue under a stiff toe puff at just over its own 5 mm.
+  const contact::Foundation counter{10.0, 200.0, 6.0, 50.0};
+  const double counter_end = contact::fully_compressed_mm(counter);
+  BOOST_TEST(counter_end == 50.0 * (10.0 / 200.0 + 6.0 / 50.0), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(contact::winkler_kpa(counter_end, counter) == 50.0, boost::test_tools::tolerance(1e-12));
+  const contact::Foundation toe_puff{5.0, 200.0, 2.0, 5000.0};
+  const double toe_end = contact::fully_compressed_mm(toe_puff);
+  BOOST_TEST((toe_end > 5.0 && toe_end < 5.2), toe_end);
+  BOOST_TEST(contact::winkler_kpa(toe_end, toe_puff) == 200.0, boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(sock_band_on_a_cylinder_matches_the_hosiery_formula) {
