@@ -56,7 +56,7 @@ Joints find_joints(const Geometry& g) {
     c.y() = sign * best;
     return c;
   };
-  return {extreme(62, 82, 1.0), extreme(55, 75, -1.0)};
+  return {extreme(62, 80, 1.0), extreme(55, 75, -1.0)};
 }
 
 Eigen::Matrix4d rigid(const Eigen::Matrix3d& r, const Eigen::Vector3d& t) {

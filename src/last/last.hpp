@@ -9,7 +9,7 @@
 //      foot/foot.hpp); x along the last's centre line, which runs through the centroids of the vertices in its rear
 //      and front 3 % of length (y = 0 on it);
 //   2. tread point: the bottom centre line under the ball line (midway between the medial and lateral joint points,
-//      i.e. the most medial point at 62-82 % and the most lateral at 55-75 % of the length, as for feet);
+//      i.e. the most medial point at 62-80 % and the most lateral at 55-75 % of the length, as for feet);
 //   3. design pose: the last is pitched about the tread so that the bottom is level there (a line fitted to the bottom
 //      centre line over `tread_window_pct` of the length around the tread) and the tread is at z = 0. This is the
 //      pose a shoe stands in: the ground touches the tread; the heel seat stands at the heel height and the toe at the

@@ -139,7 +139,7 @@ Result measure_foot(const Geometry& g, const Options& opt) {
   add("akropodion", *akro, 0.9);
   m.foot_length_mm = akro->x() - pternion->x();
 
-  const auto mth1 = extreme(xs(62, 82), [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.y() > b.y(); });
+  const auto mth1 = extreme(xs(62, 80), [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.y() > b.y(); });
   const auto mth5 = extreme(xs(55, 75), [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return a.y() < b.y(); });
   if (!mth1 || !mth5) missing("the ball of the foot");
   add("mth1_medial", *mth1, 0.7);

@@ -4,7 +4,8 @@
 // All positions in the foot frame, mm. L = foot length.
 //   pternion          centre of the rear-most millimetre of the heel below 50 mm (x = 0 by construction)
 //   akropodion        most anterior point (tip of the longest toe)
-//   mth1_medial       most medial point (max y) with x in [62, 82] % L: medial prominence of the 1st metatarsal head
+//   mth1_medial       most medial point (max y) with x in [62, 80] % L: medial prominence of the 1st metatarsal head
+//                     (literature A6: the joint at 70-79 %; beyond 80 % the big toe may stick out further medially)
 //   mth5_lateral      most lateral point (min y) with x in [55, 75] % L: lateral prominence of the 5th metatarsal head
 //   instep            highest point of the cross-section at 55 % L
 //   navicular         most medial point of the cross-section at 43 % L between 10 and 70 mm high (approximation of

@@ -64,9 +64,17 @@ void add_leg(Geometry& g) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(clean_cloud_matches_the_mesh) {
-  const double mesh = measure::measure_scan(load::load_geometry(shared_data("scans/dupontgu-right.stl")).geometry)
-                          .result.measurements.foot_length_mm;
-  BOOST_TEST(std::abs(clean_length() - mesh) <= 2.0, clean_length() << " vs mesh " << mesh);
+  const auto mesh = measure::measure_scan(load::load_geometry(shared_data("scans/dupontgu-right.stl")).geometry).result;
+  BOOST_TEST(std::abs(clean_length() - mesh.measurements.foot_length_mm) <= 2.0,
+             clean_length() << " vs mesh " << mesh.measurements.foot_length_mm);
+  // Review of 2026-12-06: on the cloud's Poisson surface the big toe (at 82 % of the length) stuck out further
+  // medially than the 1st joint, and a [62, 82] % window took it for the joint: ball width 123.0 against the mesh's
+  // 114.0 mm. The window ends at 80 % (literature A6: the joint at 70-79 %).
+  const auto cloud = measure::measure_scan(scan_cloud()).result;
+  BOOST_TEST(std::abs(cloud.measurements.ball_width_mm - mesh.measurements.ball_width_mm) <= 3.0,
+             cloud.measurements.ball_width_mm << " vs mesh " << mesh.measurements.ball_width_mm);
+  BOOST_TEST(std::abs(cloud.measurements.ball_girth_mm - mesh.measurements.ball_girth_mm) <= 5.0,
+             cloud.measurements.ball_girth_mm << " vs mesh " << mesh.measurements.ball_girth_mm);
 }
 
 BOOST_AUTO_TEST_CASE(two_percent_outliers) {
