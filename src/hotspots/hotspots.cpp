@@ -184,12 +184,21 @@ Result find(const Geometry& foot, double L, const std::vector<double>& minutes, 
     h.first_minute = first_at(minutes, series, o.caution_mmhg);
     h.minutes_above_30mmhg = minutes_above(minutes, series, o.warning_mmhg);
     h.region = label(shape, h.peak_position_mm);
-    std::map<int, int> votes;
-    for (int v : h.vertices)
-      if (near.nerve[static_cast<std::size_t>(v)] >= 0) ++votes[near.nerve[static_cast<std::size_t>(v)]];
-    int best = -1, best_n = 0;
-    for (const auto& [k, c] : votes)
-      if (c > best_n) best = k, best_n = c;
+    // The nerve named is the one the patch presses hardest: the highest pressure over its path within the patch
+    // during the run (most of the patch among equals). A patch over several nerves used to name the one under most
+    // of it, which could be the mildest -- the summary then named another nerve at high risk beside it.
+    std::map<int, std::pair<double, int>> under;  // nerve -> (its highest pressure within the patch, vertices)
+    for (int v : h.vertices) {
+      const int k = near.nerve[static_cast<std::size_t>(v)];
+      if (k < 0) continue;
+      auto& [peak, count] = under[k];
+      ++count;
+      for (const auto& field : kpa) peak = std::max(peak, contact::mmhg(field[static_cast<std::size_t>(v)]));
+    }
+    int best = -1;
+    std::pair<double, int> best_by{-1.0, 0};
+    for (const auto& [k, by] : under)
+      if (by > best_by) best = k, best_by = by;
     if (best >= 0) {
       h.nerve = atlas.nerves[static_cast<std::size_t>(best)].name;
       h.nerve_label = atlas.nerves[static_cast<std::size_t>(best)].label;

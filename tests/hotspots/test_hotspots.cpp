@@ -183,3 +183,47 @@ BOOST_AUTO_TEST_CASE(behind_a_quarter_of_the_length_low_is_heel_and_high_is_ankl
   BOOST_TEST(heel > 10);
   BOOST_TEST(ankle > 10);
 }
+
+BOOST_AUTO_TEST_CASE(a_patch_over_two_nerves_names_the_one_it_presses_hardest) {
+  // Review of 2026-12-06: a patch named the nerve under most of it, which could be the mildest; the summary then named
+  // another nerve at high risk beside it. Here 25 mmHg over a 40 mm disc on the instep, whose long "sural" line runs
+  // through the middle, and 60 mmHg in a 5 mm spot on a short "deep_peroneal" line 15 mm to the side.
+  const Foot& f = test_foot();
+  const Eigen::Vector3d centre = f.mesh.vertices[top_vertex(0.45)];
+  Eigen::Vector3d spot = centre;  // the foot's surface 15 mm to the side
+  for (const auto& v : f.mesh.vertices)
+    if ((v - centre - Eigen::Vector3d(0, 15, 0)).norm() < (spot - centre - Eigen::Vector3d(0, 15, 0)).norm()) spot = v;
+  std::vector<double> p(f.mesh.vertices.size(), 0.0);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if ((f.mesh.vertices[i] - spot).norm() <= 5) p[i] = contact::kpa(60);
+    else if ((f.mesh.vertices[i] - centre).norm() <= 40) p[i] = contact::kpa(25);
+  }
+  auto nerve = [](const std::string& name, const std::vector<Eigen::Vector3d>& path) {
+    nerves::Nerve n;
+    n.name = name;
+    n.literature = "A1";
+    n.label = name;
+    n.path_mm = path;
+    n.confidence = 1;
+    return n;
+  };
+  std::vector<Eigen::Vector3d> ridge;  // along the top of the foot, on its surface
+  for (double frac = 0.33; frac <= 0.575; frac += 0.02) ridge.push_back(f.mesh.vertices[top_vertex(frac)]);
+  nerves::Atlas atlas;
+  atlas.nerves = {nerve("sural", ridge), nerve("deep_peroneal", {spot - Eigen::Vector3d(4, 0, 0), spot + Eigen::Vector3d(4, 0, 0)})};
+  {
+    const nerves::Nearest near = nerves::nearest_nerves(atlas, f.mesh.vertices, hotspots::Options{}.nerves);
+    std::size_t under[2] = {0, 0};
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (p[i] > 0 && near.nerve[i] >= 0) ++under[near.nerve[i]];
+    BOOST_TEST_MESSAGE("patch vertices nearest sural " << under[0] << ", deep peroneal " << under[1]);
+    BOOST_TEST_REQUIRE(under[0] > 2 * under[1]);  // most of the patch lies over the mild nerve
+  }
+  const auto r = hotspots::find(f.mesh, f.length, {0, 60}, {p, p}, atlas);
+  BOOST_TEST_REQUIRE(!r.hotspots.empty());
+  const auto& h = r.hotspots[0];
+  BOOST_TEST(h.peak_mmhg == 60.0, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(h.nerve == "deep_peroneal");
+  BOOST_TEST(h.nerve_peak_mmhg == 60.0, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(h.risk == "high");
+}
