@@ -116,7 +116,7 @@ FootModel model_foot(const measure::ScanResult& scan, const Options& o) {
   if (scan.frame.aligned.is_mesh()) {
     m.foot = scan.frame.aligned;
   } else {
-    m.foot = clean::reconstruct_surface(scan.frame.aligned);
+    m.foot = measure::cloud_surface(scan.frame.aligned);
     m.warnings.push_back("point-cloud scan: pressures are computed on its Poisson surface (gaps are bridged)");
   }
   m.atlas = nerves::build_atlas(m.foot, scan.result, o.hotspots.nerves);

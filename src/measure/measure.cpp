@@ -238,6 +238,12 @@ Result measure_foot(const Geometry& g, const Options& opt) {
   return r;
 }
 
+Geometry cloud_surface(const Geometry& aligned_cloud) {
+  Geometry s = clean::reconstruct_surface(aligned_cloud);
+  for (auto& p : s.vertices) p.z() = std::max(p.z(), 0.0);
+  return s;
+}
+
 ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
   if (!(o.leg_cut_pct >= 25 && o.leg_cut_pct <= 100))
     throw Error(ErrorCode::usage, "measure", "leg_cut_pct must be in [25, 100] %");
@@ -304,7 +310,7 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
   if (!out.frame.aligned.is_mesh()) {
     // Volume of a cloud: a Poisson surface, clipped 1 mm below the cloud's top so its bulge over the open cut
     // does not count.
-    const Geometry surface = clean::reconstruct_surface(out.frame.aligned);
+    const Geometry surface = cloud_surface(out.frame.aligned);
     const double top = bounding_box(out.frame.aligned.vertices).max.z() - 1.0;
     out.result.measurements.volume_cm3 = volume_below(surface, top) / 1000.0;
     auto& w = out.result.warnings;

@@ -91,6 +91,12 @@ std::vector<std::vector<Eigen::Vector3d>> sections_along_x(const Geometry& g, co
 /// Perimeter of the 2D convex hull of `points` projected on the plane with unit `normal` (a tape measure), mm.
 double convex_perimeter(const std::vector<Eigen::Vector3d>& points, const Eigen::Vector3d& normal);
 
+/// The closed surface of a point-cloud foot in the foot frame (sole plane z = 0): its Poisson surface
+/// (clean::reconstruct_surface) standing on the sole plane -- vertices below z = 0 are lifted onto it. A phone does not
+/// see the sole of a standing foot; Poisson then bulges out of the open bottom, below the plane the foot stands on,
+/// which no foot does (the bulge read as 17 % more volume and pushed the foot up into the upper).
+Geometry cloud_surface(const Geometry& aligned_cloud);
+
 /// Volume enclosed by the mesh below the plane z = cut_z (the part above is clipped away and the cut capped), mm^3.
 /// Exact for a closed, outward-oriented mesh; for an open one the result is refused by the caller via topology.
 double volume_below(const Geometry& mesh, double cut_z);

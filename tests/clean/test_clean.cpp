@@ -221,3 +221,24 @@ BOOST_AUTO_TEST_CASE(the_poisson_surface_of_a_cloud_follows_the_foot) {
   BOOST_TEST_REQUIRE(rated > d.size() / 2);
   BOOST_TEST(worst <= 1.0, "the surface is " << worst << " mm off the foot at (" << at.transpose() << ")");
 }
+
+BOOST_AUTO_TEST_CASE(a_cloud_without_its_sole_stands_on_the_sole_plane) {
+  // A phone does not see the sole of a standing foot. Poisson bulged out of the open bottom below the plane the foot
+  // stands on (review of 2026-12-06: the sample foot as such a cloud read 17 % more volume, and in its fitting last
+  // 2767 mmHg at the toe box, where the mesh has no hotspot); the surface now stands on the sole plane.
+  const Geometry m = synth::make_foot();
+  Geometry c = synth::sample_surface(m, 60000, 0.3, 13);
+  std::erase_if(c.vertices, [](const Eigen::Vector3d& p) { return p.z() < 4.0; });  // the sole unseen
+  const auto from_mesh = measure::measure_scan(m).result.measurements;
+  const auto from_cloud = measure::measure_scan(c);
+  BOOST_REQUIRE(from_mesh.volume_cm3.has_value());
+  BOOST_REQUIRE(from_cloud.result.measurements.volume_cm3.has_value());
+  const double ratio = *from_cloud.result.measurements.volume_cm3 / *from_mesh.volume_cm3;
+  BOOST_TEST_MESSAGE("volume without the sole " << *from_cloud.result.measurements.volume_cm3 << " cm3, mesh " << *from_mesh.volume_cm3);
+  // The frame's sole plane lies at the lowest point seen, 4 mm up: that slab of the foot is lost (about 5 %).
+  BOOST_TEST(std::abs(ratio - 1.0) <= 0.06, ratio);
+  const Geometry s = measure::cloud_surface(from_cloud.frame.aligned);
+  double lowest = 1e300;
+  for (const auto& p : s.vertices) lowest = std::min(lowest, p.z());
+  BOOST_TEST(lowest >= 0.0);
+}
