@@ -2,6 +2,7 @@
 // point cloud: outliers, noise, a floor, a leg, a missing fifth of the surface. Foot length must stay within 3 mm of
 // the clean cloud's (issue #3).
 #include <boost/test/unit_test.hpp>
+#include <map>
 #include <numbers>
 #include <random>
 
@@ -220,6 +221,17 @@ BOOST_AUTO_TEST_CASE(the_poisson_surface_of_a_cloud_follows_the_foot) {
     }
   BOOST_TEST_REQUIRE(rated > d.size() / 2);
   BOOST_TEST(worst <= 1.0, "the surface is " << worst << " mm off the foot at (" << at.transpose() << ")");
+  // Review of 2026-12-06: on an open shell (the lowest 8 mm unseen) the consistent orientation crossed the opening
+  // and Poisson's surface came out open (8-26 border edges; the check then refused the foot, exit 4). An open
+  // result falls back to the centroid rule, which closes it.
+  Geometry shell = synth::sample_surface(m, 40000, 0.3, 7);
+  std::erase_if(shell.vertices, [](const Eigen::Vector3d& p) { return p.z() < 8.0; });
+  const Geometry closed = clean::reconstruct_surface(measure::measure_scan(shell).frame.aligned);
+  std::map<std::pair<int, int>, int> uses;
+  for (const auto& f : closed.faces)
+    for (int k = 0; k < 3; ++k) ++uses[std::minmax(f[k], f[(k + 1) % 3])];
+  const auto border = std::count_if(uses.begin(), uses.end(), [](const auto& e) { return e.second == 1; });
+  BOOST_TEST(border == 0, border << " border edges");
 }
 
 BOOST_AUTO_TEST_CASE(a_cloud_without_its_sole_stands_on_the_sole_plane) {
