@@ -255,8 +255,8 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
     const double range = contact::fully_compressed_mm(f);
     if (!(worst > range)) return;
     r.warnings.push_back(std::string("the foot presses up to ") + fmt_fixed(worst) + " mm into the " + part +
-                         ", deeper than the " + fmt_fixed(range) + " mm at which the contact law's layers there (" +
-                         fmt_fixed(f.tissue_thickness_mm, 0) + " mm of soft tissue, literature M1, under " +
+                         ", deeper than the " + fmt_fixed(range) + " mm at which the first of the contact law's layers "
+                         "there (" + fmt_fixed(f.tissue_thickness_mm, 0) + " mm of soft tissue, literature M1, under " +
                          fmt_fixed(f.lining_thickness_mm, 0) + " mm of lining) would be fully compressed: the "
                          "foot would not go into this shoe, and the pressures there (up to " +
                          fmt_fixed(contact::mmhg(contact::winkler_kpa(worst, f)), 0) +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "contact/contact.hpp"
 #include "core/error.hpp"
@@ -184,21 +185,28 @@ Result find(const Geometry& foot, double L, const std::vector<double>& minutes, 
     h.first_minute = first_at(minutes, series, o.caution_mmhg);
     h.minutes_above_30mmhg = minutes_above(minutes, series, o.warning_mmhg);
     h.region = label(shape, h.peak_position_mm);
-    // The nerve named is the one the patch presses hardest: the highest pressure over its path within the patch
-    // during the run (most of the patch among equals). A patch over several nerves used to name the one under most
-    // of it, which could be the mildest -- the summary then named another nerve at high risk beside it.
-    std::map<int, std::pair<double, int>> under;  // nerve -> (its highest pressure within the patch, vertices)
+    // The nerve named is the one the patch puts at most risk: its part of the patch graded in full (the pressure over
+    // its path within the patch and the minutes above `warning_mmhg`), then the highest pressure, then most of the
+    // patch. A patch over several nerves used to name the one under most of it, which could be the mildest -- the
+    // summary then named another nerve at high risk beside it.
+    std::map<int, std::pair<std::vector<double>, int>> under;  // nerve -> (its series within the patch, vertices)
     for (int v : h.vertices) {
       const int k = near.nerve[static_cast<std::size_t>(v)];
       if (k < 0) continue;
-      auto& [peak, count] = under[k];
+      auto& [series_k, count] = under[k];
+      series_k.resize(minutes.size(), 0.0);
       ++count;
-      for (const auto& field : kpa) peak = std::max(peak, contact::mmhg(field[static_cast<std::size_t>(v)]));
+      for (std::size_t t = 0; t < minutes.size(); ++t)
+        series_k[t] = std::max(series_k[t], contact::mmhg(kpa[t][static_cast<std::size_t>(v)]));
     }
     int best = -1;
-    std::pair<double, int> best_by{-1.0, 0};
-    for (const auto& [k, by] : under)
+    std::tuple<int, double, int> best_by{-1, -1.0, 0};
+    for (const auto& [k, part] : under) {
+      const double peak = *std::max_element(part.first.begin(), part.first.end());
+      const int rank = risk_rank(risk_of(level_of(peak, o), minutes_above(minutes, part.first, o.warning_mmhg), true, o));
+      const std::tuple<int, double, int> by{rank, peak, part.second};
       if (by > best_by) best = k, best_by = by;
+    }
     if (best >= 0) {
       h.nerve = atlas.nerves[static_cast<std::size_t>(best)].name;
       h.nerve_label = atlas.nerves[static_cast<std::size_t>(best)].label;

@@ -9,8 +9,8 @@
 // Per hotspot: region label (toe box, dorsum, instep, medial, lateral, heel by the peak's place on the foot; behind
 // 25 % of the length and more than kHeelTopMm above the sole -- the ankle and lower leg a sock or a collar reaches --
 // ankle), the
-// nerve under it (src/nerves: of the nerves with part of the patch within `near_mm`, the one whose part carries the
-// highest pressure during the run, most of the patch among equals), peak (kPa and mmHg, over time),
+// nerve under it (src/nerves: of the nerves with part of the patch within `near_mm`, the one whose part, graded in
+// full, has the highest risk, then the highest pressure during the run, then most of the patch), peak (kPa and mmHg, over time),
 // area and area-weighted mean at the peak time, the first minute the patch reaches caution (linear between time
 // points), minutes above 30 mmHg (above `warning_mmhg`, 30 by default; of the patch's maximum, linear between time
 // points), level, risk.

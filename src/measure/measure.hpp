@@ -94,7 +94,7 @@ double convex_perimeter(const std::vector<Eigen::Vector3d>& points, const Eigen:
 /// The closed surface of a point-cloud foot in the foot frame (sole plane z = 0): its Poisson surface
 /// (clean::reconstruct_surface) standing on the sole plane -- vertices below z = 0 are lifted onto it. A phone does not
 /// see the sole of a standing foot; Poisson then bulges out of the open bottom, below the plane the foot stands on,
-/// which no foot does (the bulge read as 17 % more volume and pushed the foot up into the upper).
+/// which no foot does (the bulge read as 23 % more volume and pushed the foot up into the upper).
 Geometry cloud_surface(const Geometry& aligned_cloud);
 
 /// Volume enclosed by the mesh below the plane z = cut_z (the part above is clipped away and the cut capped), mm^3.

@@ -735,8 +735,7 @@ Result recommend(const Input& in, const Options& opt) {
       advice = "Lace only until snug, not tight: pull until the shoe closes on the top of the foot without pressing (in "
                "the model " + fmt_fixed(A.lace_tension_n) + " N instead of " + fmt_fixed(B.lace_tension_n) +
                " N pulled at the top: the laces alone then press about " + fmt_fixed(in.options.lace_comfort_mmhg, 0) +
-               " mmHg on the resting foot). Check the heel still holds; a heel-lock loop holds it without a tight "
-               "forefoot.";
+               " mmHg on the resting foot). Check the heel still holds.";
     }
     if (!why.empty()) {
       res.rejected.push_back({c.change, why});

@@ -226,4 +226,18 @@ BOOST_AUTO_TEST_CASE(a_patch_over_two_nerves_names_the_one_it_presses_hardest) {
   BOOST_TEST(h.nerve == "deep_peroneal");
   BOOST_TEST(h.nerve_peak_mmhg == 60.0, boost::test_tools::tolerance(1e-9));
   BOOST_TEST(h.risk == "high");
+  // Risk before peak: 40 mmHg over the long nerve for the whole hour (high) beats a 45 mmHg spot over the short one
+  // that falls to 25 after 10 minutes, the rest of its band at 25 (above 30 for 7.5 minutes: moderate).
+  const nerves::Nearest near = nerves::nearest_nerves(atlas, f.mesh.vertices, hotspots::Options{}.nerves);
+  std::vector<double> early(p.size(), 0.0), late(p.size(), 0.0);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if ((f.mesh.vertices[i] - centre).norm() > 40) continue;
+    if ((f.mesh.vertices[i] - spot).norm() <= 5) early[i] = contact::kpa(45), late[i] = contact::kpa(25);
+    else if (near.nerve[i] == 1) early[i] = late[i] = contact::kpa(25);
+    else early[i] = late[i] = contact::kpa(40);
+  }
+  const auto t = hotspots::find(f.mesh, f.length, {0, 10, 60}, {early, late, late}, atlas);
+  BOOST_TEST_REQUIRE(!t.hotspots.empty());
+  BOOST_TEST(t.hotspots[0].nerve == "sural");
+  BOOST_TEST(t.hotspots[0].risk == "high");
 }
