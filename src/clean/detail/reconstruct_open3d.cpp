@@ -4,13 +4,12 @@
 #include <open3d/geometry/TriangleMesh.h>
 
 #include <algorithm>
-#include <map>
 #include <mutex>
-#include <utility>
 
 #include "core/detail/library_logs.hpp"
 #include "clean/clean.hpp"
 #include "core/error.hpp"
+#include "core/geometry.hpp"
 
 namespace fitcheck::clean {
 
@@ -53,14 +52,6 @@ Geometry poisson(const open3d::geometry::PointCloud& pc, const ReconstructOption
   return g;
 }
 
-/// Edges used by exactly one triangle (0 for a closed surface).
-std::size_t border_edges(const Geometry& g) {
-  std::map<std::pair<int, int>, int> uses;
-  for (const auto& f : g.faces)
-    for (int k = 0; k < 3; ++k) ++uses[std::minmax(f[k], f[(k + 1) % 3])];
-  return static_cast<std::size_t>(std::count_if(uses.begin(), uses.end(), [](const auto& e) { return e.second == 1; }));
-}
-
 }  // namespace
 
 Geometry reconstruct_surface(const Geometry& cloud, const ReconstructOptions& o) {
@@ -99,7 +90,7 @@ Geometry reconstruct_surface(const Geometry& cloud, const ReconstructOptions& o)
     by_centroid();
   }
   Geometry g = poisson(*down, o);
-  if (consistent && (g.faces.empty() || border_edges(g) > 0)) {
+  if (consistent && (g.faces.empty() || analyze_topology(g).boundary_edges > 0)) {
     by_centroid();
     g = poisson(*down, o);
   }
