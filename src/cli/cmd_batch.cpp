@@ -32,7 +32,8 @@
 // marks the rows not yet started "not_run" (exit_code and output null), writes the summary and exits 128 + signal. Absent values are null in JSON and empty cells in CSV. The worst nerve is the
 // nerves[] entry with the highest risk (none < low < moderate < high), ties broken by the higher peak_mmhg.
 //
-// Exit codes: 0 when every row ran (rows that failed are reported, not fatal), 128 + signal when stopped, 2 usage (bad --shard, --jobs out of
+// Exit codes: 0 when every row ran and every row is ok, 1 when every row ran and the summary is written but some row
+// failed (its status and error are in the summary), 128 + signal when stopped, 2 usage (bad --shard, --jobs out of
 // [1, 64]), 3 manifest unreadable or output folder not writable, 4 manifest without data rows or with a row of fewer
 // than two cells (the line is named).
 #include <fcntl.h>
@@ -74,6 +75,9 @@ extern char** environ;
 namespace fitcheck::cli {
 
 namespace {
+
+/// Exit code of a batch that ran every row and wrote its summary, with at least one row failed.
+constexpr int kExitRowsFailed = 1;
 
 namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
@@ -723,7 +727,9 @@ int run_batch(const BatchArgs& a, const OutputFlags& out) {
     std::cerr << "fitcheck batch: stopped by signal " << stop_signal << "; the summary lists what finished\n";
     return 128 + stop_signal;
   }
-  return 0;
+  // Every row ran and the summary is written; a failed row still fails the run (exit 1), so that a script or a
+  // scheduler does not take a batch with failed rows for a clean one. The summary says which rows and why.
+  return n_ok == rows.size() ? 0 : kExitRowsFailed;
 }
 
 }  // namespace

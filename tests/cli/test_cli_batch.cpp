@@ -1,5 +1,6 @@
 // `fitcheck batch MANIFEST.csv` (issue #6): rows run as child `check` processes, CSV and JSON summaries, --jobs,
-// --shard i/N and --shard auto, failed rows reported without failing the batch, and the exit codes of bad input.
+// --shard i/N and --shard auto, failed rows reported (the other rows still run; the batch exits 1), and the exit codes
+// of bad input.
 // Kept fast: the real checks run with --no-recommend --run-minutes 10; the sharding cases use rows whose scan is
 // missing (they fail in milliseconds, which is all the row split needs).
 #include <boost/test/unit_test.hpp>
@@ -197,7 +198,7 @@ BOOST_AUTO_TEST_CASE(shards_cover_every_row_once_in_separate_files) {
   for (const char* shard : {"0/2", "1/2"}) {
     const CliRun r = run_cli(std::string("batch --shard ") + shard + " -o " + quote(d / "out") + " " + quote(manifest));
     BOOST_TEST_INFO("--shard " << shard << " stderr: " << r.err);
-    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.exit_code == 1);  // every row of this manifest fails (missing scans)
   }
   BOOST_TEST(!std::filesystem::exists(d / "out/summary.json"));
   const json s0 = read_json(d / "out/summary-shard-0-of-2.json");
@@ -227,7 +228,7 @@ BOOST_AUTO_TEST_CASE(shard_auto_from_scheduler_environment) {
   setenv("JOB_COMPLETION_INDEX", "1", 1);  // Kubernetes indexed job
   CliRun r = run_cli("batch --shard auto --shard-count 2 -o " + quote(d / "k8s") + " " + quote(manifest));
   BOOST_TEST_INFO(r.err);
-  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.exit_code == 1);  // the rows ran (and failed: their scans are missing)
   BOOST_TEST((row_indices(read_json(d / "k8s/summary-shard-1-of-2.json")) == std::set<std::size_t>{1, 3}));
   r = run_cli("batch --shard auto -o " + quote(d / "k8s") + " " + quote(manifest));
   BOOST_TEST(r.exit_code == 2, "JOB_COMPLETION_INDEX needs --shard-count");
@@ -237,7 +238,7 @@ BOOST_AUTO_TEST_CASE(shard_auto_from_scheduler_environment) {
   setenv("SLURM_ARRAY_TASK_COUNT", "3", 1);
   r = run_cli("batch --shard auto -o " + quote(d / "slurm") + " " + quote(manifest));
   BOOST_TEST_INFO(r.err);
-  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.exit_code == 1);
   BOOST_TEST((row_indices(read_json(d / "slurm/summary-shard-2-of-3.json")) == std::set<std::size_t>{2}));
   clear_scheduler_env();
 }
@@ -250,7 +251,7 @@ BOOST_AUTO_TEST_CASE(missing_scan_row_is_reported_while_others_succeed) {
                                      (source_dir() / "lasts/last-fit.stl").string() + "\n");
   const CliRun r = run_cli("batch --jobs 2" + kFast + " -o " + quote(d / "out") + " " + quote(d / "manifest.csv"));
   BOOST_TEST_INFO("stderr: " << r.err << "\nstdout: " << r.out);
-  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  BOOST_REQUIRE_EQUAL(r.exit_code, 1);  // the good row ran and is reported; the batch is not clean
   BOOST_TEST(r.out.find("row 1 io (exit 3)") != std::string::npos, "a human line per row");
   BOOST_TEST(r.out.find("1 ok, 1 failed") != std::string::npos);
   const json s = read_json(d / "out/summary.json");
@@ -308,7 +309,7 @@ BOOST_AUTO_TEST_CASE(options_reach_the_rows_unrounded) {
   const CliRun r =
       run_cli("batch --run-minutes 12.3456789 --max-file-mb 123.456789 -o " + quote(d / "out") + " " + quote(manifest));
   BOOST_TEST_INFO(r.err);
-  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  BOOST_REQUIRE_EQUAL(r.exit_code, 1);  // the row ran (and failed: its scan is missing)
   const json s = read_json(d / "out/summary.json");
   BOOST_TEST(s["check_options"] == json({"--run-minutes", "12.3456789", "--max-file-mb", "123.456789"}),
              s["check_options"]);
@@ -355,7 +356,7 @@ BOOST_AUTO_TEST_CASE(row_timeout_stops_a_slow_check_and_says_so) {
   // 50 ms: less than loading the scan alone takes, so every row hits the limit.
   const CliRun r = run_cli("batch --row-timeout-s 0.05 -o " + quote(d / "out") + " " + quote(d / "manifest.csv"));
   BOOST_TEST_INFO("stderr: " << r.err << "\nstdout: " << r.out);
-  BOOST_REQUIRE_EQUAL(r.exit_code, 0);  // rows that failed are reported, not fatal
+  BOOST_REQUIRE_EQUAL(r.exit_code, 1);  // rows that failed are reported and fail the batch
   const json s = read_json(d / "out/summary.json");
   BOOST_REQUIRE_EQUAL(s["rows"].size(), 2u);
   for (const auto& row_j : s["rows"]) {
