@@ -316,8 +316,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   sub->add_option("--report", a.report,
                   "Write report.html, report.json, summary.txt and the pressure meshes (PLY, VTP + .pvd, GLB) here")
       ->check(folder_path());
-  sub->add_option("--scan-units", a.scan_units, "Unit of the scan: m, cm, mm or inch");
-  sub->add_option("--last-units", a.last_units, "Unit of the last: m, cm, mm or inch");
+  sub->add_option("--scan-units", a.scan_units, "Unit of the scan: m, cm, mm or inch")->check(unit_name());
+  sub->add_option("--last-units", a.last_units, "Unit of the last: m, cm, mm or inch")->check(unit_name());
   sub->add_option("--side", a.side, "Side of the foot: left, right or auto");
   sub->add_option("--max-file-mb", a.max_file_mb, "Refuse files larger than this many MB")
       ->check(number_in(0.001, 1e6));
@@ -388,6 +388,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
 
   load::Options lo;
   lo.max_file_mb = a.max_file_mb;
+  lo.units_option = "--scan-units";
   if (!a.scan_units.empty()) lo.units = load::parse_unit(a.scan_units);
   const load::Result scan_file = load::load_geometry(a.scan, lo);
   measure::ScanOptions so;
@@ -402,6 +403,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
   }
   load::Options ll;
   ll.max_file_mb = a.max_file_mb;
+  ll.units_option = "--last-units";
   if (!a.last_units.empty()) ll.units = load::parse_unit(a.last_units);
   catalog::Options co;
   co.load = ll;

@@ -84,7 +84,8 @@ void add_info_command(CLI::App& app, std::function<int()>& run, const OutputFlag
   auto args = std::make_shared<InfoArgs>();
   CLI::App* sub = app.add_subcommand("info", "Show format, size, units and topology of a scan, last or point cloud");
   sub->add_option("file", args->file, "PLY, OBJ, STL, PCD, XYZ/ASC, glTF or GLB file")->required();
-  sub->add_option("--units", args->units, "Unit of the file's coordinates: m, cm, mm or inch (default: detect)");
+  sub->add_option("--units", args->units, "Unit of the file's coordinates: m, cm, mm or inch (default: detect)")
+      ->check(unit_name());
   sub->add_option("--max-file-mb", args->max_file_mb, "Refuse files larger than this many MB")
       ->check(number_in(0.001, 1e6));
   sub->callback([&run, &out, args] { run = [args, &out] { return run_info(*args, out); }; });

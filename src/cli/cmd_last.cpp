@@ -169,7 +169,8 @@ void add_last_command(CLI::App& app, std::function<int()>& run, const OutputFlag
   sub->add_option("--size", args->size, "Size of the last, e.g. \"US 9 D\", \"UK 8\", \"EU 42\", \"MP 270\"");
   sub->add_option("--grade", args->grade, "Grade to this size/width, e.g. \"US 10 2E\" (needs -o)");
   sub->add_option("-o,--output", args->output, "Graded last file (.stl, .ply, .obj, .vtp, .glb)")->check(file_path());
-  sub->add_option("--units", args->units, "Unit of the file's coordinates: m, cm, mm or inch (default: detect)");
+  sub->add_option("--units", args->units, "Unit of the file's coordinates: m, cm, mm or inch (default: detect)")
+      ->check(unit_name());
   sub->add_option("--side", args->side, "left, right or auto (default: detect)");
   sub->add_option("--write-aligned", args->write_aligned, "Write the last in the last frame (mm) to this file")
       ->check(file_path());

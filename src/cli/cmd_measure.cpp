@@ -109,7 +109,8 @@ void add_measure_command(CLI::App& app, std::function<int()>& run, const OutputF
   auto args = std::make_shared<MeasureArgs>();
   CLI::App* sub = app.add_subcommand("measure", "Align a foot scan to the foot frame and measure it");
   sub->add_option("scan", args->file, "Foot scan: PLY, OBJ, STL, PCD, XYZ/ASC, glTF or GLB")->required();
-  sub->add_option("--units", args->units, "Unit of the file's coordinates: m, cm, mm or inch (default: detect)");
+  sub->add_option("--units", args->units, "Unit of the file's coordinates: m, cm, mm or inch (default: detect)")
+      ->check(unit_name());
   sub->add_option("--side", args->side, "left, right or auto (default: detect)");
   sub->add_option("--write-aligned", args->write_aligned, "Write the aligned foot (foot frame, mm) to this file")
       ->check(file_path());

@@ -24,8 +24,9 @@ struct PlaceArgs {
 
 double r1(double x) { return std::round(x * 10.0) / 10.0; }
 
-load::Options load_options(const std::string& units, double max_mb) {
+load::Options load_options(const std::string& option, const std::string& units, double max_mb) {
   load::Options lo;
+  lo.units_option = option;
   if (!units.empty()) lo.units = load::parse_unit(units);
   lo.max_file_mb = max_mb;
   return lo;
@@ -36,8 +37,8 @@ int run_place(const PlaceArgs& a, const OutputFlags& out) {
   if (a.side == "left") so.frame.side = foot::Side::left;
   else if (a.side == "right") so.frame.side = foot::Side::right;
   else if (a.side != "auto") throw Error(ErrorCode::usage, "cli", "--side must be left, right or auto");
-  const load::Result scan_file = load::load_geometry(a.scan, load_options(a.scan_units, a.max_file_mb));
-  const load::Result last_file = load::load_geometry(a.last, load_options(a.last_units, a.max_file_mb));
+  const load::Result scan_file = load::load_geometry(a.scan, load_options("--scan-units", a.scan_units, a.max_file_mb));
+  const load::Result last_file = load::load_geometry(a.last, load_options("--last-units", a.last_units, a.max_file_mb));
   measure::ScanResult foot;
   try {
     foot = measure::measure_scan(scan_file.geometry, so);
@@ -125,8 +126,10 @@ void add_place_command(CLI::App& app, std::function<int()>& run, const OutputFla
   sub->add_option("last", args->last, "Last (any supported format; point clouds are closed first)")->required();
   sub->add_option("-o,--output", args->output, "Write the placed foot with its clearance field (.ply, .vtp, .glb)")
       ->check(file_path());
-  sub->add_option("--scan-units", args->scan_units, "Unit of the scan's coordinates: m, cm, mm or inch");
-  sub->add_option("--last-units", args->last_units, "Unit of the last's coordinates: m, cm, mm or inch");
+  sub->add_option("--scan-units", args->scan_units, "Unit of the scan's coordinates: m, cm, mm or inch")
+      ->check(unit_name());
+  sub->add_option("--last-units", args->last_units, "Unit of the last's coordinates: m, cm, mm or inch")
+      ->check(unit_name());
   sub->add_option("--side", args->side, "Side of the foot: left, right or auto");
   sub->add_option("--max-file-mb", args->max_file_mb, "Refuse files larger than this many MB")
       ->check(number_in(0.001, 1e6));

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <string>
 
+#include "load/load.hpp"
+
 namespace fitcheck::cli {
 
 namespace detail {
@@ -67,5 +69,19 @@ inline CLI::Validator non_empty(const std::string& label) {
 }
 /// A non-empty file path.
 inline CLI::Validator file_path() { return non_empty("FILE"); }
+
+/// A unit name load::parse_unit reads (m, cm, mm, inch and their spellings); CLI11 names the option in the error.
+inline CLI::Validator unit_name() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        try {
+          (void)load::parse_unit(text);
+        } catch (const std::exception&) {
+          return "unknown unit '" + text + "' (use m, cm, mm or inch)";
+        }
+        return {};
+      },
+      "UNIT");
+}
 
 }  // namespace fitcheck::cli

@@ -50,6 +50,7 @@ struct Options {
   double min_length_mm = 50.0;       ///< shortest plausible object (its longest principal extent), mm; (0, max)
   double max_length_mm = 1000.0;     ///< longest plausible object (a foot with floor and leg), mm; (min, 1e5]
   double typical_length_mm = 260.0;  ///< length a unit guess is pulled towards, mm; [min, max]
+  std::string units_option = "--units";  ///< the command-line option that forces the unit, as messages name it
   /// Throws Error(usage) naming the first bad field.
   void validate() const;
 };

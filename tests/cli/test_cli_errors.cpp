@@ -273,7 +273,28 @@ BOOST_AUTO_TEST_CASE(unknown_unit) {
   write_xyz(d / "ok.xyz", blob());
   const CliRun r = run_cli("info " + quote(d / "ok.xyz") + " --units furlong");
   BOOST_TEST(r.exit_code == 2);
-  BOOST_TEST(r.err.find("furlong") != std::string::npos);
+  BOOST_TEST(r.err.find("--units: unknown unit 'furlong'") != std::string::npos, r.err);
+}
+
+// The errors name the option the user gave (review of 2026-12-06: `check --scan-units cm` said "with --units cm", an
+// option `check` does not have).
+BOOST_AUTO_TEST_CASE(unit_errors_name_the_option_given) {
+  const std::string scan = quote(source_dir() / "scans/foot-right.ply"), last = quote(source_dir() / "lasts/last-fit.stl");
+  struct Case {
+    std::string args, text;
+    int exit_code;
+  };
+  for (const Case& c : {Case{"check " + scan + " " + last + " --scan-units furlong", "--scan-units: unknown unit 'furlong'", 2},
+                        Case{"check " + scan + " " + last + " --last-units yd", "--last-units: unknown unit 'yd'", 2},
+                        Case{"place " + scan + " " + last + " --scan-units furlong", "--scan-units: unknown unit", 2},
+                        Case{"check " + scan + " " + last + " --scan-units cm --no-recommend", "with --scan-units cm", 4},
+                        Case{"check " + scan + " " + last + " --last-units m --no-recommend", "with --last-units m", 4},
+                        Case{"place " + scan + " " + last + " --last-units m", "with --last-units m", 4}}) {
+    const CliRun r = run_cli(c.args);
+    BOOST_TEST_INFO(c.args << "\nstderr: " << r.err);
+    BOOST_TEST(r.exit_code == c.exit_code);
+    BOOST_TEST(r.err.find(c.text) != std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(unknown_subcommand_and_missing_argument) {
