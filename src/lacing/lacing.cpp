@@ -218,6 +218,8 @@ Options parse_pattern(const std::string& text, Options base) {
     bad_option("lacing pattern '" + text + "': " + why +
                " (expected criss-cross, window:ROWS e.g. window:3-4, parallel, skip-lowest:K, heel-lock)");
   };
+  // A well-formed pattern whose rows the shoe does not have: no list of pattern names.
+  auto out_of_range = [&](const std::string& why) -> void { bad_option("lacing pattern '" + text + "': " + why); };
   auto number = [&](std::string_view s) {
     int v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -252,11 +254,24 @@ Options parse_pattern(const std::string& text, Options base) {
       start = comma + 1;
     }
     std::sort(base.skipped_rows.begin(), base.skipped_rows.end());
+    // In the user's terms (validate() names the Options fields, for the library's callers).
+    const int n = base.eyelet_pairs;
+    for (std::size_t i = 0; i < base.skipped_rows.size(); ++i) {
+      const int r = base.skipped_rows[i];
+      if (r < 2 || r > n - 1)
+        out_of_range("window lacing skips rows 2 to " + std::to_string(n - 1) + " of the " + std::to_string(n) +
+                     " eyelet pairs, counted from the toe (got row " + std::to_string(r) +
+                     (r == 1 ? "; to leave row 1 empty use skip-lowest:1)" : ")"));
+      if (i > 0 && base.skipped_rows[i - 1] == r) out_of_range("row " + std::to_string(r) + " is given twice");
+    }
   } else if (name == "skip-lowest") {
     if (!has_arg) fail("skip-lowest needs the number of rows, e.g. skip-lowest:2");
     base.pattern = Pattern::skip_lowest;
     const int k = number(arg);
-    if (k < 1 || k > 100) fail("skip-lowest:" + std::to_string(k) + " is out of range");
+    if (k < 1 || k > base.eyelet_pairs - 2)
+      out_of_range("skip-lowest leaves 1 to " + std::to_string(base.eyelet_pairs - 2) + " of the " +
+                   std::to_string(base.eyelet_pairs) + " eyelet pairs empty, counted from the toe (got " +
+                   std::to_string(k) + ")");
     for (int r = 1; r <= k; ++r) base.skipped_rows.push_back(r);
   } else {
     fail("unknown pattern name '" + std::string(name) + "'");

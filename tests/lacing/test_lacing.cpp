@@ -392,6 +392,22 @@ BOOST_AUTO_TEST_CASE(pattern_text_round_trips_and_bad_text_is_a_usage_error) {
       expect_code([&] { lacing::parse_pattern(bad); }, ErrorCode::usage, std::string("'") + bad + "'");
     }
   }
+  // Rows the shoe does not have are said in the user's terms (review of 2026-12-06: `--lacing window:9` answered
+  // "Options.skipped_rows[0] = 9 outside [2, 6]", an internal field name).
+  for (const auto& [bad, said] : std::vector<std::pair<std::string, std::string>>{
+           {"window:9", "window lacing skips rows 2 to 6 of the 7 eyelet pairs, counted from the toe (got row 9)"},
+           {"window:1-2", "(got row 1; to leave row 1 empty use skip-lowest:1)"},
+           {"window:3,3", "row 3 is given twice"},
+           {"skip-lowest:6", "skip-lowest leaves 1 to 5 of the 7 eyelet pairs empty, counted from the toe (got 6)"}}) {
+    BOOST_TEST_CONTEXT(bad) {
+      expect_code([&] { lacing::parse_pattern(bad); }, ErrorCode::usage, said);
+      try {
+        lacing::parse_pattern(bad);
+      } catch (const Error& e) {
+        BOOST_TEST(std::string(e.what()).find("Options.") == std::string::npos, e.what());
+      }
+    }
+  }
 }
 
 // One error path per code: each bad option names its field (usage); a point cloud, a NaN foot and a foot outside the
