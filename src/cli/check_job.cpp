@@ -384,6 +384,14 @@ CheckOutput run_check_job(const CheckArgs& a) {
   o.validate();
   recommend::Options ro;  // --changes is checked before the work starts
   set_changes(ro, a.changes);
+  // A kind of change that cannot apply was tried as nothing, then reported as "none of the 0 simulated changes
+  // lowered the nerve risk" (review of 2026-12-06): refused, like the shoe's options with a sock alone.
+  if (!sock_only && a.changes != "all") {
+    if (ro.sock && !sock_loaded) throw Error(ErrorCode::usage, "cli", "--changes sock needs a sock (--sock FILE)");
+    if ((ro.lacing || ro.tension) && a.no_laces)
+      throw Error(ErrorCode::usage, "cli", std::string("--changes ") + (ro.lacing ? "lacing" : "tension") +
+                                               " needs laces (the shoe is checked with --no-laces)");
+  }
   ro.catalog_shortlist = a.catalog_shortlist;
 
   load::Options lo;

@@ -787,7 +787,9 @@ Result recommend(const Input& in, const Options& opt) {
                           "(the placement does not model lace tension)");
       break;
     }
-  if (res.recommendations.empty())
+  if (res.recommendations.empty() && res.candidates == 0)
+    res.notes.push_back("no change of the kinds asked for applies to this shoe, so none was simulated");
+  else if (res.recommendations.empty())
     res.notes.push_back("none of the " + std::to_string(res.candidates) +
                         (for_fit ? " simulated changes brought the fit closer without raising the nerve risk; see `rejected`"
                                  : " simulated changes lowered the nerve risk without breaking a fit constraint; see `rejected`"));

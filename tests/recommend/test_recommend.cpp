@@ -601,6 +601,19 @@ BOOST_AUTO_TEST_CASE(changes_limits_the_kinds_tried) {
                                           " --changes ''");
   BOOST_TEST(none.exit_code == 2, none.err);
   BOOST_TEST(none.err.find("--changes: empty") != std::string::npos, none.err);
+  // And a kind that cannot apply to this shoe (review of 2026-12-06: it tried nothing, then said "none of the 0
+  // simulated changes lowered the nerve risk").
+  for (const auto& [args, said] : std::vector<std::pair<std::string, std::string>>{
+           {" --changes sock", "--changes sock needs a sock (--sock FILE)"},
+           {" --changes size,sock", "--changes sock needs a sock"},
+           {" --changes lacing --no-laces", "--changes lacing needs laces"},
+           {" --changes tension --no-laces", "--changes tension needs laces"}}) {
+    const test::CliRun r =
+        test::run_cli("check " + sample("scans/foot-right.ply") + " " + sample("lasts/last-narrow.ply") + args);
+    BOOST_TEST_INFO(args << ": " << r.err);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find(said) != std::string::npos);
+  }
   // Three sizes up (37 mm): the size that fits the length is 3 sizes down, plain and -- only when widths may be
   // tried -- with the girth kept. `--changes size` offers sizes alone.
   const json far = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-fit.stl") +
