@@ -486,6 +486,11 @@ CheckOutput run_check_job(const CheckArgs& a) {
       lasts_from_cache += folder.from_cache;
       lasts_prepared += folder.prepared;
       for (const auto& k : folder.skipped) warnings.push_back("catalog: skipped " + k);
+      if (folder.lasts.empty())  // a kiosk's empty or wrong folder was ranked silently as no catalog at all
+        warnings.push_back("catalog: " + a.catalog + " holds no other last to rank (" +
+                           (folder.skipped.empty() ? std::string("no .stl .ply .obj .glb .gltf .xyz .asc .pts .pcd file")
+                                                   : "every last file in it was skipped") +
+                           "): only changes to the last given were tried");
       warnings.insert(warnings.end(), folder.warnings.begin(), folder.warnings.end());
       for (auto& p : folder.lasts) {
         catalog_paths.push_back(p.path);

@@ -252,6 +252,28 @@ BOOST_AUTO_TEST_CASE(folder_in_name_order_with_skips_and_a_point_cloud) {
   BOOST_CHECK_THROW(catalog::prepare_folder((dir / "readme.txt").string(), o), Error);
 }
 
+// A catalog folder with no last in it was ranked as no catalog at all, without a word (review of 2026-12-06).
+BOOST_AUTO_TEST_CASE(cli_warns_when_the_catalog_holds_no_last) {
+  TempDir t;
+  std::filesystem::create_directories(t / "empty");
+  std::filesystem::create_directories(t / "broken");
+  test::write_text(t / "broken" / "notes.txt", "not a last\n");
+  test::write_text(t / "broken" / "cut.stl", "solid x\nfacet normal 0 0 1\n");
+  for (const auto& [folder, why] : std::vector<std::pair<std::string, std::string>>{
+           {"empty", "(no .stl .ply"}, {"broken", "(every last file in it was skipped)"}}) {
+    const test::CliRun r = test::run_cli("--json check " + test::quote(test::source_dir() / "scans" / "foot-right.ply") + " " +
+                                         test::quote(sample_last("last-narrow.ply")) + " --run-minutes 10 --changes width --catalog " +
+                                         test::quote(t / folder));
+    BOOST_TEST_INFO(folder << ": " << r.err);
+    BOOST_REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    bool said = false;
+    for (const auto& w : j["warnings"])
+      said = said || (w.get<std::string>().find("holds no other last to rank " + why) != std::string::npos);
+    BOOST_TEST(said, j["warnings"]);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(cli_second_run_reads_every_last_from_the_cache) {
   TempDir t;
   const auto dir = t / "catalog";
