@@ -1,8 +1,11 @@
 #include "contact/contact.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "foot/foot.hpp"
@@ -89,6 +92,57 @@ std::vector<double> mean_curvature(const Geometry& m) {
   for (std::size_t i = 0; i < n; ++i)
     if (area[i] > 0) h[i] = -lap[i].dot(nrm[i]) / (2.0 * area[i]);  // Laplace-Beltrami of position = -2 H n
   return h;
+}
+
+std::vector<double> smoothed_over(const Geometry& m, std::vector<double> v, double radius_mm) {
+  if (!(radius_mm >= 0 && radius_mm <= 50)) bad("the smoothing radius must be in [0, 50] mm");
+  if (!m.is_mesh()) throw Error(ErrorCode::invalid_input, "contact", "smoothing needs a triangle mesh");
+  const std::size_t n = m.vertices.size();
+  if (v.size() != n) throw Error(ErrorCode::internal, "contact", "one value per vertex expected");
+  if (radius_mm == 0) return v;
+  // Edge neighbours (each undirected edge once per end) in compressed rows.
+  std::vector<std::pair<int, int>> edges;
+  edges.reserve(m.faces.size() * 3);
+  double edge_sum = 0;
+  for (const auto& f : m.faces)
+    for (int k = 0; k < 3; ++k) {
+      const int a = f[k], b = f[(k + 1) % 3];
+      if (a < b) edges.emplace_back(a, b);
+      else edges.emplace_back(b, a);
+    }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  if (edges.empty()) return v;
+  std::vector<std::size_t> first(n + 1, 0);
+  for (const auto& [a, b] : edges) {
+    ++first[static_cast<std::size_t>(a) + 1], ++first[static_cast<std::size_t>(b) + 1];
+    edge_sum += (m.vertices[static_cast<std::size_t>(a)] - m.vertices[static_cast<std::size_t>(b)]).norm();
+  }
+  for (std::size_t i = 0; i < n; ++i) first[i + 1] += first[i];
+  std::vector<int> nb(first.back());
+  {
+    std::vector<std::size_t> fill(first.begin(), first.end() - 1);
+    for (const auto& [a, b] : edges) {
+      nb[fill[static_cast<std::size_t>(a)]++] = b;
+      nb[fill[static_cast<std::size_t>(b)]++] = a;
+    }
+  }
+  const double edge = edge_sum / static_cast<double>(edges.size());
+  const int rounds = static_cast<int>(std::min(400.0, std::ceil(std::pow(radius_mm / edge, 2))));
+  const std::vector<double> area = foot::vertex_weights(m);
+  std::vector<double> next(n);
+  for (int r = 0; r < rounds; ++r) {
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = area[i] * v[i], w = area[i];
+      for (std::size_t j = first[i]; j < first[i + 1]; ++j) {
+        const std::size_t k = static_cast<std::size_t>(nb[j]);
+        s += area[k] * v[k], w += area[k];
+      }
+      next[i] = w > 0 ? s / w : v[i];
+    }
+    v.swap(next);
+  }
+  return v;
 }
 
 std::vector<double> membrane_pressure_kpa(const Geometry& m, const std::vector<double>& tension) {

@@ -54,6 +54,7 @@ void Options::validate() const {
   if (!in(vamp_stiffness_n_per_mm, 0, 50) || !in(lace_zone_stiffness_n_per_mm, 0, 50))
     throw Error(ErrorCode::usage, "pressure", "upper stiffness must be in [0, 50] N/mm");
   if (!in(section_step_mm, 1, 20)) throw Error(ErrorCode::usage, "pressure", "section_step_mm must be in [1, 20] mm");
+  if (!in(membrane_scale_mm, 0, 20)) throw Error(ErrorCode::usage, "pressure", "membrane_scale_mm must be in [0, 20] mm");
   if (!in(min_radius_mm, 1, 50)) throw Error(ErrorCode::usage, "pressure", "min_radius_mm must be in [1, 50] mm");
   if (!in(toe_puff_from_pct, 70, 100) || !in(counter_to_pct, 0, 40))
     throw Error(ErrorCode::usage, "pressure", "toe_puff_from_pct must be in [70, 100] %, counter_to_pct in [0, 40] %");
@@ -104,7 +105,7 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
   Field f;
   f.membrane_kpa.assign(n, 0.0), f.indentation_kpa.assign(n, 0.0), f.lace_kpa.assign(n, 0.0), f.sock_kpa.assign(n, 0.0);
   f.total_kpa.assign(n, 0.0);
-  std::vector<double> H = contact::mean_curvature(g);
+  std::vector<double> H = contact::smoothed_over(g, contact::mean_curvature(g), o.membrane_scale_mm);
   for (double& h : H) h = std::min(h, 1.0 / o.min_radius_mm);
   std::vector<std::uint8_t> own_plantar;
   const std::vector<std::uint8_t>& plantar = plantar_of(ff, Lf, in.plantar, own_plantar);

@@ -42,6 +42,10 @@ struct Options {
   double section_step_mm = 4.0;               ///< spacing of the membrane sections, mm; [1, 20]
   double min_radius_mm = 5.0;                 ///< membranes bridge sharper features: curvature is capped at 1/this (a
                                               ///< scan's or mesh's tips are not skin radii; estimate); [1, 50]
+  double membrane_scale_mm = 5.0;             ///< the upper bridges skin features smaller than this: the curvature
+                                              ///< it wraps is the mean curvature averaged over about this radius
+                                              ///< (a phone scan's noise and Poisson's ripples, +- a few mm, cancel;
+                                              ///< contact::smoothed_over; estimate); [0, 20]
   double toe_puff_from_pct = 90.0;            ///< the toe puff covers the foot from here to the tip, % of length; estimate; [70, 100]
   double counter_to_pct = 15.0;               ///< the heel counter covers the foot up to here, % of length; estimate; [0, 40]
   contact::Foundation toe_puff{5.0, 200.0, 2.0, 5000.0};  ///< tissue (M1) + stiff toe puff; lining values are estimates

@@ -752,6 +752,16 @@ Result recommend(const Input& in, const Options& opt) {
     ok.push_back(std::move(rec));
   }
   rank(ok, !in.focus_nerves.empty());
+  if (!for_fit && !toe_ok(B.toe_allowance_mm, opt)) {
+    // Judged on the nerves in a shoe of the wrong length: among changes of the same worst risk, those that bring the
+    // toe allowance into range come first (the fit constraint; a foot 12.5 mm longer than the last was told "width
+    // +2" before "size +3" for 8 mmHg, leaving its toes in the toe puff).
+    std::stable_sort(ok.begin(), ok.end(), [&](const Recommendation& a, const Recommendation& b) {
+      const int ra = hotspots::risk_rank(a.after.risk), rb = hotspots::risk_rank(b.after.risk);
+      if (ra != rb) return ra < rb;
+      return toe_ok(a.after.toe_allowance_mm, opt) && !toe_ok(b.after.toe_allowance_mm, opt);
+    });
+  }
   if (for_fit) {
     // The fit first: in range before out of it, then the distance from the range in whole mm (rounded up, so 0.9 mm
     // out is not taken for in), then heel hold; the nerve order breaks ties.

@@ -55,6 +55,38 @@ BOOST_AUTO_TEST_CASE(sphere_under_isotropic_tension) {
   for (double v : q) BOOST_TEST_REQUIRE(v == 0.0);
 }
 
+// The curvature a membrane wraps, averaged over a few mm: a sphere's stays 1/R; ripples of +-0.2 mm laid on it (a
+// scanner's noise, Poisson's ripples) raise the raw mean curvature up to several times 1/R and the average cancels
+// them.
+BOOST_AUTO_TEST_CASE(smoothed_curvature_keeps_a_sphere_and_drops_ripples) {
+  const double R = 50;
+  const Geometry g = synth::make_uv_sphere(R, 64, 128);
+  Geometry rough = g;
+  for (std::size_t i = 0; i < rough.vertices.size(); ++i)  // a checkerboard of bumps, one vertex apart
+    rough.vertices[i] *= 1.0 + ((i % 2) ? 0.2 : -0.2) / R;
+  auto band = [&](const std::vector<double>& h, double& lo, double& hi) {
+    lo = 1e9, hi = -1e9;
+    for (std::size_t i = 0; i < h.size(); ++i)
+      if (std::abs(g.vertices[i].z()) < 0.6 * R) lo = std::min(lo, h[i]), hi = std::max(hi, h[i]);
+  };
+  double lo = 0, hi = 0;
+  band(contact::mean_curvature(rough), lo, hi);
+  BOOST_TEST_MESSAGE("rippled sphere, raw: " << lo << " .. " << hi << " 1/mm (1/R = " << 1 / R << ")");
+  BOOST_TEST_REQUIRE(hi > 2.0 / R);  // the ripples read as curvature
+  band(contact::smoothed_over(rough, contact::mean_curvature(rough), 5.0), lo, hi);
+  BOOST_TEST_MESSAGE("rippled sphere, over 5 mm: " << lo << " .. " << hi << " 1/mm");
+  BOOST_TEST(lo >= 0.8 / R);
+  BOOST_TEST(hi <= 1.2 / R);
+  band(contact::smoothed_over(g, contact::mean_curvature(g), 5.0), lo, hi);
+  BOOST_TEST(lo >= 0.98 / R);
+  BOOST_TEST(hi <= 1.02 / R);
+  const std::vector<double> h = contact::mean_curvature(g);
+  BOOST_TEST((contact::smoothed_over(g, h, 0.0) == h));  // 0: unchanged
+  BOOST_CHECK_THROW(contact::smoothed_over(g, h, -1.0), Error);
+  BOOST_CHECK_THROW(contact::smoothed_over(g, h, std::nan("")), Error);
+  BOOST_CHECK_THROW(contact::smoothed_over(g, std::vector<double>(3, 0.0), 5.0), Error);
+}
+
 BOOST_AUTO_TEST_CASE(flat_punch) {
   // A box "foot" whose sole pokes delta = 2 mm through the flat bottom of a box "last": the clearance there is -2 mm
   // (place::SignedDistance) and the Winkler pressure k x 2.
