@@ -4,7 +4,6 @@
 #include <cmath>
 #include <numbers>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -100,40 +99,33 @@ std::vector<double> smoothed_over(const Geometry& m, std::vector<double> v, doub
   const std::size_t n = m.vertices.size();
   if (v.size() != n) throw Error(ErrorCode::internal, "contact", "one value per vertex expected");
   if (radius_mm == 0) return v;
-  // Edge neighbours (each undirected edge once per end) in compressed rows.
-  std::vector<std::pair<int, int>> edges;
-  edges.reserve(m.faces.size() * 3);
-  double edge_sum = 0;
-  for (const auto& f : m.faces)
-    for (int k = 0; k < 3; ++k) {
-      const int a = f[k], b = f[(k + 1) % 3];
-      if (a < b) edges.emplace_back(a, b);
-      else edges.emplace_back(b, a);
-    }
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  if (edges.empty()) return v;
+  // Neighbours from the faces in compressed rows, no sort: each face lists both other corners of each corner, so a
+  // neighbour across an interior edge appears twice (once per face) and across a border edge once; the vertex
+  // itself counts twice to match.
   std::vector<std::size_t> first(n + 1, 0);
-  for (const auto& [a, b] : edges) {
-    ++first[static_cast<std::size_t>(a) + 1], ++first[static_cast<std::size_t>(b) + 1];
-    edge_sum += (m.vertices[static_cast<std::size_t>(a)] - m.vertices[static_cast<std::size_t>(b)]).norm();
-  }
+  for (const auto& f : m.faces)
+    for (int k = 0; k < 3; ++k) first[static_cast<std::size_t>(f[k]) + 1] += 2;
   for (std::size_t i = 0; i < n; ++i) first[i + 1] += first[i];
   std::vector<int> nb(first.back());
+  double edge_sum = 0;
   {
     std::vector<std::size_t> fill(first.begin(), first.end() - 1);
-    for (const auto& [a, b] : edges) {
-      nb[fill[static_cast<std::size_t>(a)]++] = b;
-      nb[fill[static_cast<std::size_t>(b)]++] = a;
-    }
+    for (const auto& f : m.faces)
+      for (int k = 0; k < 3; ++k) {
+        const std::size_t a = static_cast<std::size_t>(f[k]);
+        nb[fill[a]++] = f[(k + 1) % 3];
+        nb[fill[a]++] = f[(k + 2) % 3];
+        edge_sum += (m.vertices[a] - m.vertices[static_cast<std::size_t>(f[(k + 1) % 3])]).norm();
+      }
   }
-  const double edge = edge_sum / static_cast<double>(edges.size());
+  if (m.faces.empty()) return v;
+  const double edge = edge_sum / static_cast<double>(3 * m.faces.size());
   const int rounds = static_cast<int>(std::min(400.0, std::ceil(std::pow(radius_mm / edge, 2))));
   const std::vector<double> area = foot::vertex_weights(m);
   std::vector<double> next(n);
   for (int r = 0; r < rounds; ++r) {
     for (std::size_t i = 0; i < n; ++i) {
-      double s = area[i] * v[i], w = area[i];
+      double s = 2 * area[i] * v[i], w = 2 * area[i];
       for (std::size_t j = first[i]; j < first[i + 1]; ++j) {
         const std::size_t k = static_cast<std::size_t>(nb[j]);
         s += area[k] * v[k], w += area[k];
