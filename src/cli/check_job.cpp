@@ -361,6 +361,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
   // A sock mesh is read with the same file limit as the scan and the last (--max-file-mb was not applied to it).
   sock::MeshOptions sock_mesh;
   sock_mesh.load.max_file_mb = a.max_file_mb;
+  sock_mesh.load.units_option.clear();  // `check` has no option for a sock mesh's unit
   std::optional<sock::SockSpec> sock_loaded;
   if (sock_only) sock_loaded = sock::load_sock(a.target, sock_mesh);
   else if (!a.sock.empty()) sock_loaded = sock::load_sock(a.sock, sock_mesh);
@@ -488,8 +489,9 @@ CheckOutput run_check_job(const CheckArgs& a) {
       for (const auto& k : folder.skipped) warnings.push_back("catalog: skipped " + k);
       if (folder.lasts.empty())  // a kiosk's empty or wrong folder was ranked silently as no catalog at all
         warnings.push_back("catalog: " + a.catalog + " holds no other last to rank (" +
-                           (folder.skipped.empty() ? std::string("no .stl .ply .obj .glb .gltf .xyz .asc .pts .pcd file")
-                                                   : "every last file in it was skipped") +
+                           (folder.skipped.empty()
+                                ? std::string("no .stl .ply .obj .glb .gltf .xyz .asc .pts .pcd file but the last checked")
+                                : "every other last file in it was skipped") +
                            "): only changes to the last given were tried");
       warnings.insert(warnings.end(), folder.warnings.begin(), folder.warnings.end());
       for (auto& p : folder.lasts) {

@@ -108,6 +108,7 @@ std::vector<double> smoothed_over(const Geometry& m, std::vector<double> v, doub
   for (std::size_t i = 0; i < n; ++i) first[i + 1] += first[i];
   std::vector<int> nb(first.back());
   double edge_sum = 0;
+  std::size_t edge_count = 0;
   {
     std::vector<std::size_t> fill(first.begin(), first.end() - 1);
     for (const auto& f : m.faces)
@@ -115,11 +116,12 @@ std::vector<double> smoothed_over(const Geometry& m, std::vector<double> v, doub
         const std::size_t a = static_cast<std::size_t>(f[k]);
         nb[fill[a]++] = f[(k + 1) % 3];
         nb[fill[a]++] = f[(k + 2) % 3];
-        edge_sum += (m.vertices[a] - m.vertices[static_cast<std::size_t>(f[(k + 1) % 3])]).norm();
+        if (f[k] != f[(k + 1) % 3])  // a face with a repeated corner has a zero-length edge: not a mesh spacing
+          edge_sum += (m.vertices[a] - m.vertices[static_cast<std::size_t>(f[(k + 1) % 3])]).norm(), ++edge_count;
       }
   }
-  if (m.faces.empty()) return v;
-  const double edge = edge_sum / static_cast<double>(3 * m.faces.size());
+  if (edge_count == 0) return v;
+  const double edge = edge_sum / static_cast<double>(edge_count);
   const int rounds = static_cast<int>(std::min(400.0, std::ceil(std::pow(radius_mm / edge, 2))));
   const std::vector<double> area = foot::vertex_weights(m);
   std::vector<double> next(n);

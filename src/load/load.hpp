@@ -51,6 +51,7 @@ struct Options {
   double max_length_mm = 1000.0;     ///< longest plausible object (a foot with floor and leg), mm; (min, 1e5]
   double typical_length_mm = 260.0;  ///< length a unit guess is pulled towards, mm; [min, max]
   std::string units_option = "--units";  ///< the command-line option that forces the unit, as messages name it
+                                         ///< (empty: no such option, none named)
   /// Throws Error(usage) naming the first bad field.
   void validate() const;
 };

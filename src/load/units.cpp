@@ -94,7 +94,7 @@ UnitChoice choose_unit(double length, const Options& o, const std::string& label
                 label + ": object is " + fmt_mm(length) + " file units long; as m, cm, mm or inch that is " +
                     fmt_mm(length * 1000) + ", " + fmt_mm(length * 10) + ", " + fmt_mm(length) + " or " +
                     fmt_mm(length * 25.4) + " mm, none within the plausible " + fmt_mm(o.min_length_mm) + "-" +
-                    fmt_mm(o.max_length_mm) + " mm of a foot or last (use " + o.units_option + " to force one)");
+                    fmt_mm(o.max_length_mm) + " mm of a foot or last" + (o.units_option.empty() ? "" : " (use " + o.units_option + " to force one)"));
   }
   std::vector<std::string> others;
   for (Unit u : all) {
@@ -113,7 +113,7 @@ UnitChoice choose_unit(double length, const Options& o, const std::string& label
   if (c.ambiguous) {
     r << "; also plausible: ";
     for (std::size_t i = 0; i < others.size(); ++i) r << (i ? ", " : "") << others[i];
-    r << " (use " << o.units_option << " to force)";
+    if (!o.units_option.empty()) r << " (use " << o.units_option << " to force)";
   }
   c.reason = r.str();
   return c;

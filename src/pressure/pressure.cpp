@@ -105,7 +105,11 @@ Field shoe_pressure(const ShoeInput& in, const Options& o) {
   Field f;
   f.membrane_kpa.assign(n, 0.0), f.indentation_kpa.assign(n, 0.0), f.lace_kpa.assign(n, 0.0), f.sock_kpa.assign(n, 0.0);
   f.total_kpa.assign(n, 0.0);
-  std::vector<double> H = contact::smoothed_over(g, contact::mean_curvature(g), o.membrane_scale_mm);
+  // Capped before the averaging too: a sliver's cotangent spike (up to 260/mm on a real scan) would otherwise spread
+  // over its neighbours, and a non-finite one would spread as NaN.
+  std::vector<double> H = contact::mean_curvature(g);
+  for (double& h : H) h = std::isfinite(h) ? std::clamp(h, -1.0 / o.min_radius_mm, 1.0 / o.min_radius_mm) : 0.0;
+  H = contact::smoothed_over(g, std::move(H), o.membrane_scale_mm);
   for (double& h : H) h = std::min(h, 1.0 / o.min_radius_mm);
   std::vector<std::uint8_t> own_plantar;
   const std::vector<std::uint8_t>& plantar = plantar_of(ff, Lf, in.plantar, own_plantar);

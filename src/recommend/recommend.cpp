@@ -798,7 +798,8 @@ Result recommend(const Input& in, const Options& opt) {
       break;
     }
   if (res.recommendations.empty() && res.candidates == 0)
-    res.notes.push_back("no change of the kinds asked for applies to this shoe, so none was simulated");
+    res.notes.push_back(res.rejected.empty() ? "no change of the kinds asked for applies to this shoe, so none was simulated"
+                                             : "none of the changes tried could be simulated; see `rejected`");
   else if (res.recommendations.empty())
     res.notes.push_back("none of the " + std::to_string(res.candidates) +
                         (for_fit ? " simulated changes brought the fit closer without raising the nerve risk; see `rejected`"

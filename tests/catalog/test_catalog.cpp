@@ -260,7 +260,7 @@ BOOST_AUTO_TEST_CASE(cli_warns_when_the_catalog_holds_no_last) {
   test::write_text(t / "broken" / "notes.txt", "not a last\n");
   test::write_text(t / "broken" / "cut.stl", "solid x\nfacet normal 0 0 1\n");
   for (const auto& [folder, why] : std::vector<std::pair<std::string, std::string>>{
-           {"empty", "(no .stl .ply"}, {"broken", "(every last file in it was skipped)"}}) {
+           {"empty", "(no .stl .ply"}, {"broken", "(every other last file in it was skipped)"}}) {
     const test::CliRun r = test::run_cli("--json check " + test::quote(test::source_dir() / "scans" / "foot-right.ply") + " " +
                                          test::quote(sample_last("last-narrow.ply")) + " --run-minutes 10 --changes width --catalog " +
                                          test::quote(t / folder));
