@@ -67,9 +67,10 @@ double capstan(double tension_in_n, double mu, double wrap_rad);
 /// surface is convex (outward normals).
 std::vector<double> mean_curvature(const Geometry& mesh);
 /// `values` (one per vertex) averaged over about `radius_mm` of the surface: rounds of area-weighted averaging over
-/// each vertex and its neighbours across its faces (a diffusion that spreads about one mean edge length per round's square root:
-/// (radius / mean edge)^2 rounds, at most 400): the radius holds where the edges are about the mean length, and
-/// shrinks where they are shorter (a scan's fine parts). 0 returns `values` unchanged. Error(usage) for a radius outside [0, 50].
+/// each vertex and its neighbours across its faces, a diffusion that spreads by about the mean edge length times the
+/// square root of the rounds: (radius / mean edge)^2 rounds, at most 400. The radius holds where the edges are about
+/// the mean length and shrinks where they are shorter (a scan's fine parts). 0 returns `values` unchanged.
+/// Error(usage) for a radius outside [0, 50].
 std::vector<double> smoothed_over(const Geometry& mesh, std::vector<double> values, double radius_mm);
 /// Membrane pressure per vertex for an isotropic tension per vertex (N/mm): p = 2 N H where H > 0, else 0 (a
 /// membrane does not pull into a concave surface), kPa.

@@ -293,10 +293,14 @@ void set_symptom_peak(Outcome& o, const std::vector<std::string>& focus) {
 }
 }  // namespace
 
-void rank(std::vector<Recommendation>& recs, bool focus) {
-  std::stable_sort(recs.begin(), recs.end(), [focus](const Recommendation& a, const Recommendation& b) {
+void rank(std::vector<Recommendation>& recs, bool focus, std::optional<std::pair<double, double>> toe_range) {
+  auto in_range = [&](const Recommendation& r) {
+    return r.after.toe_allowance_mm >= toe_range->first && r.after.toe_allowance_mm <= toe_range->second;
+  };
+  std::stable_sort(recs.begin(), recs.end(), [&](const Recommendation& a, const Recommendation& b) {
     const int ra = hotspots::risk_rank(a.after.risk), rb = hotspots::risk_rank(b.after.risk);
     if (ra != rb) return ra < rb;
+    if (toe_range && in_range(a) != in_range(b)) return in_range(a);
     if (focus) {  // the nerves the symptoms point to first (0.5 mmHg buckets)
       const double fa = std::floor(a.after.symptom_peak_mmhg / 0.5), fb = std::floor(b.after.symptom_peak_mmhg / 0.5);
       if (fa != fb) return fa < fb;
@@ -751,17 +755,12 @@ Result recommend(const Input& in, const Options& opt) {
     rec.args = check_args(in.scan_path, c.setting);
     ok.push_back(std::move(rec));
   }
-  rank(ok, !in.focus_nerves.empty());
-  if (!for_fit && !toe_ok(B.toe_allowance_mm, opt)) {
-    // Judged on the nerves in a shoe of the wrong length: among changes of the same worst risk, those that bring the
-    // toe allowance into range come first (the fit constraint; a foot 12.5 mm longer than the last was told "width
-    // +2" before "size +3" for 8 mmHg, leaving its toes in the toe puff).
-    std::stable_sort(ok.begin(), ok.end(), [&](const Recommendation& a, const Recommendation& b) {
-      const int ra = hotspots::risk_rank(a.after.risk), rb = hotspots::risk_rank(b.after.risk);
-      if (ra != rb) return ra < rb;
-      return toe_ok(a.after.toe_allowance_mm, opt) && !toe_ok(b.after.toe_allowance_mm, opt);
-    });
-  }
+  // Judged on the nerves in a shoe of the wrong length: among changes of the same worst risk, those that bring the
+  // toe allowance into range come first (the fit constraint; a foot 12.5 mm longer than the last was told "width +2"
+  // before "size +3" for 8 mmHg, leaving its toes in the toe puff).
+  std::optional<std::pair<double, double>> toe_range;
+  if (!for_fit && !toe_ok(B.toe_allowance_mm, opt)) toe_range.emplace(opt.min_toe_allowance_mm, opt.max_toe_allowance_mm);
+  rank(ok, !in.focus_nerves.empty(), toe_range);
   if (for_fit) {
     // The fit first: in range before out of it, then the distance from the range in whole mm (rounded up, so 0.9 mm
     // out is not taken for in), then heel hold; the nerve order breaks ties.

@@ -57,6 +57,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "check/check.hpp"
@@ -219,7 +220,9 @@ struct Input {
 /// peak over the nerves they point to (Outcome::symptom_peak_mmhg); the highest peak over any nerve; the sum of the
 /// nerves' risk ranks; the simpler kind of change (lacing before tension, sock, width, size, size+width, last). Peaks
 /// compare by 0.5 mmHg buckets (floor(peak / 0.5)), so rounding noise does not reorder. Stable: equals keep their order.
-void rank(std::vector<Recommendation>& recs, bool focus);
+/// With `toe_range` (min, max toe allowance, mm; given when the shoe's length is wrong), a change whose toe allowance
+/// after lies in it comes before one whose does not, right after the worst risk.
+void rank(std::vector<Recommendation>& recs, bool focus, std::optional<std::pair<double, double>> toe_range = {});
 
 /// Simulates the candidates and ranks them. Throws Error(usage) for bad options or an input without a last and
 /// baseline.
