@@ -433,4 +433,24 @@ Grade grade_last(const Last& last, const size::Size& from, const size::Size& to,
   return gr;
 }
 
+Last graded_by_map(const Last& last, const GradeScales& gr) {
+  const double sl = gr.length_scale, sg = gr.girth_scale;
+  if (!(sl > 0.5 && sl < 2 && sg > 0.5 && sg < 2))
+    throw Error(ErrorCode::usage, "last", "grading scales must lie in (0.5, 2)");
+  Last out = last;
+  for (auto& p : out.mesh.vertices) p = graded_point(last.bottom, p, sl, sg);
+  for (auto& x : out.bottom.x_mm) x *= sl;  // the bottom keeps its heights (z = b(x) maps to itself)
+  for (auto& lm : out.landmarks) lm.position_mm = graded_point(last.bottom, lm.position_mm, sl, sg);
+  Measurements& m = out.measurements;
+  m.stick_length_mm *= sl;
+  m.heel_to_ball_mm *= sl;
+  for (double* v : {&m.ball_girth_mm, &m.ball_width_mm, &m.bottom_width_mm, &m.instep_girth_mm, &m.waist_girth_mm,
+                    &m.heel_width_mm, &m.toe_box_height_mm})
+    *v *= sg;
+  m.volume_cm3 *= sl * sg * sg;
+  out.steps.push_back("graded " + size::format_size(gr.from) + " -> " + size::format_size(gr.to) +
+                      " by the grading map alone (measurements scaled, not measured again)");
+  return out;
+}
+
 }  // namespace fitcheck::last

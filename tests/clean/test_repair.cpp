@@ -146,3 +146,27 @@ BOOST_AUTO_TEST_CASE(a_scan_wound_inward_measures_as_wound_outward_and_says_so) 
   BOOST_TEST(warned);
   for (const auto& w : right.result.warnings) BOOST_TEST(w.find("wound") == std::string::npos, w);
 }
+
+BOOST_AUTO_TEST_CASE(simplify_keeps_the_shape_with_about_the_target_vertex_count) {
+  synth::FootShape s;
+  s.rings = 400;
+  s.ring_points = 125;  // 50k vertices
+  const Geometry foot = synth::make_foot(s);
+  const Geometry coarse = clean::simplify(foot, 3000);
+  BOOST_TEST(coarse.vertices.size() >= 2400u);
+  BOOST_TEST(coarse.vertices.size() <= 3750u);
+  BOOST_TEST(all_finite(coarse.vertices));
+  for (const auto& f : coarse.faces)
+    for (int k = 0; k < 3; ++k) BOOST_TEST_REQUIRE((f[k] >= 0 && static_cast<std::size_t>(f[k]) < coarse.vertices.size()));
+  // The shape to about a cell (~4.5 mm here): the box and the volume (winding kept: positive).
+  const BoundingBox a = bounding_box(foot.vertices), b = bounding_box(coarse.vertices);
+  BOOST_TEST((a.min - b.min).cwiseAbs().maxCoeff() <= 3.0);
+  BOOST_TEST((a.max - b.max).cwiseAbs().maxCoeff() <= 3.0);
+  BOOST_TEST(signed_volume(coarse) == signed_volume(foot), boost::test_tools::tolerance(0.03));
+  // A mesh already at or below the target, and a point cloud, come back unchanged; a target below 100 is refused.
+  BOOST_TEST(clean::simplify(coarse, coarse.vertices.size()).vertices.size() == coarse.vertices.size());
+  Geometry cloud;
+  cloud.vertices = foot.vertices;
+  BOOST_TEST(clean::simplify(cloud, 3000).vertices.size() == cloud.vertices.size());
+  BOOST_CHECK_THROW(clean::simplify(foot, 50), Error);
+}

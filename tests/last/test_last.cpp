@@ -332,3 +332,27 @@ BOOST_AUTO_TEST_CASE(cli_last_measures_and_grades) {
   BOOST_TEST(sphere.exit_code == 4);
   BOOST_TEST(sphere.err.find("does not look like a last") != std::string::npos, sphere.err);
 }
+
+BOOST_AUTO_TEST_CASE(grading_by_the_map_alone_is_close_to_grading_in_full) {
+  const last::Last L = last::prepare_last(us9_last());
+  for (const auto& [to, girth_mm] : {std::pair{"US 10 D", 6.5}, {"US 9 2E", 2 * 6.35}, {"US 8 D", -6.5}}) {
+    BOOST_TEST_CONTEXT("US 9 D -> " << to) {
+      const last::Grade full = last::grade_last(L, size::parse_size("US 9 D"), size::parse_size(to));
+      const last::Last map = last::graded_by_map(L, full);
+      const auto &a = full.graded.measurements, &b = map.measurements;
+      BOOST_TEST(std::abs(b.ball_girth_mm - L.measurements.ball_girth_mm - girth_mm) <= 0.5);
+      BOOST_TEST(std::abs(a.stick_length_mm - b.stick_length_mm) <= 0.2);
+      BOOST_TEST(std::abs(a.ball_girth_mm - b.ball_girth_mm) <= 0.5);
+      BOOST_TEST(std::abs(a.instep_girth_mm - b.instep_girth_mm) <= 2.0);
+      BOOST_TEST(std::abs(a.toe_box_height_mm - b.toe_box_height_mm) <= 1.0);
+      BOOST_TEST(std::abs(a.volume_cm3 - b.volume_cm3) <= 0.01 * a.volume_cm3);
+      // The same mesh in the same frame: the graded vertices lie on the fully graded last (vertex for vertex).
+      BOOST_TEST_REQUIRE(map.mesh.vertices.size() == full.graded.mesh.vertices.size());
+      double worst = 0;
+      for (std::size_t i = 0; i < map.mesh.vertices.size(); ++i)
+        worst = std::max(worst, (map.mesh.vertices[i] - full.graded.mesh.vertices[i]).norm());
+      BOOST_TEST(worst <= 1.0, "largest vertex offset " << worst << " mm");
+    }
+  }
+  BOOST_CHECK_THROW(last::graded_by_map(L, last::GradeScales{{}, {}, {}, 3.0, 1.0}), Error);
+}
