@@ -31,7 +31,7 @@ namespace {
 /// `set` list.
 constexpr const char* kShoeOptions[] = {"--size-step", "--width-step", "--catalog",
                                         "--lacing", "--lace-tension-n", "--no-laces", "--last-units", "--last-cache",
-                                        "--catalog-shortlist", "--changes"};
+                                        "--catalog-shortlist", "--changes", "--screen-vertices"};
 
 /// Turns --changes (all, or a comma list of lacing, tension, size, width, sock) into the recommend options.
 void set_changes(recommend::Options& ro, const std::string& list) {
@@ -259,6 +259,9 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
       s.push_back("Catalog: " + std::to_string(rec->screened_out) + " of its lasts or sizes were not simulated -- the " +
                   std::to_string(a.catalog_shortlist) + " that squeeze the forefoot least by girth were (a screen; "
                   "--catalog-shortlist 0 simulates every one).");
+    if (rec->coarse_screened_out > 0)
+      s.push_back("Speed: " + std::to_string(rec->coarse_screened_out) + " of the changes were judged on a coarse copy of "
+                  "the foot only and not simulated in full (--screen-vertices 0 simulates every one).");
   }
   if (sy) s.push_back("Symptoms: footwear is " + sy->footwear + " as a cause. " + sy->footwear_reason);
   if (!flags_first) s.insert(s.end(), flags.begin(), flags.end());
@@ -296,6 +299,10 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
                   "Simulate in full only this many catalog candidates (a catalog last, or one in the half size that "
                   "fits), those whose forefoot girths squeeze the swollen foot least (a screen); 0 simulates every one")
       ->check(whole_number_in(0, 10000));
+  sub->add_option("--screen-vertices", a.screen_vertices,
+                  "Screen the changes on a coarse copy of the foot with about this many vertices and simulate only the "
+                  "best few in full (used when the foot has more than twice as many); 0 simulates every change in full")
+      ->check(zero_or_whole_number_in(500, 1000000));
   // An existing empty file is taken as an empty cache, as SQLite does, not refused: SQLite creates a new cache file
   // empty and writes its header only later, so a batch row or kiosk call starting meanwhile sees an empty file. A
   // non-empty file that is not a cache is refused (src/catalog).
@@ -345,7 +352,8 @@ CheckOutput run_check_job(const CheckArgs& a) {
     const CheckArgs d;
     const bool set[] = {a.size_step != 0, a.width_step != 0, !a.catalog.empty(), a.lacing != d.lacing,
                         a.lace_tension_n != d.lace_tension_n, a.no_laces, !a.last_units.empty(), !a.last_cache.empty(),
-                        a.catalog_shortlist != d.catalog_shortlist, a.changes != d.changes};
+                        a.catalog_shortlist != d.catalog_shortlist, a.changes != d.changes,
+                        a.screen_vertices != d.screen_vertices};
     static_assert(std::size(set) == std::size(kShoeOptions));
     std::vector<std::string> shoe;
     for (std::size_t k = 0; k < std::size(kShoeOptions); ++k)
@@ -394,6 +402,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
                                                " needs laces (the shoe is checked with --no-laces)");
   }
   ro.catalog_shortlist = a.catalog_shortlist;
+  ro.screen_vertices = a.screen_vertices;
 
   load::Options lo;
   lo.max_file_mb = a.max_file_mb;
@@ -616,6 +625,9 @@ CheckOutput run_check_job(const CheckArgs& a) {
     j["candidates_simulated"] = rec->candidates;
     j["candidates_considered"] = rec->considered;
     j["candidates_screened_out"] = rec->screened_out;
+    if (rec->coarse_foot_vertices > 0)
+      j["coarse_screen"] = {{"foot_vertices", rec->coarse_foot_vertices}, {"simulated", rec->coarse_simulated},
+                            {"left_out", rec->coarse_screened_out}};
     if (!rec->notes.empty()) j["recommendation_notes"] = rec->notes;
   }
   if (!a.last_cache.empty())

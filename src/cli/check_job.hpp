@@ -18,7 +18,8 @@
 //                     toe_allowance_mm_after, lace_tension_n_after, args [...], command}],
 //   no_change_needed, judged_on_fit (calm nerves, the fit out: changes judged on the fit), rejected [{change, reason}], candidates_simulated, candidates_considered (simulated, turned
 //   down on the toe allowance alone, left out by the catalog screen, or failed), candidates_screened_out (catalog
-//   candidates the screen left out: recommend::Options::catalog_shortlist),
+//   candidates the screen left out: recommend::Options::catalog_shortlist), coarse_screen {foot_vertices, simulated,
+//   left_out} (when the changes were screened on a coarse copy of the foot: recommend::Options::screen_vertices),
 //   symptoms {pattern, footwear, footwear_reason, care, causes [...], red_flags, nerves_to_watch},
 //   last_cache {file, lasts_from_cache, lasts_prepared} (with --last-cache: src/catalog),
 //   thresholds_mmhg, summary [lines], assumptions, red_flags, warnings, report.
@@ -28,6 +29,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "recommend/recommend.hpp"
 
 namespace fitcheck::cli {
 
@@ -44,6 +47,7 @@ struct CheckArgs {
   bool no_laces = false;
   bool recommend = true;
   std::size_t catalog_shortlist = 12;  ///< recommend::Options::catalog_shortlist (0: simulate every catalog last)
+  std::size_t screen_vertices = recommend::Options{}.screen_vertices;  ///< recommend::Options::screen_vertices (0: off)
   double max_file_mb = 500.0;
   /// The shoe-only options named on the command line (add_check_options fills it after parsing): with a sock alone
   /// they are refused even when given their default value (`--lacing criss-cross`).

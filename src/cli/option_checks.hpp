@@ -53,6 +53,18 @@ inline CLI::Validator whole_number_in(long long lo, long long hi) {
       "INT in " + range);
 }
 
+/// 0 (off) or a whole number in [lo, hi].
+inline CLI::Validator zero_or_whole_number_in(long long lo, long long hi) {
+  const CLI::Validator in_range = whole_number_in(lo, hi);
+  return CLI::Validator(
+      [in_range](std::string& text) -> std::string {
+        if (text == "0") return {};
+        const std::string why = in_range(text);
+        return why.empty() ? why : why + " (or 0: off)";
+      },
+      "0 or INT in " + detail::range_text(static_cast<double>(lo), static_cast<double>(hi)));
+}
+
 /// A non-empty folder path: '' reached the file system as the current folder (batch -o '' wrote its rows there), or
 /// was taken as "none" (check --report '' wrote no report), neither of which the user asked for.
 inline CLI::Validator folder_path() {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "clean/clean.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/parallel.hpp"
@@ -21,6 +22,10 @@ namespace {
 
 /// The change id of snug (comfort) lacing for a runner who gave the pull (Setting::lace_tension_n).
 const std::string kLaceSnug = "lace snug";
+/// The coarse screen's placement refinement sample (place::Options::refine_samples; 2500 in full): on the bench foot
+/// (50k vertices, 3.4k in the coarse copy) it cut the coarse placement from ~100 to ~30 ms, the nerve peaks within
+/// ~2 mmHg of those with the full sample.
+constexpr std::size_t kCoarseRefineSamples = 400;
 
 std::string num(double v) {
   std::ostringstream s;
@@ -124,6 +129,9 @@ void Options::validate() const {
   if (max_recommendations < 1 || max_recommendations > 50)
     throw Error(ErrorCode::usage, "recommend", "max_recommendations must be in [1, 50]");
   if (catalog_shortlist > 10000) throw Error(ErrorCode::usage, "recommend", "catalog_shortlist must be in [0, 10000]");
+  if (screen_vertices != 0 && (screen_vertices < 500 || screen_vertices > 1000000))
+    throw Error(ErrorCode::usage, "recommend", "screen_vertices must be 0 (off) or in [500, 1000000]");
+  if (full_shortlist < 1 || full_shortlist > 50) throw Error(ErrorCode::usage, "recommend", "full_shortlist must be in [1, 50]");
 }
 
 Screen catalog_screen(const Geometry& foot, double Lf, const last::Last& last, const last::GradeScales* grade) {
@@ -639,18 +647,191 @@ Result recommend(const Input& in, const Options& opt) {
   // surface, and Open3D's Poisson is not run from several threads).
   measure::ScanResult scan = *in.scan;
   scan.frame.aligned = base.foot;
+  // The check options of a candidate's setting (the sock's scales applied to the sock as loaded).
+  auto options_for = [&](const Candidate& c, const check::Options& from) {
+    check::Options o = from;
+    o.run_minutes = c.setting.run_minutes;
+    o.laces = c.setting.laces;
+    if (c.setting.laces) o.lacing = lacing::parse_pattern(c.setting.lacing, o.lacing);
+    o.lace_to_comfort = !c.setting.lace_tension_n.has_value();
+    if (c.setting.lace_tension_n) o.lacing.lace_tension_n = *c.setting.lace_tension_n;
+    if (base_sock_unscaled)
+      o.sock = scaled_sock(*base_sock_unscaled, c.setting.sock_tension_scale, c.setting.sock_thickness_scale);
+    return o;
+  };
+  // Why a change with outcome A is turned down against baseline Bx ("" = accepted); also sets A's symptom peak.
+  auto judge = [&](const Candidate& c, Outcome& A, const Outcome& Bx) {
+    set_symptom_peak(A, in.focus_nerves);
+    std::string why;
+    // Snug lacing is a change only for a runner who pulls harder than that (its tension is known only now).
+    if (c.change == kLaceSnug && A.lace_tension_n > 0.9 * Bx.lace_tension_n)
+      why = "the laces are already no tighter than snug lacing (snug: " + fmt_fixed(A.lace_tension_n) + " N in the model; now " +
+            fmt_fixed(Bx.lace_tension_n) + " N)";
+    // Out of range only counts against a change that makes it worse: laces do not change a long shoe's length.
+    else if (!toe_ok(A.toe_allowance_mm, opt) && toe_distance(A.toe_allowance_mm, opt) > toe_distance(Bx.toe_allowance_mm, opt) + 0.05)
+      why = toe_words(A.toe_allowance_mm, opt);
+    else if (A.heel_rating == "loose" && Bx.heel_rating != "loose")
+      why = "the heel would be loose (no heel hold)";
+    for (const auto& [nv, rk] : A.nerve_risk)
+      if (why.empty() && rk > (Bx.nerve_risk.count(nv) ? Bx.nerve_risk.at(nv) : 0))
+        why = "raises the risk over the " + nv + " nerve to " + hotspots::risk_name(rk);
+    for (const auto& [rg, rk] : A.region_new_risk)
+      if (why.empty() && rk > (Bx.region_risk.count(rg) ? Bx.region_risk.at(rg) : 0))
+        why = "a new or worse hotspot at the " + rg + " (risk " + hotspots::risk_name(rk) + ")";
+    const int wa = hotspots::risk_rank(A.risk), wb = hotspots::risk_rank(Bx.risk);
+    // For the fit: the toe allowance into its range, or at least 1 mm closer to it; or a loose heel held again
+    // (good or snug: a heel gone tight is no better).
+    const bool fits_better = (toe_ok(A.toe_allowance_mm, opt) && !toe_ok(Bx.toe_allowance_mm, opt)) ||
+                             toe_distance(A.toe_allowance_mm, opt) < toe_distance(Bx.toe_allowance_mm, opt) - 1.0 ||
+                             (Bx.heel_rating == "loose" && (A.heel_rating == "good" || A.heel_rating == "snug"));
+    // With the nerves already acceptable only the fit counts (a lower peak on calm nerves is no reason to change).
+    const bool better = for_fit ? fits_better
+                                : wa < wb || A.risk_sum < Bx.risk_sum ||
+                                      (Bx.peak_mmhg - A.peak_mmhg >= std::max(opt.min_drop_mmhg, opt.min_drop_fraction * Bx.peak_mmhg));
+    if (why.empty() && A.peak_mmhg > Bx.peak_mmhg + opt.min_drop_mmhg)
+      why = "raises the highest pressure over a nerve (" + fmt_fixed(Bx.peak_mmhg) + " -> " + fmt_fixed(A.peak_mmhg) + " mmHg)";
+    if (why.empty() && !better)
+      why = for_fit ? "does not bring the fit closer (" +
+                          (toe_ok(A.toe_allowance_mm, opt) ? "toe allowance " + fmt_fixed(A.toe_allowance_mm) + " mm"
+                                                           : toe_words(A.toe_allowance_mm, opt)) +
+                          ", heel " + (A.heel_rating.empty() ? "not rated" : A.heel_rating) + ")"
+                    : "does not lower the nerve risk (" + A.risk + ", peak " + fmt_fixed(A.peak_mmhg) + " mmHg over a nerve)";
+    return why;
+  };
+  // Judged on the nerves in a shoe of the wrong length: among changes of the same worst risk, those that bring the
+  // toe allowance into range come first (the fit constraint; a foot 12.5 mm longer than the last was told "width +2"
+  // before "size +3" for 8 mmHg, leaving its toes in the toe puff).
+  std::optional<std::pair<double, double>> toe_range;
+  if (!for_fit && !toe_ok(B.toe_allowance_mm, opt)) toe_range.emplace(opt.min_toe_allowance_mm, opt.max_toe_allowance_mm);
+  // The order of accepted changes, best first.
+  auto order = [&](std::vector<Recommendation>& recs) {
+    rank(recs, !in.focus_nerves.empty(), toe_range);
+    if (!for_fit) return;
+    // The fit first: in range before out of it, then the distance from the range in whole mm (rounded up, so 0.9 mm
+    // out is not taken for in), then heel hold; the nerve order breaks ties.
+    std::stable_sort(recs.begin(), recs.end(), [&](const Recommendation& a, const Recommendation& b) {
+      const bool ia = toe_ok(a.after.toe_allowance_mm, opt), ib = toe_ok(b.after.toe_allowance_mm, opt);
+      if (ia != ib) return ia;
+      const double da = std::ceil(toe_distance(a.after.toe_allowance_mm, opt)),
+                   db = std::ceil(toe_distance(b.after.toe_allowance_mm, opt));
+      if (da != db) return da < db;
+      return (a.after.heel_rating == "loose") < (b.after.heel_rating == "loose");
+    });
+  };
+
+  // ---- coarse screen ----
+  std::vector<std::uint8_t> coarse_out(cands.size(), 0);
+  {
+    std::vector<std::size_t> left;  // candidates the catalog screen kept
+    for (std::size_t k = 0; k < cands.size(); ++k)
+      if (screened_why[k].empty()) left.push_back(k);
+    if (opt.screen_vertices > 0 && base.foot.vertices.size() > 2 * opt.screen_vertices && left.size() > opt.full_shortlist &&
+        base.foot_model && base.foot_model->made_with(in.options)) {
+      try {
+        // The foot's half again on a coarse copy of its surface; the lasts as coarse copies, graded by the map.
+        measure::ScanResult cscan = *in.scan;
+        cscan.frame.aligned = clean::simplify(base.foot, opt.screen_vertices);
+        const auto cmodel = std::make_shared<const check::FootModel>(check::model_foot(cscan, in.options));
+        std::map<const last::Last*, last::Last> coarse_of;
+        coarse_of[in.last];
+        for (std::size_t k : left)
+          if (cands[k].catalog_last) coarse_of[cands[k].catalog_last];
+        std::vector<const last::Last*> sources;
+        for (const auto& kv : coarse_of) sources.push_back(kv.first);
+        parallel_for(sources.size(), opt.max_threads, [&](std::size_t j) {
+          last::Last& cl = coarse_of.at(sources[j]);
+          cl = *sources[j];
+          cl.mesh = clean::simplify(sources[j]->mesh, opt.screen_vertices);
+        });
+        // The coarse last of a setting, and its stick length as the full grade would measure it (the map's).
+        auto coarse_last = [&](const last::Last& src, double ds, int dw) {
+          const last::Last& cl = coarse_of.at(&src);
+          if (ds == 0 && dw == 0) return cl;
+          const auto [from, to] = sizes_for_steps(src, ds, dw);
+          return last::graded_by_map(cl, last::grade_scales(src, from, to));
+        };
+        const last::Last cbase_last = coarse_last(*in.last, in.base.size_step, in.base.width_step);
+        // The placement's refinement on fewer points too (its cost is set by its sample, not by the mesh).
+        check::Options copt = in.options;
+        copt.place.refine_samples = std::min<std::size_t>(copt.place.refine_samples, kCoarseRefineSamples);
+        const check::Result cbase = check::run(cscan, cmodel, &cbase_last, copt);
+        Outcome CB = outcome_of(cbase);
+        set_symptom_peak(CB, in.focus_nerves);
+        const std::vector<int> cover = hotspot_cover(cbase);
+        std::vector<std::optional<Outcome>> co(cands.size());
+        std::vector<std::string> cerr(cands.size());
+        parallel_for(left.size(), opt.max_threads, [&](std::size_t j) {
+          const std::size_t k = left[j];
+          const Candidate& c = cands[k];
+          try {
+            const check::Options o = options_for(c, copt);
+            if (c.relace) {
+              const check::Result cr = check::relace(cbase, cbase_last, o);
+              co[k] = outcome_of(cr);
+              mark_new_hotspots(*co[k], cr, cover);
+              return;
+            }
+            const last::Last L = coarse_last(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step, c.setting.width_step);
+            if (toe_turned_down(L)) return;  // passes through: the full step turns it down on its measured length
+            const check::Result cr = check::run(cscan, cmodel, &L, o);
+            co[k] = outcome_of(cr);
+            mark_new_hotspots(*co[k], cr, cover);
+          } catch (const Error& e) {
+            cerr[k] = e.what();  // passes through: the full step simulates it and reports what happens there
+          }
+        });
+        // Rank: the changes the coarse judge accepts, in the final order, then the others in the same order.
+        std::vector<Recommendation> yes, no;
+        std::map<std::size_t, std::string> why_c;
+        for (std::size_t k : left) {
+          if (!co[k]) continue;
+          ++res.coarse_simulated;
+          Recommendation r;
+          r.kind = cands[k].kind;
+          r.after = *co[k];
+          r.rank = static_cast<int>(k);
+          why_c[k] = judge(cands[k], r.after, CB);
+          (why_c[k].empty() ? yes : no).push_back(std::move(r));
+        }
+        order(yes);
+        order(no);
+        const std::size_t n_yes = yes.size();
+        yes.insert(yes.end(), no.begin(), no.end());
+        for (std::size_t i = opt.full_shortlist; i < yes.size(); ++i) {
+          const std::size_t k = static_cast<std::size_t>(yes[i].rank);
+          const Outcome& A = yes[i].after;
+          coarse_out[k] = 1;
+          screened_why[k] = "not simulated in full (coarse screen on a " + std::to_string(cscan.frame.aligned.vertices.size()) +
+                            "-vertex copy of the foot): " +
+                            (i < n_yes ? "accepted there, but ranked " + std::to_string(i + 1) + " of " + std::to_string(n_yes) +
+                                             " and only the best " + std::to_string(opt.full_shortlist) + " were simulated in full"
+                                       : why_c[static_cast<std::size_t>(yes[i].rank)]) +
+                            " (coarse estimate: risk " + A.risk + ", nerve peak " + fmt_fixed(A.peak_mmhg) + " mmHg against " +
+                            fmt_fixed(CB.peak_mmhg) + " for the shoe as it is); --screen-vertices 0 simulates every one in full";
+        }
+        res.coarse_foot_vertices = cscan.frame.aligned.vertices.size();
+        res.notes.push_back("coarse screen: " + std::to_string(res.coarse_simulated) + " changes were simulated on a " +
+                            std::to_string(res.coarse_foot_vertices) + "-vertex copy of the " +
+                            std::to_string(base.foot.vertices.size()) + "-vertex foot (and coarse copies of the lasts, "
+                            "graded by the grading map alone); the best " + std::to_string(opt.full_shortlist) +
+                            " of them were simulated in full, and every figure given for a recommendation is from the "
+                            "full simulation. --screen-vertices 0 simulates every change in full");
+      } catch (const Error& e) {
+        for (std::size_t k = 0; k < cands.size(); ++k) {
+          if (coarse_out[k]) screened_why[k].clear();
+          coarse_out[k] = 0;
+        }
+        res.coarse_simulated = 0;
+        res.notes.push_back(std::string("the coarse screen failed (") + e.what() + "); every change was simulated in full");
+      }
+    }
+  }
+
   auto simulate = [&](std::size_t k) {
     const Candidate& c = cands[k];
     if (!screened_why[k].empty()) return;
     try {
-      check::Options o = in.options;
-      o.run_minutes = c.setting.run_minutes;
-      o.laces = c.setting.laces;
-      if (c.setting.laces) o.lacing = lacing::parse_pattern(c.setting.lacing, o.lacing);
-      o.lace_to_comfort = !c.setting.lace_tension_n.has_value();
-      if (c.setting.lace_tension_n) o.lacing.lace_tension_n = *c.setting.lace_tension_n;
-      if (base_sock_unscaled)
-        o.sock = scaled_sock(*base_sock_unscaled, c.setting.sock_tension_scale, c.setting.sock_thickness_scale);
+      const check::Options o = options_for(c, in.options);
       if (c.relace) {
         const check::Result cr = check::relace(base, base_last, o);
         sims[k].outcome = outcome_of(cr);
@@ -684,7 +865,7 @@ Result recommend(const Input& in, const Options& opt) {
     const Candidate& c = cands[k];
     ++res.considered;
     if (!screened_why[k].empty()) {
-      ++res.screened_out;
+      ++(coarse_out[k] ? res.coarse_screened_out : res.screened_out);
       res.rejected.push_back({c.change, screened_why[k]});
       continue;
     }
@@ -698,42 +879,7 @@ Result recommend(const Input& in, const Options& opt) {
     }
     ++res.candidates;
     Outcome& A = *sims[k].outcome;
-    set_symptom_peak(A, in.focus_nerves);
-    // Constraints.
-    std::string why;
-    // Snug lacing is a change only for a runner who pulls harder than that (its tension is known only now).
-    if (c.change == kLaceSnug && A.lace_tension_n > 0.9 * B.lace_tension_n)
-      why = "the laces are already no tighter than snug lacing (snug: " + fmt_fixed(A.lace_tension_n) + " N in the model; now " +
-            fmt_fixed(B.lace_tension_n) + " N)";
-    // Out of range only counts against a change that makes it worse: laces do not change a long shoe's length.
-    else if (!toe_ok(A.toe_allowance_mm, opt) && toe_distance(A.toe_allowance_mm, opt) > toe_distance(B.toe_allowance_mm, opt) + 0.05)
-      why = toe_words(A.toe_allowance_mm, opt);
-    else if (A.heel_rating == "loose" && B.heel_rating != "loose")
-      why = "the heel would be loose (no heel hold)";
-    for (const auto& [nv, rk] : A.nerve_risk)
-      if (why.empty() && rk > (B.nerve_risk.count(nv) ? B.nerve_risk.at(nv) : 0))
-        why = "raises the risk over the " + nv + " nerve to " + hotspots::risk_name(rk);
-    for (const auto& [rg, rk] : A.region_new_risk)
-      if (why.empty() && rk > (B.region_risk.count(rg) ? B.region_risk.at(rg) : 0))
-        why = "a new or worse hotspot at the " + rg + " (risk " + hotspots::risk_name(rk) + ")";
-    const int wa = hotspots::risk_rank(A.risk), wb = hotspots::risk_rank(B.risk);
-    // For the fit: the toe allowance into its range, or at least 1 mm closer to it; or a loose heel held again
-    // (good or snug: a heel gone tight is no better).
-    const bool fits_better = (toe_ok(A.toe_allowance_mm, opt) && !toe_ok(B.toe_allowance_mm, opt)) ||
-                             toe_distance(A.toe_allowance_mm, opt) < toe_distance(B.toe_allowance_mm, opt) - 1.0 ||
-                             (B.heel_rating == "loose" && (A.heel_rating == "good" || A.heel_rating == "snug"));
-    // With the nerves already acceptable only the fit counts (a lower peak on calm nerves is no reason to change).
-    const bool better = for_fit ? fits_better
-                                : wa < wb || A.risk_sum < B.risk_sum ||
-                                      (B.peak_mmhg - A.peak_mmhg >= std::max(opt.min_drop_mmhg, opt.min_drop_fraction * B.peak_mmhg));
-    if (why.empty() && A.peak_mmhg > B.peak_mmhg + opt.min_drop_mmhg)
-      why = "raises the highest pressure over a nerve (" + fmt_fixed(B.peak_mmhg) + " -> " + fmt_fixed(A.peak_mmhg) + " mmHg)";
-    if (why.empty() && !better)
-      why = for_fit ? "does not bring the fit closer (" +
-                          (toe_ok(A.toe_allowance_mm, opt) ? "toe allowance " + fmt_fixed(A.toe_allowance_mm) + " mm"
-                                                           : toe_words(A.toe_allowance_mm, opt)) +
-                          ", heel " + (A.heel_rating.empty() ? "not rated" : A.heel_rating) + ")"
-                    : "does not lower the nerve risk (" + A.risk + ", peak " + fmt_fixed(A.peak_mmhg) + " mmHg over a nerve)";
+    const std::string why = judge(c, A, B);
     std::string advice = c.advice;  // snug lacing's names the tension solved in its simulation
     if (c.change == kLaceSnug) {
       advice = "Lace only until snug, not tight: pull until the shoe closes on the top of the foot without pressing (in "
@@ -755,23 +901,8 @@ Result recommend(const Input& in, const Options& opt) {
     rec.args = check_args(in.scan_path, c.setting);
     ok.push_back(std::move(rec));
   }
-  // Judged on the nerves in a shoe of the wrong length: among changes of the same worst risk, those that bring the
-  // toe allowance into range come first (the fit constraint; a foot 12.5 mm longer than the last was told "width +2"
-  // before "size +3" for 8 mmHg, leaving its toes in the toe puff).
-  std::optional<std::pair<double, double>> toe_range;
-  if (!for_fit && !toe_ok(B.toe_allowance_mm, opt)) toe_range.emplace(opt.min_toe_allowance_mm, opt.max_toe_allowance_mm);
-  rank(ok, !in.focus_nerves.empty(), toe_range);
+  order(ok);
   if (for_fit) {
-    // The fit first: in range before out of it, then the distance from the range in whole mm (rounded up, so 0.9 mm
-    // out is not taken for in), then heel hold; the nerve order breaks ties.
-    std::stable_sort(ok.begin(), ok.end(), [&](const Recommendation& a, const Recommendation& b) {
-      const bool ia = toe_ok(a.after.toe_allowance_mm, opt), ib = toe_ok(b.after.toe_allowance_mm, opt);
-      if (ia != ib) return ia;
-      const double da = std::ceil(toe_distance(a.after.toe_allowance_mm, opt)),
-                   db = std::ceil(toe_distance(b.after.toe_allowance_mm, opt));
-      if (da != db) return da < db;
-      return (a.after.heel_rating == "loose") < (b.after.heel_rating == "loose");
-    });
     res.notes.push_back("the nerve risk is already " + B.risk + " (highest skin pressure over a nerve " +
                         fmt_fixed(B.peak_mmhg) + " mmHg; model estimate), but the shoe does not fit: " + res.fit_problem +
                         ". The changes were judged on the fit, none allowed to raise the nerve risk.");

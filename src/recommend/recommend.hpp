@@ -109,6 +109,17 @@ struct Options {
   /// when a catalog offers more (a screen, so that a kiosk's catalog answers in seconds): the ones whose forefoot
   /// girths squeeze the swollen foot least (catalog_screen, screen_before); 0 = simulate every one. [0, 10000]
   std::size_t catalog_shortlist = 12;
+  /// Coarse screen (kiosk speed). When the foot's surface has more than twice this many vertices and more candidates
+  /// are left to simulate than `full_shortlist`, every one is first simulated on coarse copies of the foot and the
+  /// lasts (clean::simplify to about this many vertices; sizes and widths by the grading map alone,
+  /// last::graded_by_map) and judged against the baseline simulated the same way. Only the best `full_shortlist` of
+  /// the coarse ranking (the changes it accepts first, ranked as below, then the others by the same order) are
+  /// simulated in full; every recommendation's figures are from the full simulation, so its args reproduce them.
+  /// The rest are listed in `rejected` with their coarse estimate. Changes turned down on the last's length alone
+  /// pass through to the full step (which turns them down before simulating). 0 = every candidate in full.
+  /// [0] or [500, 1e6]
+  std::size_t screen_vertices = 3000;
+  std::size_t full_shortlist = 4;       ///< [1, 50]; see screen_vertices
   bool lacing = true, tension = true, size = true, width = true, sock = true;
   void validate() const;                ///< throws Error(usage)
 };
@@ -187,12 +198,16 @@ struct Result {
   std::string fit_problem;  ///< with judged_on_fit: what does not fit ("toe allowance 41.9 mm outside 8-17 mm ..."); else empty
   std::vector<Recommendation> recommendations;  ///< ranked; {"none"} when no change is needed
   std::vector<Rejected> rejected;               ///< candidates that did not help or broke a constraint, with why
-  int candidates = 0;                           ///< checks simulated
+  int candidates = 0;                           ///< checks simulated in full
   /// Changes considered: the simulated ones, those turned down before simulation because the last's length alone puts
   /// the toe allowance out of range (and further out than now), catalog candidates the screen left out
-  /// (Options::catalog_shortlist), and those whose simulation failed (all in `rejected`).
+  /// (Options::catalog_shortlist), those the coarse screen left out (Options::screen_vertices), and those whose
+  /// simulation failed (all in `rejected`).
   int considered = 0;
   int screened_out = 0;                         ///< catalog candidates the screen left out (not simulated)
+  int coarse_simulated = 0;                     ///< candidates simulated on the coarse copies (Options::screen_vertices)
+  int coarse_screened_out = 0;                  ///< of which not simulated in full (in `rejected`)
+  std::size_t coarse_foot_vertices = 0;         ///< the coarse foot's vertex count; 0 when there was no coarse screen
   std::vector<std::string> notes;
 };
 
