@@ -84,10 +84,11 @@ std::string orient_outward(Geometry& mesh);
 std::size_t cut_above(Geometry& g, double cut_z_mm);
 
 /// A coarser copy of a mesh with about `target_vertices` vertices, for screening (Open3D vertex clustering: the
-/// vertices in each cubic cell, sized from the surface area, merge into their mean; triangles that collapse or repeat
-/// are dropped, and so are vertices no face uses). Fast (tens of ms for 50k vertices) and shape-preserving to about a
-/// cell, not topology-preserving: thin parts may pinch. A mesh with at most `target_vertices` vertices, and a point
-/// cloud, are returned unchanged. Error(usage) for a target below 100.
+/// vertices in each cubic cell, sized from the surface area, merge into their mean; triangles that collapse, and
+/// repeats with the same winding, are dropped, and so are vertices no face uses). Fast (tens of ms for 50k vertices)
+/// and shape-preserving to about a cell, but not topology-preserving: a closed foot comes out with a few non-manifold
+/// edges and is then not closed, and thin parts may pinch. A mesh with at most `target_vertices` vertices, and a
+/// point cloud, are returned unchanged. Error(usage) for a target below 100.
 Geometry simplify(const Geometry& mesh, std::size_t target_vertices);
 
 /// True when two triangles of the mesh that share no vertex intersect (CGAL exact predicates). Point clouds: false.

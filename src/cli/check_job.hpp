@@ -17,7 +17,7 @@
 //                     worst_nerve_before, region_peak_mmhg_before {region: mmHg}, region_peak_mmhg_after,
 //                     toe_allowance_mm_after, lace_tension_n_after, args [...], command}],
 //   no_change_needed, judged_on_fit (calm nerves, the fit out: changes judged on the fit), rejected [{change, reason}], candidates_simulated, candidates_considered (simulated, turned
-//   down on the toe allowance alone, left out by the catalog screen, or failed), candidates_screened_out (catalog
+//   down on the toe allowance alone, left out by the catalog or the coarse screen, or failed), candidates_screened_out (catalog
 //   candidates the screen left out: recommend::Options::catalog_shortlist), coarse_screen {foot_vertices, simulated,
 //   left_out} (when the changes were screened on a coarse copy of the foot: recommend::Options::screen_vertices),
 //   symptoms {pattern, footwear, footwear_reason, care, causes [...], red_flags, nerves_to_watch},

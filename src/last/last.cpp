@@ -444,8 +444,14 @@ Last graded_by_map(const Last& last, const GradeScales& gr) {
   Measurements& m = out.measurements;
   m.stick_length_mm *= sl;
   m.heel_to_ball_mm *= sl;
-  for (double* v : {&m.ball_girth_mm, &m.ball_width_mm, &m.bottom_width_mm, &m.instep_girth_mm, &m.waist_girth_mm,
-                    &m.heel_width_mm, &m.toe_box_height_mm})
+  // The ball section is oblique: s_G was solved (grade_scales) so that its image has the target girth; the ball width
+  // is the joints' distance in plan, from the mapped joints.
+  m.ball_girth_mm += gr.delta.ball_girth_mm;
+  if (const Landmark *j1 = out.find("joint_medial"), *j5 = out.find("joint_lateral"); j1 && j5)
+    m.ball_width_mm = (j1->position_mm - j5->position_mm).head<2>().norm();
+  // Sections perpendicular to x at stations that scale with s_L: exact under s_G (instep, waist girths; toe box
+  // height above the bottom). The widths in a fixed height window (bottom, heel) are approximate.
+  for (double* v : {&m.bottom_width_mm, &m.instep_girth_mm, &m.waist_girth_mm, &m.heel_width_mm, &m.toe_box_height_mm})
     *v *= sg;
   m.volume_cm3 *= sl * sg * sg;
   out.steps.push_back("graded " + size::format_size(gr.from) + " -> " + size::format_size(gr.to) +

@@ -141,10 +141,12 @@ GradeScales grade_scales(const Last& last, const size::Size& from, const size::S
 Grade grade_last(const Last& last, const size::Size& from, const size::Size& to, const Options& options = {});
 
 /// `last` graded by the map of `scales` alone (see the grading note above), without framing and measuring the graded
-/// mesh again: its mesh, bottom profile and landmarks mapped, lengths along x scaled by s_L, girths, widths and
-/// heights above the bottom by s_G, the volume by s_L s_G^2 (the ball girth is exact by construction; the others
-/// approximate: their sections are re-found from scratch by grade_last). About 100x faster than grade_last, for the
-/// coarse screen of the recommendations; a check runs grade_last.
+/// mesh again: its mesh, bottom profile and landmarks mapped; stick length and heel-to-ball scaled by s_L; heel height
+/// and toe spring kept; the ball girth the target grade_scales solved for, the ball width from the mapped joints;
+/// instep and waist girths and toe box height scaled by s_G (their sections map onto the graded ones); bottom and heel
+/// widths by s_G (approximate: measured in a fixed height window); the volume by s_L s_G^2. The frame transform, side,
+/// steps and warnings are the last's (a step says it was graded by the map). About 100x faster than grade_last, for
+/// the coarse screen of the recommendations; a check runs grade_last.
 Last graded_by_map(const Last& last, const GradeScales& scales);
 
 /// Size inferred from the stick length (US men's unless `system` says otherwise; width unknown).

@@ -721,6 +721,7 @@ Result recommend(const Input& in, const Options& opt) {
 
   // ---- coarse screen ----
   std::vector<std::uint8_t> coarse_out(cands.size(), 0);
+  std::vector<std::size_t> reserve;  // accepted by the coarse judge but not shortlisted, best first (see backfill below)
   {
     std::vector<std::size_t> left;  // candidates the catalog screen kept
     for (std::size_t k = 0; k < cands.size(); ++k)
@@ -759,7 +760,6 @@ Result recommend(const Input& in, const Options& opt) {
         set_symptom_peak(CB, in.focus_nerves);
         const std::vector<int> cover = hotspot_cover(cbase);
         std::vector<std::optional<Outcome>> co(cands.size());
-        std::vector<std::string> cerr(cands.size());
         parallel_for(left.size(), opt.max_threads, [&](std::size_t j) {
           const std::size_t k = left[j];
           const Candidate& c = cands[k];
@@ -773,11 +773,11 @@ Result recommend(const Input& in, const Options& opt) {
             }
             const last::Last L = coarse_last(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step, c.setting.width_step);
             if (toe_turned_down(L)) return;  // passes through: the full step turns it down on its measured length
-            const check::Result cr = check::run(cscan, cmodel, &L, o);
+            const check::Result cr = cmodel->made_with(o) ? check::run(cscan, cmodel, &L, o) : check::run(cscan, &L, o);
             co[k] = outcome_of(cr);
             mark_new_hotspots(*co[k], cr, cover);
-          } catch (const Error& e) {
-            cerr[k] = e.what();  // passes through: the full step simulates it and reports what happens there
+          } catch (const Error&) {
+            // passes through: the full step simulates it and reports what happens there
           }
         });
         // Rank: the changes the coarse judge accepts, in the final order, then the others in the same order.
@@ -790,6 +790,10 @@ Result recommend(const Input& in, const Options& opt) {
           r.kind = cands[k].kind;
           r.after = *co[k];
           r.rank = static_cast<int>(k);
+          // Not the no-new-hotspot rule: hotspot patches away from the nerves on the coarse meshes are unreliable
+          // (on the bench foot they rejected the three best changes for a toe-box patch the full simulation does
+          // not have). The full judge applies it.
+          r.after.region_new_risk.clear();
           why_c[k] = judge(cands[k], r.after, CB);
           (why_c[k].empty() ? yes : no).push_back(std::move(r));
         }
@@ -801,6 +805,7 @@ Result recommend(const Input& in, const Options& opt) {
           const std::size_t k = static_cast<std::size_t>(yes[i].rank);
           const Outcome& A = yes[i].after;
           coarse_out[k] = 1;
+          if (i < n_yes) reserve.push_back(k);
           screened_why[k] = "not simulated in full (coarse screen on a " + std::to_string(cscan.frame.aligned.vertices.size()) +
                             "-vertex copy of the foot): " +
                             (i < n_yes ? "accepted there, but ranked " + std::to_string(i + 1) + " of " + std::to_string(n_yes) +
@@ -810,18 +815,26 @@ Result recommend(const Input& in, const Options& opt) {
                             fmt_fixed(CB.peak_mmhg) + " for the shoe as it is); --screen-vertices 0 simulates every one in full";
         }
         res.coarse_foot_vertices = cscan.frame.aligned.vertices.size();
-        res.notes.push_back("coarse screen: " + std::to_string(res.coarse_simulated) + " changes were simulated on a " +
-                            std::to_string(res.coarse_foot_vertices) + "-vertex copy of the " +
-                            std::to_string(base.foot.vertices.size()) + "-vertex foot (and coarse copies of the lasts, "
-                            "graded by the grading map alone); the best " + std::to_string(opt.full_shortlist) +
-                            " of them were simulated in full, and every figure given for a recommendation is from the "
-                            "full simulation. --screen-vertices 0 simulates every change in full");
-      } catch (const Error& e) {
+        const std::size_t passed = left.size() - static_cast<std::size_t>(res.coarse_simulated);
+        if (yes.size() > opt.full_shortlist)
+          res.notes.push_back(
+              "coarse screen: " + std::to_string(res.coarse_simulated) + " changes were simulated on a " +
+              std::to_string(res.coarse_foot_vertices) + "-vertex copy of the " + std::to_string(base.foot.vertices.size()) +
+              "-vertex foot (and coarse copies of the lasts, graded by the grading map alone); the best " +
+              std::to_string(opt.full_shortlist) + " of them were simulated in full" +
+              (passed > 0 ? " (with " + std::to_string(passed) + " that the coarse step turned down on the last's length "
+                                                                 "or could not simulate)"
+                          : std::string()) +
+              ", and every figure given for a recommendation is from the full simulation. --screen-vertices 0 "
+              "simulates every change in full");
+      } catch (const std::exception& e) {  // the screen is an optimisation: without it, every change in full
         for (std::size_t k = 0; k < cands.size(); ++k) {
           if (coarse_out[k]) screened_why[k].clear();
           coarse_out[k] = 0;
         }
+        reserve.clear();
         res.coarse_simulated = 0;
+        res.coarse_foot_vertices = 0;
         res.notes.push_back(std::string("the coarse screen failed (") + e.what() + "); every change was simulated in full");
       }
     }
@@ -860,6 +873,27 @@ Result recommend(const Input& in, const Options& opt) {
     }
   };
   parallel_for(cands.size(), opt.max_threads, simulate);  // a non-Error exception is a bug: rethrown
+  // Backfill: when the full simulation turns down every shortlisted change, the next ones the coarse judge accepted are
+  // simulated in full, a shortlist at a time, until one is accepted or none is left (the screen must not turn a
+  // change that helps into "nothing helped").
+  for (std::size_t next = 0; next < reserve.size();) {
+    bool any = false;
+    for (std::size_t k = 0; k < cands.size() && !any; ++k)
+      if (screened_why[k].empty() && sims[k].outcome) {
+        Outcome A = *sims[k].outcome;
+        any = judge(cands[k], A, B).empty();
+      }
+    if (any) break;
+    std::vector<std::size_t> batch;
+    for (; next < reserve.size() && batch.size() < opt.full_shortlist; ++next) {
+      batch.push_back(reserve[next]);
+      screened_why[reserve[next]].clear();
+      coarse_out[reserve[next]] = 0;
+    }
+    parallel_for(batch.size(), opt.max_threads, [&](std::size_t j) { simulate(batch[j]); });
+    res.notes.push_back("coarse screen: the full simulation turned down every change simulated in full so far, so " +
+                        std::to_string(batch.size()) + " more that the coarse step accepted were simulated in full");
+  }
   std::vector<Recommendation> ok;
   for (std::size_t k = 0; k < cands.size(); ++k) {
     const Candidate& c = cands[k];
@@ -913,7 +947,10 @@ Result recommend(const Input& in, const Options& opt) {
     bool reaches = false;
     for (const auto& r : ok) reaches = reaches || toe_ok(r.after.toe_allowance_mm, opt);
     if (!reaches)
-      res.notes.push_back("no accepted change brings the toe allowance into range (see `rejected`): a last about " +
+      res.notes.push_back("no accepted change brings the toe allowance into range (see `rejected`" +
+                          std::string(res.coarse_screened_out > 0 ? ", including the changes the coarse screen kept out of "
+                                                                    "the full simulation" : "") +
+                          "): a last about " +
                           fmt_fixed(want, 0) + " mm long (stick length) would fit this " +
                           fmt_fixed(base.foot_length_mm) + " mm foot");
   }
@@ -933,7 +970,11 @@ Result recommend(const Input& in, const Options& opt) {
   else if (res.recommendations.empty())
     res.notes.push_back("none of the " + std::to_string(res.candidates) +
                         (for_fit ? " simulated changes brought the fit closer without raising the nerve risk; see `rejected`"
-                                 : " simulated changes lowered the nerve risk without breaking a fit constraint; see `rejected`"));
+                                 : " simulated changes lowered the nerve risk without breaking a fit constraint; see `rejected`") +
+                        (res.coarse_screened_out > 0
+                             ? " (the coarse screen turned down " + std::to_string(res.coarse_screened_out) +
+                                   " more on a coarse copy of the foot; --screen-vertices 0 simulates them in full)"
+                             : std::string()));
   return res;
 }
 

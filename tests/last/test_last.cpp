@@ -344,6 +344,14 @@ BOOST_AUTO_TEST_CASE(grading_by_the_map_alone_is_close_to_grading_in_full) {
       BOOST_TEST(std::abs(a.stick_length_mm - b.stick_length_mm) <= 0.2);
       BOOST_TEST(std::abs(a.ball_girth_mm - b.ball_girth_mm) <= 0.5);
       BOOST_TEST(std::abs(a.instep_girth_mm - b.instep_girth_mm) <= 2.0);
+      BOOST_TEST(std::abs(a.heel_height_mm - b.heel_height_mm) <= 0.3);
+      BOOST_TEST(std::abs(a.toe_spring_mm - b.toe_spring_mm) <= 0.3);
+      BOOST_TEST(std::abs(a.heel_to_ball_mm - b.heel_to_ball_mm) <= 1.0);
+      BOOST_TEST(std::abs(a.ball_width_mm - b.ball_width_mm) <= 1.0);
+      for (const char* name : {"heel_back", "toe_tip", "joint_medial", "joint_lateral"}) {
+        BOOST_TEST_REQUIRE((full.graded.find(name) && map.find(name)));
+        BOOST_TEST((full.graded.find(name)->position_mm - map.find(name)->position_mm).norm() <= 1.5, name);
+      }
       BOOST_TEST(std::abs(a.toe_box_height_mm - b.toe_box_height_mm) <= 1.0);
       BOOST_TEST(std::abs(a.volume_cm3 - b.volume_cm3) <= 0.01 * a.volume_cm3);
       // The same mesh in the same frame: the graded vertices lie on the fully graded last (vertex for vertex).

@@ -1,9 +1,9 @@
 // The recommendations' coarse screen (recommend::Options::screen_vertices): the changes are simulated on a coarse copy
 // of the foot and the lasts first, and only the best few in full. Shown here on the sample foot (10k vertices, so the
 // screen runs on a ~3k copy) in the last narrow in the forefoot: the screen's recommendations are the exhaustive
-// run's best ones with the same figures (both from full simulations), at a fraction of the full simulations.
+// run's best ones, in order, with the same figures (both from full simulations), at a fraction of the full
+// simulations. The screen is off by default; 3000 is the value measured in the README.
 #include <boost/test/unit_test.hpp>
-#include <map>
 
 #include "load/load.hpp"
 #include "recommend/recommend.hpp"
@@ -12,6 +12,8 @@
 using namespace fitcheck;
 
 namespace {
+
+constexpr std::size_t kScreen = 3000;
 
 struct Narrow {
   measure::ScanResult scan = measure::measure_scan(load::load_geometry(test::source_dir() / "scans/foot-right.ply").geometry);
@@ -37,30 +39,28 @@ struct Narrow {
 
 BOOST_AUTO_TEST_CASE(the_coarse_screen_finds_the_exhaustive_runs_best_changes) {
   const Narrow n;
-  BOOST_TEST_REQUIRE(n.base.foot.vertices.size() > 2 * recommend::Options{}.screen_vertices);
-  const recommend::Result all = n.run(0), screened = n.run(recommend::Options{}.screen_vertices);
+  BOOST_TEST(recommend::Options{}.screen_vertices == 0u);  // off unless asked for
+  BOOST_TEST_REQUIRE(n.base.foot.vertices.size() > 2 * kScreen);
+  const recommend::Result all = n.run(0), screened = n.run(kScreen);
   BOOST_TEST(all.coarse_foot_vertices == 0u);
   BOOST_TEST(all.coarse_simulated == 0);
   BOOST_TEST(screened.coarse_foot_vertices > 0u);
   BOOST_TEST(screened.coarse_foot_vertices < n.base.foot.vertices.size() / 2);
   BOOST_TEST(screened.coarse_simulated == all.candidates);
   BOOST_TEST(screened.candidates <= static_cast<int>(recommend::Options{}.full_shortlist));
-  BOOST_TEST(screened.considered == all.considered);
   BOOST_TEST(screened.coarse_screened_out == all.candidates - screened.candidates);
   BOOST_TEST_REQUIRE(!all.recommendations.empty());
   BOOST_TEST_REQUIRE(!screened.recommendations.empty());
-  // The same best change, with the same (full) figures.
-  BOOST_TEST(screened.recommendations.front().change == all.recommendations.front().change);
-  // Every recommendation of the screened run is one the exhaustive run accepted, with the same after-values.
-  std::map<std::string, const recommend::Recommendation*> accepted;
-  for (const auto& r : all.recommendations) accepted[r.change] = &r;
-  for (const auto& r : screened.recommendations) {
-    BOOST_TEST_CONTEXT(r.change) {
+  // The screened run's recommendations are the exhaustive run's best ones, in the same order, with the same (full)
+  // figures.
+  BOOST_TEST(screened.recommendations.size() <= all.recommendations.size());
+  for (std::size_t i = 0; i < screened.recommendations.size() && i < all.recommendations.size(); ++i) {
+    const auto &r = screened.recommendations[i], &a = all.recommendations[i];
+    BOOST_TEST_CONTEXT("rank " << i + 1 << ": " << r.change << " / " << a.change) {
       BOOST_TEST_MESSAGE(r.change << ": " << r.after.peak_mmhg << " mmHg, " << r.after.risk);
-      const auto it = accepted.find(r.change);
-      BOOST_TEST_REQUIRE((it != accepted.end()));
-      BOOST_TEST(r.after.peak_mmhg == it->second->after.peak_mmhg);
-      BOOST_TEST(r.after.risk == it->second->after.risk);
+      BOOST_TEST(r.change == a.change);
+      BOOST_TEST(r.after.peak_mmhg == a.after.peak_mmhg);
+      BOOST_TEST(r.after.risk == a.after.risk);
     }
   }
   // The changes left out are listed with their coarse estimate and how to turn the screen off.

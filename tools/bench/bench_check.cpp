@@ -59,10 +59,11 @@ std::vector<last::Last> catalog(int n) {
 
 /// `fitcheck check SCAN LAST --catalog DIR` as the CLI runs it: the check, then its recommendations (the built-in
 /// changes plus every catalog last).
-void check_with_recommendations(benchmark::State& state, int n_catalog, std::size_t shortlist = recommend::Options{}.catalog_shortlist) {
+void check_with_recommendations(benchmark::State& state, int n_catalog, std::size_t shortlist = recommend::Options{}.catalog_shortlist,
+                                std::size_t screen_vertices = 0) {
   const Fixture& f = fixture();
   const std::vector<last::Last> cat = catalog(n_catalog);
-  int candidates = 0, simulated = 0, screened_out = 0;
+  int candidates = 0, simulated = 0, screened_out = 0, coarse = 0;
   for (auto _ : state) {
     const check::Result base = check::run(f.scan, &f.last, f.options);
     recommend::Input in;
@@ -76,10 +77,12 @@ void check_with_recommendations(benchmark::State& state, int n_catalog, std::siz
     for (std::size_t k = 0; k < cat.size(); ++k) in.catalog.push_back({"catalog-" + std::to_string(k) + ".stl", &cat[k]});
     recommend::Options ro;
     ro.catalog_shortlist = shortlist;
+    ro.screen_vertices = screen_vertices;
     const recommend::Result r = recommend::recommend(in, ro);
     candidates = r.considered;  // every change considered
     simulated = r.candidates;   // of which simulated (the rest break the toe allowance by the last's length alone,
-    screened_out = r.screened_out;  // or the catalog screen left them out)
+    screened_out = r.screened_out;
+    coarse = r.coarse_simulated;    // simulated on the coarse copies (0 without the coarse screen)  // or the catalog screen left them out)
     benchmark::DoNotOptimize(r);
   }
   state.counters["scan_vertices"] = static_cast<double>(f.scan.frame.aligned.vertices.size());
@@ -88,12 +91,19 @@ void check_with_recommendations(benchmark::State& state, int n_catalog, std::siz
   state.counters["candidates"] = candidates;
   state.counters["simulated"] = simulated;
   state.counters["screened_out"] = screened_out;
+  state.counters["coarse_simulated"] = coarse;
 }
 
 /// The check with at least 30 candidate changes (the built-in ones and a 13-last catalog, every one simulated: no
 /// catalog screen).
 void BM_check_with_recommendations(benchmark::State& state) { check_with_recommendations(state, 13, 0); }
 BENCHMARK(BM_check_with_recommendations)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+/// The same with the coarse screen (--screen-vertices 3000): every change on a coarse copy, the best 4 in full.
+void BM_check_with_recommendations_screened(benchmark::State& state) { check_with_recommendations(state, 13, 0, 3000); }
+BENCHMARK(BM_check_with_recommendations_screened)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+/// ... and the 50-last catalog with the catalog screen and the coarse screen.
+void BM_catalog_50_lasts_screened(benchmark::State& state) { check_with_recommendations(state, 50, recommend::Options{}.catalog_shortlist, 3000); }
+BENCHMARK(BM_catalog_50_lasts_screened)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 /// Ranking a catalog of 50 lasts for one foot (lasts prepared beforehand, as a kiosk holds its catalog): the same job
 /// with 50 catalog lasts, as the CLI runs it (the catalog screen simulates the 12 best by girth in full) ...
