@@ -7,6 +7,7 @@
 
 #include "load/load.hpp"
 #include "recommend/recommend.hpp"
+#include "recommend_test_util.hpp"
 #include "test_util.hpp"
 
 using namespace fitcheck;
@@ -21,17 +22,9 @@ struct Narrow {
   check::Options options;
   check::Result base = check::run(scan, &last, options);
   recommend::Result run(std::size_t screen_vertices) const {
-    recommend::Input in;
-    in.scan = &scan;
-    in.scan_path = "scan.ply";
-    in.last = &last;
-    in.base.last_path = "last.ply";
-    in.base.run_minutes = options.run_minutes;
-    in.options = options;
-    in.baseline = &base;
     recommend::Options ro;
     ro.screen_vertices = screen_vertices;
-    return recommend::recommend(in, ro);
+    return recommend::recommend(test::recommend_input(scan, last, options, base), ro);
   }
 };
 
