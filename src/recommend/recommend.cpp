@@ -23,7 +23,7 @@ namespace {
 /// The change id of snug (comfort) lacing for a runner who gave the pull (Setting::lace_tension_n).
 const std::string kLaceSnug = "lace snug";
 /// The coarse screen's placement refinement sample (place::Options::refine_samples; 2500 in full). On the bench foot
-/// (50k vertices, a 3k-vertex coarse copy in the narrow last) 300 samples cut the coarse placement from ~100 to ~30 ms
+/// (50k vertices, a 3k-vertex coarse copy in a coarse copy of the narrow last, as the screen then ran) 300 samples cut the coarse placement from ~100 to ~30 ms
 /// with the coarse nerve peaks 0-5 mmHg off those with the full sample, 800 samples ~45 ms and 0-0.7 mmHg off (five
 /// sizes and widths, one run each); 400 lies between, not measured itself.
 constexpr std::size_t kCoarseRefineSamples = 400;
@@ -730,27 +730,18 @@ Result recommend(const Input& in, const Options& opt) {
     if (opt.screen_vertices > 0 && base.foot.vertices.size() > 2 * opt.screen_vertices && left.size() > opt.full_shortlist &&
         base.foot_model && base.foot_model->made_with(in.options)) {
       try {
-        // The foot's half again on a coarse copy of its surface; the lasts as coarse copies, graded by the map.
+        // The foot's half again on a coarse copy of its surface. The lasts stay as they are (graded by the map alone):
+        // coarse copies of the lasts (vertex clustering pulls their convex toe box and heel cup inward) gave false
+        // toe-box and heel contact and turned good lasts down; the foot's vertex count sets the cost, the last's
+        // barely does (its distance tree and sections).
         measure::ScanResult cscan = *in.scan;
         cscan.frame.aligned = clean::simplify(base.foot, opt.screen_vertices);
         const auto cmodel = std::make_shared<const check::FootModel>(check::model_foot(cscan, in.options));
-        std::map<const last::Last*, last::Last> coarse_of;
-        coarse_of[in.last];
-        for (std::size_t k : left)
-          if (cands[k].catalog_last) coarse_of[cands[k].catalog_last];
-        std::vector<const last::Last*> sources;
-        for (const auto& kv : coarse_of) sources.push_back(kv.first);
-        parallel_for(sources.size(), opt.max_threads, [&](std::size_t j) {
-          last::Last& cl = coarse_of.at(sources[j]);
-          cl = *sources[j];
-          cl.mesh = clean::simplify(sources[j]->mesh, opt.screen_vertices);
-        });
-        // The coarse last of a setting: the coarse copy, graded by the map (grade scales from the full last).
+        // The last of a setting, graded by the map (grade_scales from the last's own measurements).
         auto coarse_last = [&](const last::Last& src, double ds, int dw) {
-          const last::Last& cl = coarse_of.at(&src);
-          if (ds == 0 && dw == 0) return cl;
+          if (ds == 0 && dw == 0) return src;
           const auto [from, to] = sizes_for_steps(src, ds, dw);
-          return last::graded_by_map(cl, last::grade_scales(src, from, to));
+          return last::graded_by_map(src, last::grade_scales(src, from, to));
         };
         const last::Last cbase_last = coarse_last(*in.last, in.base.size_step, in.base.width_step);
         // The placement's refinement on fewer points too (its cost is set by its sample, not by the mesh).
@@ -816,7 +807,7 @@ Result recommend(const Input& in, const Options& opt) {
           res.notes.push_back(
               "coarse screen: " + std::to_string(res.coarse_simulated) + " changes were simulated on a " +
               std::to_string(res.coarse_foot_vertices) + "-vertex copy of the " + std::to_string(base.foot.vertices.size()) +
-              "-vertex foot (and coarse copies of the lasts, graded by the grading map alone); the best " +
+              "-vertex foot (in the lasts as they are, sizes and widths graded by the grading map alone); the best " +
               std::to_string(opt.full_shortlist) + " of them were simulated in full" +
               (passed > 0 ? " (with " + std::to_string(passed) + " that the coarse step turned down on the last's length "
                                                                  "or could not simulate)"

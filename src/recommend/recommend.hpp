@@ -110,8 +110,8 @@ struct Options {
   /// girths squeeze the swollen foot least (catalog_screen, screen_before); 0 = simulate every one. [0, 10000]
   std::size_t catalog_shortlist = 12;
   /// Coarse screen (kiosk speed). When the foot's surface has more than twice this many vertices and more candidates
-  /// are left to simulate than `full_shortlist`, every one is first simulated on coarse copies of the foot and the
-  /// lasts (clean::simplify to about this many vertices; sizes and widths by the grading map alone,
+  /// are left to simulate than `full_shortlist`, every one is first simulated on a coarse copy of the foot
+  /// (clean::simplify to about this many vertices) in the lasts as they are (sizes and widths by the grading map alone,
   /// last::graded_by_map) and judged against the baseline simulated the same way (without the no-new-hotspot rule,
   /// which the coarse meshes' patches make unreliable). Only the best `full_shortlist` of
   /// the coarse ranking (the changes it accepts first, ranked as below, then the others by the same order) are
@@ -121,11 +121,11 @@ struct Options {
   /// simulated in full, a shortlist at a time, until one is accepted or none is left (backfill). Changes turned down
   /// on the last's length alone by the map, or that fail on the coarse copies, pass through to the full step (which
   /// turns them down before simulating, or reports the failure). Any failure of the screen itself falls back to
-  /// simulating every change in full (a note says so). The coarse meshes are not closed in general (vertex clustering
-  /// leaves a few non-manifold edges; the signed distance falls back to ray parity there). 0 = every candidate in
-  /// full. Off by default: it changes which changes are simulated in full, and on the bench foot (50k vertices, 13
-  /// catalog lasts) its fourth recommendation differed from the exhaustive run's (README Speed); 3000 is the value
-  /// measured there. [0] or [500, 1e6]
+  /// simulating every change in full (a note says so). The lasts are not coarsened: coarse copies (vertex clustering
+  /// pulls a convex toe box and heel cup inward, and leaves a few non-manifold edges) gave false toe-box and heel
+  /// contact that turned good lasts down. 0 = every candidate in full. Off by default: it changes which changes are
+  /// simulated in full, and on the bench foot (50k vertices, 13 catalog lasts) at 3000 its fourth recommendation
+  /// differed from the exhaustive run's (at 6000 the four were the same; README Speed). [0] or [500, 1e6]
   std::size_t screen_vertices = 0;
   std::size_t full_shortlist = 4;       ///< [1, 50]; see screen_vertices
   bool lacing = true, tension = true, size = true, width = true, sock = true;

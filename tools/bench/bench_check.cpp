@@ -99,11 +99,16 @@ void check_with_recommendations(benchmark::State& state, int n_catalog, std::siz
 void BM_check_with_recommendations(benchmark::State& state) { check_with_recommendations(state, 13, 0); }
 BENCHMARK(BM_check_with_recommendations)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 /// The same with the coarse screen (--screen-vertices 3000): every change on a coarse copy, the best 4 in full.
-void BM_check_with_recommendations_screened(benchmark::State& state) { check_with_recommendations(state, 13, 0, 3000); }
-BENCHMARK(BM_check_with_recommendations_screened)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+// The argument: --screen-vertices.
+void BM_check_with_recommendations_screened(benchmark::State& state) {
+  check_with_recommendations(state, 13, 0, static_cast<std::size_t>(state.range(0)));
+}
+BENCHMARK(BM_check_with_recommendations_screened)->Arg(3000)->Arg(6000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 /// ... and the 50-last catalog with the catalog screen and the coarse screen.
-void BM_catalog_50_lasts_screened(benchmark::State& state) { check_with_recommendations(state, 50, recommend::Options{}.catalog_shortlist, 3000); }
-BENCHMARK(BM_catalog_50_lasts_screened)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+void BM_catalog_50_lasts_screened(benchmark::State& state) {
+  check_with_recommendations(state, 50, recommend::Options{}.catalog_shortlist, static_cast<std::size_t>(state.range(0)));
+}
+BENCHMARK(BM_catalog_50_lasts_screened)->Arg(3000)->Arg(6000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 /// Ranking a catalog of 50 lasts for one foot (lasts prepared beforehand, as a kiosk holds its catalog): the same job
 /// with 50 catalog lasts, as the CLI runs it (the catalog screen simulates the 12 best by girth in full) ...
