@@ -769,7 +769,7 @@ Result recommend(const Input& in, const Options& opt) {
         });
         // Rank: the changes the coarse judge accepts, in the final order, then the others in the same order.
         std::vector<Recommendation> yes, no;
-        std::map<std::size_t, std::string> why_c;
+        std::vector<std::string> why_c(cands.size());  // the coarse judge's reason, by candidate
         for (std::size_t k : left) {
           if (!co[k]) continue;
           ++res.coarse_simulated;
@@ -860,26 +860,33 @@ Result recommend(const Input& in, const Options& opt) {
     }
   };
   parallel_for(cands.size(), opt.max_threads, simulate);  // a non-Error exception is a bug: rethrown
-  // Backfill: when the full simulation turns down every shortlisted change, the next ones the coarse judge accepted are
-  // simulated in full, a shortlist at a time, until one is accepted or none is left (the screen must not turn a
-  // change that helps into "nothing helped").
+  // Backfill: when the full simulation turns down shortlisted changes, the next ones the coarse judge accepted are
+  // simulated in full, as many at a time as are missing, until `full_shortlist` are accepted or none is left (the
+  // screen must not turn a change that helps into "nothing helped", nor shorten the list for a coarse judge that
+  // accepted what the full one turns down).
+  std::vector<signed char> accepted(cands.size(), -1);  // the full judge's verdict, once per simulated change
   for (std::size_t next = 0; next < reserve.size();) {
-    bool any = false;
-    for (std::size_t k = 0; k < cands.size() && !any; ++k)
+    std::size_t n_ok = 0;
+    for (std::size_t k = 0; k < cands.size(); ++k)
       if (screened_why[k].empty() && sims[k].outcome) {
-        Outcome A = *sims[k].outcome;
-        any = judge(cands[k], A, B).empty();
+        if (accepted[k] < 0) {
+          Outcome A = *sims[k].outcome;
+          accepted[k] = judge(cands[k], A, B).empty() ? 1 : 0;
+        }
+        n_ok += static_cast<std::size_t>(accepted[k]);
       }
-    if (any) break;
+    if (n_ok >= opt.full_shortlist) break;
     std::vector<std::size_t> batch;
-    for (; next < reserve.size() && batch.size() < opt.full_shortlist; ++next) {
+    for (; next < reserve.size() && batch.size() < opt.full_shortlist - n_ok; ++next) {
       batch.push_back(reserve[next]);
       screened_why[reserve[next]].clear();
       coarse_out[reserve[next]] = 0;
     }
     parallel_for(batch.size(), opt.max_threads, [&](std::size_t j) { simulate(batch[j]); });
-    res.notes.push_back("coarse screen: the full simulation turned down every change simulated in full so far, so " +
-                        std::to_string(batch.size()) + " more that the coarse step accepted were simulated in full");
+    res.notes.push_back("coarse screen: the full simulation turned down " +
+                        std::string(n_ok == 0 ? "every change" : "some of the changes") +
+                        " simulated in full so far, so " + std::to_string(batch.size()) +
+                        " more that the coarse step accepted were simulated in full");
   }
   std::vector<Recommendation> ok;
   for (std::size_t k = 0; k < cands.size(); ++k) {

@@ -117,8 +117,9 @@ struct Options {
   /// the coarse ranking (the changes it accepts first, ranked as below, then the others by the same order) are
   /// simulated in full; every recommendation's figures are from the full simulation, so its args reproduce them.
   /// The rest are listed in `rejected` with their coarse estimate, so at most `full_shortlist` recommendations come
-  /// out. When the full simulation turns down every shortlisted change, the next ones the coarse judge accepted are
-  /// simulated in full, a shortlist at a time, until one is accepted or none is left (backfill). Changes turned down
+  /// out. When the full simulation turns down shortlisted changes, the next ones the coarse judge accepted are
+  /// simulated in full, as many at a time as are missing, until `full_shortlist` are accepted or none is left
+  /// (backfill). Changes turned down
   /// on the last's length alone by the map, or that fail on the coarse copies, pass through to the full step (which
   /// turns them down before simulating, or reports the failure). Any failure of the screen itself falls back to
   /// simulating every change in full (a note says so). The lasts are not coarsened: coarse copies (vertex clustering
