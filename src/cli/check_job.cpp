@@ -31,7 +31,7 @@ namespace {
 /// `set` list.
 constexpr const char* kShoeOptions[] = {"--size-step", "--width-step", "--catalog",
                                         "--lacing", "--lace-tension-n", "--no-laces", "--last-units", "--last-cache",
-                                        "--catalog-shortlist", "--changes", "--screen-vertices"};
+                                        "--catalog-shortlist", "--changes", "--screen-vertices", "--full-shortlist"};
 
 /// Turns --changes (all, or a comma list of lacing, tension, size, width, sock) into the recommend options.
 void set_changes(recommend::Options& ro, const std::string& list) {
@@ -303,6 +303,10 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
                   "Screen the changes on a coarse copy of the foot with about this many vertices and simulate only the "
                   "best few in full (used when the foot has more than twice as many); 0 simulates every change in full")
       ->check(zero_or_whole_number_in(500, 1000000));
+  sub->add_option("--full-shortlist", a.full_shortlist,
+                  "With --screen-vertices: how many of the coarse step's best changes are simulated in full (and so "
+                  "the most recommendations that come out)")
+      ->check(whole_number_in(1, 50));
   // An existing empty file is taken as an empty cache, as SQLite does, not refused: SQLite creates a new cache file
   // empty and writes its header only later, so a batch row or kiosk call starting meanwhile sees an empty file. A
   // non-empty file that is not a cache is refused (src/catalog).
@@ -353,7 +357,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
     const bool set[] = {a.size_step != 0, a.width_step != 0, !a.catalog.empty(), a.lacing != d.lacing,
                         a.lace_tension_n != d.lace_tension_n, a.no_laces, !a.last_units.empty(), !a.last_cache.empty(),
                         a.catalog_shortlist != d.catalog_shortlist, a.changes != d.changes,
-                        a.screen_vertices != d.screen_vertices};
+                        a.screen_vertices != d.screen_vertices, a.full_shortlist != d.full_shortlist};
     static_assert(std::size(set) == std::size(kShoeOptions));
     std::vector<std::string> shoe;
     for (std::size_t k = 0; k < std::size(kShoeOptions); ++k)
@@ -403,6 +407,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
   }
   ro.catalog_shortlist = a.catalog_shortlist;
   ro.screen_vertices = a.screen_vertices;
+  ro.full_shortlist = a.full_shortlist;
 
   load::Options lo;
   lo.max_file_mb = a.max_file_mb;

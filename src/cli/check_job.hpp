@@ -48,6 +48,7 @@ struct CheckArgs {
   bool recommend = true;
   std::size_t catalog_shortlist = 12;  ///< recommend::Options::catalog_shortlist (0: simulate every catalog last)
   std::size_t screen_vertices = recommend::Options{}.screen_vertices;  ///< recommend::Options::screen_vertices (0: off)
+  std::size_t full_shortlist = recommend::Options{}.full_shortlist;    ///< recommend::Options::full_shortlist
   double max_file_mb = 500.0;
   /// The shoe-only options named on the command line (add_check_options fills it after parsing): with a sock alone
   /// they are refused even when given their default value (`--lacing criss-cross`).

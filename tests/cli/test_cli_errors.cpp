@@ -416,7 +416,8 @@ BOOST_AUTO_TEST_CASE(whole_number_options_name_the_fraction) {
         // Out of range is still called so, with the range.
         Case{"check " + pair + " --width-step 5", "--width-step: 5 is outside [-4, 4]"},
         Case{"check " + pair + " --run-minutes inf", "--run-minutes: inf is outside [0, 1440]"},
-        Case{"check " + pair + " --screen-vertices 200", "--screen-vertices: 200 is outside [500, 1000000] (or 0: off)"}}) {
+        Case{"check " + pair + " --screen-vertices 200", "--screen-vertices: 200 is outside [500, 1000000] (or 0: off)"},
+        Case{"check " + pair + " --full-shortlist 0", "--full-shortlist: 0 is outside [1, 50]"}}) {
     const CliRun r = run_cli(c.args);
     BOOST_TEST_INFO("fitcheck " << c.args << "\nstderr: " << r.err);
     BOOST_TEST(r.exit_code == 2);
@@ -535,7 +536,7 @@ BOOST_AUTO_TEST_CASE(shoe_options_with_a_sock_alone_are_refused) {
                                 "--last-units cm", "--catalog-shortlist 3", "--last-cache x.db", "--size-step 1",
                                 // their default values, named: refused too (they were taken, being the defaults)
                                 "--lacing criss-cross", "--changes all", "--size-step 0", "--width-step 0",
-                                "--catalog-shortlist 12", "--screen-vertices 0"}) {
+                                "--catalog-shortlist 12", "--screen-vertices 0", "--full-shortlist 4"}) {
     const CliRun r = run_cli("check " + sock + " " + opt);
     BOOST_TEST_INFO(opt << ": " << r.err);
     BOOST_TEST(r.exit_code == 2);
