@@ -304,8 +304,8 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
                   "best few in full (used when the foot has more than twice as many); 0 simulates every change in full")
       ->check(zero_or_whole_number_in(500, 1000000));
   sub->add_option("--full-shortlist", a.full_shortlist,
-                  "With --screen-vertices: how many of the coarse step's best changes are simulated in full (and so "
-                  "the most recommendations that come out)")
+                  "With --screen-vertices: how many of the coarse step's best changes are simulated in full, at "
+                  "least (more when the full simulation turns some down); recommendations stay at most 5")
       ->check(whole_number_in(1, 50));
   // An existing empty file is taken as an empty cache, as SQLite does, not refused: SQLite creates a new cache file
   // empty and writes its header only later, so a batch row or kiosk call starting meanwhile sees an empty file. A
@@ -492,6 +492,10 @@ CheckOutput run_check_job(const CheckArgs& a) {
                        "alone is checked as it is");
   std::vector<last::Last> catalog_lasts;
   std::vector<std::string> catalog_paths;
+  if (L && a.recommend && a.screen_vertices == 0 &&
+      (a.full_shortlist != CheckArgs{}.full_shortlist ||
+       std::find(a.shoe_options_given.begin(), a.shoe_options_given.end(), "--full-shortlist") != a.shoe_options_given.end()))
+    warnings.push_back("--full-shortlist has no effect without --screen-vertices: every change is simulated in full");
   if (L && a.recommend) {
     if (!a.catalog.empty()) {
       std::error_code ec;

@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "clean/clean.hpp"
 #include "core/error.hpp"
@@ -27,6 +28,9 @@ const std::string kLaceSnug = "lace snug";
 /// with the coarse nerve peaks 0-5 mmHg off those with the full sample, 800 samples ~45 ms and 0-0.7 mmHg off (five
 /// sizes and widths, one run each); 400 lies between, not measured itself.
 constexpr std::size_t kCoarseRefineSamples = 400;
+/// Stands for the number of changes the coarse screen let through to the full simulation in texts written before
+/// the backfill (recommend() fills it in after).
+const std::string kFullCount = "\x1f{full}";
 
 std::string num(double v) {
   std::ostringstream s;
@@ -723,6 +727,8 @@ Result recommend(const Input& in, const Options& opt) {
   // ---- coarse screen ----
   std::vector<std::uint8_t> coarse_out(cands.size(), 0);
   std::vector<std::size_t> reserve;  // accepted by the coarse judge but not shortlisted, best first (see backfill below)
+  std::size_t shortlisted = 0;       // of the coarse ranking, simulated in full before any backfill
+  std::string coarse_note;           // the screen's note; kFullCount stands for the number simulated in full
   {
     std::vector<std::size_t> left;  // candidates the catalog screen kept
     for (std::size_t k = 0; k < cands.size(); ++k)
@@ -737,13 +743,14 @@ Result recommend(const Input& in, const Options& opt) {
         measure::ScanResult cscan = *in.scan;
         cscan.frame.aligned = clean::simplify(base.foot, opt.screen_vertices);
         const auto cmodel = std::make_shared<const check::FootModel>(check::model_foot(cscan, in.options));
-        // The last of a setting, graded by the map (grade_scales from the last's own measurements).
-        auto coarse_last = [&](const last::Last& src, double ds, int dw) {
+        // The last of a setting: `src` itself, or graded by the map into `own` (grade_scales from its measurements).
+        auto coarse_last = [&](const last::Last& src, double ds, int dw, std::optional<last::Last>& own) -> const last::Last& {
           if (ds == 0 && dw == 0) return src;
           const auto [from, to] = sizes_for_steps(src, ds, dw);
-          return last::graded_by_map(src, last::grade_scales(src, from, to));
+          return *(own = last::graded_by_map(src, last::grade_scales(src, from, to)));
         };
-        const last::Last cbase_last = coarse_last(*in.last, in.base.size_step, in.base.width_step);
+        std::optional<last::Last> cbase_own;
+        const last::Last& cbase_last = coarse_last(*in.last, in.base.size_step, in.base.width_step, cbase_own);
         // The placement's refinement on fewer points too (its cost is set by its sample, not by the mesh).
         check::Options copt = in.options;
         copt.place.refine_samples = std::min<std::size_t>(copt.place.refine_samples, kCoarseRefineSamples);
@@ -760,7 +767,9 @@ Result recommend(const Input& in, const Options& opt) {
               co[k] = outcome_of(check::relace(cbase, cbase_last, o));
               return;
             }
-            const last::Last L = coarse_last(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step, c.setting.width_step);
+            std::optional<last::Last> own;
+            const last::Last& L =
+                coarse_last(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step, c.setting.width_step, own);
             if (toe_turned_down(L)) return;  // passes through: the full step turns it down on its measured length
             co[k] = outcome_of(cmodel->made_with(o) ? check::run(cscan, cmodel, &L, o) : check::run(cscan, &L, o));
           } catch (const Error&) {
@@ -796,30 +805,32 @@ Result recommend(const Input& in, const Options& opt) {
           screened_why[k] = "not simulated in full (coarse screen on a " + std::to_string(cscan.frame.aligned.vertices.size()) +
                             "-vertex copy of the foot): " +
                             (i < n_yes ? "accepted there, but ranked " + std::to_string(i + 1) + " of " + std::to_string(n_yes) +
-                                             " and only the best " + std::to_string(opt.full_shortlist) + " were simulated in full"
+                                             " and only the best " + kFullCount + " were simulated in full"
                                        : why_c[static_cast<std::size_t>(yes[i].rank)]) +
                             " (coarse estimate: risk " + A.risk + ", nerve peak " + fmt_fixed(A.peak_mmhg) + " mmHg against " +
                             fmt_fixed(CB.peak_mmhg) + " for the shoe as it is); --screen-vertices 0 simulates every one in full";
         }
         res.coarse_foot_vertices = cscan.frame.aligned.vertices.size();
         const std::size_t passed = left.size() - static_cast<std::size_t>(res.coarse_simulated);
+        shortlisted = std::min(opt.full_shortlist, yes.size());
         if (yes.size() > opt.full_shortlist)
-          res.notes.push_back(
+          coarse_note =
               "coarse screen: " + std::to_string(res.coarse_simulated) + " changes were simulated on a " +
               std::to_string(res.coarse_foot_vertices) + "-vertex copy of the " + std::to_string(base.foot.vertices.size()) +
               "-vertex foot (in the lasts as they are, sizes and widths graded by the grading map alone); the best " +
-              std::to_string(opt.full_shortlist) + " of them were simulated in full" +
+              kFullCount + " of them were simulated in full" +
               (passed > 0 ? " (with " + std::to_string(passed) + " that the coarse step turned down on the last's length "
                                                                  "or could not simulate)"
                           : std::string()) +
               ", and every figure given for a recommendation is from the full simulation. --screen-vertices 0 "
-              "simulates every change in full");
+              "simulates every change in full";
       } catch (const std::exception& e) {  // the screen is an optimisation: without it, every change in full
         for (std::size_t k = 0; k < cands.size(); ++k) {
           if (coarse_out[k]) screened_why[k].clear();
           coarse_out[k] = 0;
         }
         reserve.clear();
+        coarse_note.clear();
         res.coarse_simulated = 0;
         res.coarse_foot_vertices = 0;
         res.notes.push_back(std::string("the coarse screen failed (") + e.what() + "); every change was simulated in full");
@@ -861,10 +872,13 @@ Result recommend(const Input& in, const Options& opt) {
   };
   parallel_for(cands.size(), opt.max_threads, simulate);  // a non-Error exception is a bug: rethrown
   // Backfill: when the full simulation turns down shortlisted changes, the next ones the coarse judge accepted are
-  // simulated in full, as many at a time as are missing, until `full_shortlist` are accepted or none is left (the
-  // screen must not turn a change that helps into "nothing helped", nor shorten the list for a coarse judge that
-  // accepted what the full one turns down).
+  // simulated in full, as many at a time as are missing (at least one per thread), until as many are accepted as the
+  // shortlist holds (at most max_recommendations) or none is left. The screen must not turn a change that helps into
+  // "nothing helped", nor shorten the list for a coarse judge that accepted what the full one turns down.
   std::vector<signed char> accepted(cands.size(), -1);  // the full judge's verdict, once per simulated change
+  const std::size_t wanted = std::min(opt.full_shortlist, opt.max_recommendations);
+  const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(opt.max_threads, std::thread::hardware_concurrency()));
+  std::size_t backfilled = 0;
   for (std::size_t next = 0; next < reserve.size();) {
     std::size_t n_ok = 0;
     for (std::size_t k = 0; k < cands.size(); ++k)
@@ -875,18 +889,32 @@ Result recommend(const Input& in, const Options& opt) {
         }
         n_ok += static_cast<std::size_t>(accepted[k]);
       }
-    if (n_ok >= opt.full_shortlist) break;
+    if (n_ok >= wanted) break;
     std::vector<std::size_t> batch;
-    for (; next < reserve.size() && batch.size() < opt.full_shortlist - n_ok; ++next) {
+    for (; next < reserve.size() && batch.size() < std::max(wanted - n_ok, threads); ++next) {
       batch.push_back(reserve[next]);
       screened_why[reserve[next]].clear();
       coarse_out[reserve[next]] = 0;
     }
     parallel_for(batch.size(), opt.max_threads, [&](std::size_t j) { simulate(batch[j]); });
-    res.notes.push_back("coarse screen: the full simulation turned down " +
-                        std::string(n_ok == 0 ? "every change" : "some of the changes") +
-                        " simulated in full so far, so " + std::to_string(batch.size()) +
-                        " more that the coarse step accepted were simulated in full");
+    backfilled += batch.size();
+  }
+  if (!coarse_note.empty() || backfilled > 0) {
+    // The number simulated in full, now known, in the screen's note and in the reasons of the changes left out.
+    const std::string full = std::to_string(shortlisted + backfilled);
+    auto fill_in = [&](std::string& text) {
+      for (std::size_t at; (at = text.find(kFullCount)) != std::string::npos;) text.replace(at, kFullCount.size(), full);
+    };
+    for (std::size_t k = 0; k < cands.size(); ++k)
+      if (coarse_out[k]) fill_in(screened_why[k]);
+    if (!coarse_note.empty()) {
+      fill_in(coarse_note);
+      res.notes.push_back(coarse_note);
+    }
+    if (backfilled > 0)
+      res.notes.push_back("coarse screen: the full simulation turned down some of the best " + std::to_string(shortlisted) +
+                          ", so " + std::to_string(backfilled) +
+                          " more that the coarse step accepted were simulated in full (counted in the " + full + " above)");
   }
   std::vector<Recommendation> ok;
   for (std::size_t k = 0; k < cands.size(); ++k) {

@@ -113,20 +113,20 @@ struct Options {
   /// are left to simulate than `full_shortlist`, every one is first simulated on a coarse copy of the foot
   /// (clean::simplify to about this many vertices) in the lasts as they are (sizes and widths by the grading map alone,
   /// last::graded_by_map) and judged against the baseline simulated the same way (without the no-new-hotspot rule,
-  /// which the coarse meshes' patches make unreliable). Only the best `full_shortlist` of
-  /// the coarse ranking (the changes it accepts first, ranked as below, then the others by the same order) are
-  /// simulated in full; every recommendation's figures are from the full simulation, so its args reproduce them.
-  /// The rest are listed in `rejected` with their coarse estimate, so at most `full_shortlist` recommendations come
-  /// out. When the full simulation turns down shortlisted changes, the next ones the coarse judge accepted are
-  /// simulated in full, as many at a time as are missing, until `full_shortlist` are accepted or none is left
-  /// (backfill). Changes turned down
-  /// on the last's length alone by the map, or that fail on the coarse copies, pass through to the full step (which
-  /// turns them down before simulating, or reports the failure). Any failure of the screen itself falls back to
-  /// simulating every change in full (a note says so). The lasts are not coarsened: coarse copies (vertex clustering
-  /// pulls a convex toe box and heel cup inward, and leaves a few non-manifold edges) gave false toe-box and heel
-  /// contact that turned good lasts down. 0 = every candidate in full. Off by default: it changes which changes are
-  /// simulated in full, and on the bench foot (50k vertices, 13 catalog lasts) at 3000 its fourth recommendation
-  /// differed from the exhaustive run's (at 6000 the four were the same; README Speed). [0] or [500, 1e6]
+  /// which the coarse foot's patches make unreliable). Only the best `full_shortlist` of the coarse ranking (the
+  /// changes it accepts first, ranked as below, then the others by the same order) are simulated in full; every
+  /// recommendation's figures are from the full simulation, so its args reproduce them. When the full simulation turns
+  /// down shortlisted changes, the next ones the coarse judge accepted are simulated in full, as many at a time as are
+  /// missing (at least one per thread), until min(full_shortlist, max_recommendations) are accepted or none is left
+  /// (backfill). The rest are listed in `rejected` with their coarse estimate, so about `full_shortlist`
+  /// recommendations come out (a few more when changes pass through: those turned down on the last's length alone by
+  /// the map, or that fail on the coarse copy, go to the full step, which turns them down before simulating or
+  /// reports the failure). Any failure of the screen itself falls back to simulating every change in full (a note
+  /// says so). The lasts are not coarsened: coarse copies (vertex clustering pulls a convex toe box and heel cup
+  /// inward, and leaves a few non-manifold edges) gave false toe-box and heel contact that turned good lasts down.
+  /// 0 = every candidate in full. Off by default: it changes which changes are simulated in full. In
+  /// tools/bench/screen_study (README Speed) its first recommendation was the exhaustive run's in every case where it
+  /// ran (10), the first four in order in 4 of them at 3000 and 6 at 6000. [0] or [500, 1e6]
   std::size_t screen_vertices = 0;
   std::size_t full_shortlist = 4;       ///< [1, 50]; see screen_vertices
   bool lacing = true, tension = true, size = true, width = true, sock = true;

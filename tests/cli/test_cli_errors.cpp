@@ -562,3 +562,14 @@ BOOST_AUTO_TEST_CASE(the_file_limit_applies_to_a_sock_mesh) {
   BOOST_TEST(r.exit_code == 4, r.err);
   BOOST_TEST(r.err.find("foot-left.obj") != std::string::npos, r.err);
 }
+
+// --full-shortlist only sets the coarse screen's shortlist: without --screen-vertices it would be taken and ignored.
+BOOST_AUTO_TEST_CASE(a_full_shortlist_without_the_screen_is_named_in_the_warnings) {
+  const CliRun r = run_cli("check " + sample_pair() + " --full-shortlist 3 --json");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  bool named = false;
+  for (const auto& w : j["warnings"])
+    named = named || w.get<std::string>().find("--full-shortlist has no effect without --screen-vertices") != std::string::npos;
+  BOOST_TEST(named);
+}

@@ -98,8 +98,8 @@ void check_with_recommendations(benchmark::State& state, int n_catalog, std::siz
 /// catalog screen).
 void BM_check_with_recommendations(benchmark::State& state) { check_with_recommendations(state, 13, 0); }
 BENCHMARK(BM_check_with_recommendations)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
-/// The same with the coarse screen (--screen-vertices 3000): every change on a coarse copy, the best 4 in full.
-// The argument: --screen-vertices.
+/// The same with the coarse screen (the argument: --screen-vertices): every change on a coarse copy, the best 4 in
+/// full.
 void BM_check_with_recommendations_screened(benchmark::State& state) {
   check_with_recommendations(state, 13, 0, static_cast<std::size_t>(state.range(0)));
 }
