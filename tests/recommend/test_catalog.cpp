@@ -16,13 +16,7 @@
 #include "test_util.hpp"
 
 using namespace fitcheck;
-using json = nlohmann::json;
-using test::check_json;
-using test::expect_reproduced;
-using test::nerve_peak;
-using test::sample;
-using test::screen_last;
-using test::ScreenBase;
+using namespace fitcheck::test;  // recommend_test_util.hpp: json, check_json, sample, ...
 
 BOOST_AUTO_TEST_CASE(a_catalog_last_that_fits_ranks_first_for_a_foot_in_a_narrow_last) {
   test::TempDir cat;

@@ -15,11 +15,7 @@
 #include "test_util.hpp"
 
 using namespace fitcheck;
-using json = nlohmann::json;
-using test::check_json;
-using test::expect_reproduced;
-using test::nerve_peak;
-using test::sample;
+using namespace fitcheck::test;  // recommend_test_util.hpp: json, check_json, sample, ...
 
 BOOST_AUTO_TEST_CASE(a_shoe_already_too_long_still_gets_lacing_advice) {
   // One size up from the fitting last: 20 mm toe allowance (outside 8-17) and tight laces. Laces do not change the

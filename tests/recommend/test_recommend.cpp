@@ -18,11 +18,7 @@
 #include "test_util.hpp"
 
 using namespace fitcheck;
-using json = nlohmann::json;
-using test::check_json;
-using test::expect_reproduced;
-using test::nerve_peak;
-using test::sample;
+using namespace fitcheck::test;  // recommend_test_util.hpp: json, check_json, sample, ...
 
 BOOST_AUTO_TEST_CASE(a_foot_in_a_last_that_fits_needs_no_change) {
   const json j = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/last-fit.stl"));
