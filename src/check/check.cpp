@@ -161,9 +161,26 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
   const std::vector<swell::State>& states = fm.states;
 
   std::optional<place::SignedDistance> sd;
+  std::vector<std::vector<std::uint8_t>> plantars;  // per time point, when made before the placement (else below)
   if (last) {
     sd.emplace(last->mesh);
-    r.fit = place::place_foot(r.foot, scan.result, *last, o.place, &*sd);
+    // With regions left unrated (a caller that needs only some, e.g. recommend's candidates), the placement's
+    // clearance is computed where the pressure reads it: the contact zone at any time point (here without the
+    // inside-shoe test, a superset). The pressures are the same as with every vertex's clearance (and would be with
+    // a smaller set: a vertex without one, NaN, is no bound below and is queried at each time point instead).
+    std::optional<std::vector<std::uint8_t>> wanted;
+    if (!o.place.rates_all_regions()) {
+      plantars.resize(states.size());
+      std::vector<std::vector<std::uint8_t>> zones(states.size());
+      parallel_for(states.size(), 2, [&](std::size_t k) {
+        plantars[k] = pressure::plantar_mask(states[k].foot, Lf);
+        zones[k] = pressure::contact_zone(states[k].foot, Lf, nullptr, o.pressure, &plantars[k]);
+      });
+      wanted.emplace(fm.foot.vertices.size(), 0);
+      for (const auto& zone : zones)
+        for (std::size_t i = 0; i < zone.size(); ++i) (*wanted)[i] |= zone[i];
+    }
+    r.fit = place::place_foot(r.foot, scan.result, *last, o.place, &*sd, wanted ? &*wanted : nullptr);
     r.warnings.insert(r.warnings.end(), r.fit->warnings.begin(), r.fit->warnings.end());
     lap(r, "placement");
     // The placed foot at every time point first (the comfort lacing is solved on the first).
@@ -194,7 +211,7 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
     const swell::State& st = states[k];
     pressure::Field field;
     // The plantar surface at this time point: no shoe or sock pressure there (made once for both).
-    const std::vector<std::uint8_t> plantar = pressure::plantar_mask(st.foot, Lf);
+    const std::vector<std::uint8_t> plantar = plantars.empty() ? pressure::plantar_mask(st.foot, Lf) : std::move(plantars[k]);
     if (last) {
       const Geometry& placed = r.feet[k];
       // The clearance counts only where it is negative in the contact zone (toe puff, heel counter), so only the

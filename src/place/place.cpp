@@ -3,6 +3,8 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <limits>
 #include <numbers>
 #include <optional>
 #include <sstream>
@@ -88,10 +90,19 @@ void Options::validate() const {
   if (!in(loose_mm, 0, 40)) bad("loose_mm must be in [0, 40] mm");
   if (!in(min_toe_allowance_mm, 0, 30)) bad("min_toe_allowance_mm must be in [0, 30] mm");
   if (!in(max_toe_allowance_mm, min_toe_allowance_mm, 40)) bad("max_toe_allowance_mm must be in [min, 40] mm");
+  for (const std::string& name : rated_regions)
+    if (std::find(std::begin(kRegionNames), std::end(kRegionNames), name) == std::end(kRegionNames))
+      bad("rated_regions: unknown region '" + name + "' (toe_box, ball, instep, heel)");
+}
+
+bool Options::rates_all_regions() const {
+  for (const char* name : kRegionNames)
+    if (std::find(rated_regions.begin(), rated_regions.end(), name) == rated_regions.end()) return false;
+  return true;
 }
 
 Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last::Last& last, const Options& opt,
-                  const SignedDistance* distance) {
+                  const SignedDistance* distance, const std::vector<std::uint8_t>* clearance_wanted) {
   opt.validate();
   Result r;
   const double Lf = fm.measurements.foot_length_mm;
@@ -368,7 +379,6 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
                             Eigen::AngleAxisd(-pose_now.angle(foot.vertices[i].x()), Eigen::Vector3d::UnitY()).toRotationMatrix() *
                             frame_turn;
   }
-  r.clearance_mm = sd.query(r.foot.vertices, nullptr, &r.clearance_hints);
 
   // Fit figures.
   r.toe_allowance_mm = last.measurements.stick_length_mm - Lf;
@@ -420,17 +430,48 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
     if (u >= 0.80) return 0;                                                     // toe box
     return -1;
   };
-  const char* names[] = {"toe_box", "ball", "instep", "heel"};
+  const std::size_t nv = foot.vertices.size();
+  std::vector<int> region(nv, -1);
+  for (std::size_t i = 0; i < nv; ++i)
+    if (r.inside_shoe[i]) region[i] = region_of(foot.vertices[i]);
+  bool rated[4];
+  for (std::size_t g = 0; g < 4; ++g)
+    rated[g] = std::find(opt.rated_regions.begin(), opt.rated_regions.end(), kRegionNames[g]) != opt.rated_regions.end();
+  // The clearance: of every vertex, or (clearance_wanted given) of the wanted ones and those of the rated regions
+  // only; each point's distance is its own query, so the queried ones are the same either way.
+  std::vector<std::uint8_t> queried(nv, 1);
+  if (!clearance_wanted) {
+    r.clearance_mm = sd.query(r.foot.vertices, nullptr, &r.clearance_hints);
+  } else {
+    if (clearance_wanted->size() != nv)
+      throw Error(ErrorCode::internal, "place", "clearance_wanted differs in size from the foot");
+    std::vector<std::size_t> ids;
+    std::vector<Eigen::Vector3d> pts;
+    for (std::size_t i = 0; i < nv; ++i) {
+      queried[i] = (*clearance_wanted)[i] || (region[i] >= 0 && rated[region[i]]);
+      if (queried[i]) ids.push_back(i), pts.push_back(r.foot.vertices[i]);
+    }
+    std::vector<SignedDistance::Hint> hints;
+    const std::vector<double> d = sd.query(pts, nullptr, &hints);
+    r.clearance_mm.assign(nv, std::numeric_limits<double>::quiet_NaN());
+    r.clearance_hints.assign(nv, SignedDistance::Hint{});
+    for (std::size_t j = 0; j < ids.size(); ++j) r.clearance_mm[ids[j]] = d[j], r.clearance_hints[ids[j]] = hints[j];
+    r.clearance_partial = true;
+  }
   std::vector<std::vector<std::pair<double, double>>> per(4);
-  for (std::size_t i = 0; i < foot.vertices.size(); ++i)
-    if (const int g = region_of(foot.vertices[i]); g >= 0 && r.inside_shoe[i])
-      per[static_cast<std::size_t>(g)].emplace_back(r.clearance_mm[i], area[i]);
+  for (std::size_t i = 0; i < nv; ++i)
+    if (const int g = region[i]; g >= 0 && rated[g]) per[static_cast<std::size_t>(g)].emplace_back(r.clearance_mm[i], area[i]);
   for (std::size_t g = 0; g < 4; ++g) {
     RegionFit f;
-    f.region = names[g];
+    f.region = kRegionNames[g];
+    if (!rated[g]) {
+      f.rating = "not rated";  // Options::rated_regions leaves it out: no figures, no warning
+      r.regions.push_back(f);
+      continue;
+    }
     if (per[g].empty()) {
       f.rating = "not covered";
-      r.warnings.push_back(std::string("the scan does not cover the ") + names[g] + " region");
+      r.warnings.push_back(std::string("the scan does not cover the ") + kRegionNames[g] + " region");
       r.regions.push_back(f);
       continue;
     }
@@ -467,8 +508,9 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
       r.warnings.push_back(f.region + " is tight: 5 % of it has less than " + fmt_fixed(opt.tight_mm) + " mm (down to " +
                            fmt_fixed(f.min_clearance_mm) + " mm, " + fmt_fixed(f.interference_area_mm2 / 100, 1) +
                            " cm2 pressing into the last)");
-  for (double c : r.clearance_mm)
-    if (!std::isfinite(c)) throw Error(ErrorCode::internal, "place", "non-finite clearance");
+  for (std::size_t i = 0; i < nv; ++i)
+    if (!std::isfinite(r.clearance_mm[i]) && !(r.clearance_partial && std::isnan(r.clearance_mm[i]) && !queried[i]))
+      throw Error(ErrorCode::internal, "place", "non-finite clearance");
   return r;
 }
 

@@ -46,6 +46,10 @@ namespace fitcheck::place {
 /// src/lacing (kTopRowPct, an estimate). Behind it the foot leaves the shoe above the last's top.
 constexpr double kCollarEndPct = 32.0;
 
+/// The fit regions, on the foot's own anatomy: toes (from 80 % of the length), ball (60-80 %), instep (40-60 %, top
+/// half), heel (behind 25 %, up to 45 mm above the sole).
+inline constexpr const char* kRegionNames[] = {"toe_box", "ball", "instep", "heel"};
+
 struct Options {
   double rear_end_pct = 45.0;        ///< end of the rigid rearfoot, % of foot length; [30, 60]
   double blend_pct = 6.0;            ///< width of the smooth blend between segments, % of foot length; [1, 15]
@@ -58,8 +62,13 @@ struct Options {
   double loose_mm = 6.0;             ///< rating: a region whose median clearance is above this is loose, mm
   double min_toe_allowance_mm = 10.0;  ///< literature.md G3 lower end, mm; [0, 30]
   double max_toe_allowance_mm = 17.0;  ///< literature.md G3 upper end, mm; [min, 40]
+  /// The regions rated (Result::regions), of kRegionNames; the others are listed as "not rated" with no figures. With
+  /// place_foot's `clearance_wanted`, only the rated regions' clearance is computed (a caller that needs less).
+  std::vector<std::string> rated_regions = {"toe_box", "ball", "instep", "heel"};
+  bool rates_all_regions() const;    ///< every region of kRegionNames is in rated_regions
   void validate() const;             ///< throws Error(usage)
 };
+
 
 /// Signed distance to a closed triangle mesh (positive inside). CGAL AABB tree; the sign comes from the normal at the
 /// closest point: the triangle's inside it, the angle-weighted pseudonormal on an edge or at a vertex (exact on a
@@ -101,7 +110,10 @@ struct RegionFit {
 
 struct Result {
   Geometry foot;                       ///< the posed foot in the last frame (the input's vertex order)
-  std::vector<double> clearance_mm;    ///< one per foot vertex
+  std::vector<double> clearance_mm;    ///< one per foot vertex; NaN where not computed (clearance_partial)
+  /// place_foot was given `clearance_wanted`: the clearance is computed only for those vertices and the rated
+  /// regions' (Options::rated_regions), NaN elsewhere (and the hint there is none).
+  bool clearance_partial = false;
   /// Per vertex: the closest triangle of the clearance query, as a hint for queries of the same vertices moved a
   /// little (the swollen foot); valid for the SignedDistance the placement used (the one passed in, else its own).
   std::vector<SignedDistance::Hint> clearance_hints;
@@ -125,8 +137,11 @@ struct Result {
 };
 
 /// Places `foot` (foot frame, measured by measure_foot into `foot_measure`) in `last`. `distance` (may be null: built
-/// here) is the signed distance to `last.mesh`, for a caller that queries the same last again.
+/// here) is the signed distance to `last.mesh`, for a caller that queries the same last again. `clearance_wanted`
+/// (may be null: every vertex; else one flag per foot vertex) limits the clearance computed to the flagged vertices
+/// and those of the rated regions (Result::clearance_partial); the placement itself does not depend on it.
 Result place_foot(const Geometry& foot, const measure::Result& foot_measure, const last::Last& last,
-                  const Options& options = {}, const SignedDistance* distance = nullptr);
+                  const Options& options = {}, const SignedDistance* distance = nullptr,
+                  const std::vector<std::uint8_t>* clearance_wanted = nullptr);
 
 }  // namespace fitcheck::place

@@ -656,6 +656,9 @@ Result recommend(const Input& in, const Options& opt) {
   // The check options of a candidate's setting (the sock's scales applied to the sock as loaded).
   auto options_for = [&](const Candidate& c, const check::Options& from) {
     check::Options o = from;
+    // A change is judged on its nerve risks, toe allowance and heel hold: of the fit regions only the heel is rated
+    // (the clearance elsewhere outside the contact zone is not computed; the pressures are the same).
+    o.place.rated_regions = {"heel"};
     o.run_minutes = c.setting.run_minutes;
     o.laces = c.setting.laces;
     if (c.setting.laces) o.lacing = lacing::parse_pattern(c.setting.lacing, o.lacing);

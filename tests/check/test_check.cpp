@@ -344,6 +344,46 @@ BOOST_AUTO_TEST_CASE(shared_foot_half_and_contact_only_queries_give_the_plain_nu
   BOOST_TEST_MESSAGE(contact << " vertex-time points in contact with the toe puff or counter");
   BOOST_TEST(contact > 0u);
   BOOST_TEST(mismatched == 0u);
+  // 3. Rating only the heel (as recommend's candidates do) computes the placement's clearance only in the contact
+  // zone and the heel: the same pressures at every time point, the same heel rating, the other regions not rated.
+  check::Options heel_only = o;
+  heel_only.place.rated_regions = {"heel"};
+  const check::Result h = check::run(scan_foot(), r.foot_model, &narrow, heel_only);
+  BOOST_TEST_REQUIRE(h.fit->clearance_partial);
+  BOOST_TEST(!r.fit->clearance_partial);
+  std::size_t skipped = 0, wrong = 0;
+  for (std::size_t i = 0; i < h.fit->clearance_mm.size(); ++i) {
+    if (std::isnan(h.fit->clearance_mm[i])) ++skipped;
+    else wrong += h.fit->clearance_mm[i] != r.fit->clearance_mm[i];
+  }
+  BOOST_TEST_MESSAGE(skipped << " of " << h.fit->clearance_mm.size() << " clearances not computed");
+  BOOST_TEST(skipped > h.fit->clearance_mm.size() / 4);
+  BOOST_TEST(wrong == 0u);
+  std::size_t field_diff = 0;
+  for (std::size_t k = 0; k < r.minutes.size(); ++k)
+    for (std::size_t i = 0; i < r.fields[k].total_kpa.size(); ++i) field_diff += h.fields[k].total_kpa[i] != r.fields[k].total_kpa[i];
+  BOOST_TEST(field_diff == 0u);
+  BOOST_TEST(h.hot.nerves.size() == r.hot.nerves.size());
+  for (std::size_t n = 0; n < std::min(h.hot.nerves.size(), r.hot.nerves.size()); ++n) {
+    BOOST_TEST(h.hot.nerves[n].peak_mmhg == r.hot.nerves[n].peak_mmhg);
+    BOOST_TEST(h.hot.nerves[n].risk == r.hot.nerves[n].risk);
+  }
+  BOOST_TEST_REQUIRE(h.fit->regions.size() == r.fit->regions.size());
+  for (std::size_t g = 0; g < r.fit->regions.size(); ++g) {
+    const place::RegionFit &a = h.fit->regions[g], &b = r.fit->regions[g];
+    BOOST_TEST(a.region == b.region);
+    if (a.region == "heel") {
+      BOOST_TEST(a.rating == b.rating);
+      BOOST_TEST(a.median_clearance_mm == b.median_clearance_mm);
+      BOOST_TEST(a.p5_clearance_mm == b.p5_clearance_mm);
+    } else {
+      BOOST_TEST(a.rating == "not rated");
+    }
+  }
+  // An unknown region name is a usage error.
+  check::Options bad = o;
+  bad.place.rated_regions = {"heel", "arch"};
+  BOOST_CHECK_THROW(bad.place.validate(), Error);
 }
 
 BOOST_AUTO_TEST_CASE(an_interference_deeper_than_the_tissue_is_called_beyond_the_model) {
