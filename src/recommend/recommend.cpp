@@ -26,8 +26,10 @@ const std::string kLaceSnug = "lace snug";
 /// The coarse screen's placement refinement sample (place::Options::refine_samples; 2500 in full). On the bench foot
 /// (50k vertices, a 3k-vertex coarse copy in a coarse copy of the narrow last, as the screen then ran) 300 samples
 /// cut the coarse placement from ~100 to ~30 ms with the coarse nerve peaks 0-5 mmHg off those with the full sample,
-/// 800 samples ~45 ms and 0-0.7 mmHg off (five sizes and widths, one run each); 400 lies between, not measured itself
-/// (nor again since the lasts are no longer coarsened).
+/// 800 samples ~45 ms and 0-0.7 mmHg off (five sizes and widths, one run each). With the lasts as they are
+/// (2026-12-07, tools/bench/screen_study and three real pairs): 2500 samples put the first four in the exhaustive
+/// order in 13 of the study's 20 screened runs (400: 10; 1000: 11) but in 2 of 4 real-data runs like 400, at
+/// 0.7-0.9 s more on the bench; 400 stays (README, Speed).
 constexpr std::size_t kCoarseRefineSamples = 400;
 /// Stands for the number of changes the coarse screen let through to the full simulation in texts written before
 /// the backfill (recommend() fills it in after).
