@@ -61,7 +61,9 @@ double winkler_kpa(double interference_mm, const Foundation& f) {
 }
 
 double fully_compressed_mm(const Foundation& f) {
-  return std::min(f.tissue_modulus_kpa, f.lining_modulus_kpa) / winkler_stiffness_kpa_per_mm(f);
+  // A layer of no thickness (no lining) takes no part: the tissue alone then ends the range.
+  const double softer = f.lining_thickness_mm > 0 ? std::min(f.tissue_modulus_kpa, f.lining_modulus_kpa) : f.tissue_modulus_kpa;
+  return softer / winkler_stiffness_kpa_per_mm(f);
 }
 
 double capstan(double tension_in_n, double mu, double wrap_rad) {

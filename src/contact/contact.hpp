@@ -57,7 +57,8 @@ double winkler_stiffness_kpa_per_mm(const Foundation& f);
 double winkler_kpa(double interference_mm, const Foundation& f);
 /// The interference at which the first of the two layers is fully compressed (its strain p / E_i reaches 1, i.e. the
 /// pressure reaches the softer layer's modulus), mm: the end of the law's range. Tissue 10 mm / 200 kPa under 6 mm
-/// of 50 kPa lining: 8.5 mm (the lining first); tissue 5 mm / 200 kPa under a stiff toe puff: about 5.1 mm.
+/// of 50 kPa lining: 8.5 mm (the lining first); tissue 5 mm / 200 kPa under a stiff toe puff: about 5.1 mm. With no
+/// lining (thickness 0) the tissue's thickness, whatever the lining's modulus.
 double fully_compressed_mm(const Foundation& f);
 
 /// Capstan: tension after wrapping `wrap_rad` with friction `mu`.

@@ -125,6 +125,11 @@ BOOST_AUTO_TEST_CASE(flat_punch) {
   const double toe_end = contact::fully_compressed_mm(toe_puff);
   BOOST_TEST((toe_end > 5.0 && toe_end < 5.2), toe_end);
   BOOST_TEST(contact::winkler_kpa(toe_end, toe_puff) == 200.0, boost::test_tools::tolerance(1e-12));
+  // No lining: a layer of no thickness is never "fully compressed" first, however soft its modulus says it is; the
+  // tissue's own thickness ends the range (was 50/200 of it with a 50 kPa modulus on a 0 mm lining).
+  const contact::Foundation bare{10.0, 200.0, 0.0, 50.0};
+  BOOST_TEST(contact::fully_compressed_mm(bare) == 10.0, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(contact::winkler_kpa(contact::fully_compressed_mm(bare), bare) == 200.0, boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(sock_band_on_a_cylinder_matches_the_hosiery_formula) {
