@@ -115,3 +115,51 @@ BOOST_AUTO_TEST_CASE(the_backfill_fills_the_list_when_the_full_step_turns_shortl
     }
   }
 }
+
+// The screen's other modes: with the runner's symptoms (changes ranked first by the pressure over the nerves they
+// point to) and with the changes judged on the fit (calm nerves in a shoe far too long). In both the coarse judge
+// ranks as the full one does, so the screened list starts with the exhaustive run's first recommendation, with the
+// same figures, in the same mode.
+BOOST_AUTO_TEST_CASE(with_symptoms_or_judged_on_the_fit_the_screen_keeps_the_first_recommendation) {
+  {
+    const Narrow n;
+    recommend::Input in = test::recommend_input(n.scan, n.last, n.options, n.base);
+    in.focus_nerves = {"interdigital_2nd_web", "interdigital_3rd_web"};  // symptoms "where=toes" (src/symptoms)
+    recommend::Options ro;
+    const recommend::Result all = recommend::recommend(in, ro);
+    ro.screen_vertices = kScreen;
+    const recommend::Result screened = recommend::recommend(in, ro);
+    BOOST_TEST_REQUIRE(screened.coarse_foot_vertices > 0u);
+    BOOST_TEST_REQUIRE(!all.recommendations.empty());
+    BOOST_TEST_REQUIRE(!screened.recommendations.empty());
+    const auto &a = all.recommendations.front(), &s = screened.recommendations.front();
+    BOOST_TEST_MESSAGE("symptoms: " << a.change << " / " << s.change << ", " << s.after.symptom_peak_mmhg << " mmHg over them");
+    BOOST_TEST(s.change == a.change);
+    BOOST_TEST(s.after.symptom_peak_mmhg == a.after.symptom_peak_mmhg);
+    BOOST_TEST(s.after.symptom_peak_mmhg > 0.0);  // the focus was applied: the nerves lie under the toe box's pressure
+  }
+  {
+    // A 235 mm foot in the sample's fitting last (277 mm): toe allowance ~42 mm, calm nerves (test_fit.cpp).
+    synth::FootShape small;
+    small.length_mm = 235.0;
+    const measure::ScanResult scan = measure::measure_scan(synth::make_foot(small));
+    const last::Last last = last::prepare_last(load::load_geometry(test::source_dir() / "lasts/last-fit.stl").geometry);
+    const check::Options options;
+    const check::Result base = check::run(scan, &last, options);
+    const recommend::Input in = test::recommend_input(scan, last, options, base);
+    recommend::Options ro;
+    const recommend::Result all = recommend::recommend(in, ro);
+    ro.screen_vertices = 2000;
+    const recommend::Result screened = recommend::recommend(in, ro);
+    BOOST_TEST_REQUIRE(screened.coarse_foot_vertices > 0u);
+    BOOST_TEST(all.judged_on_fit);
+    BOOST_TEST(screened.judged_on_fit);
+    BOOST_TEST_REQUIRE(!all.recommendations.empty());
+    BOOST_TEST_REQUIRE(!screened.recommendations.empty());
+    const auto &a = all.recommendations.front(), &s = screened.recommendations.front();
+    BOOST_TEST_MESSAGE("fit: " << a.change << " / " << s.change << ", toe allowance " << s.after.toe_allowance_mm << " mm");
+    BOOST_TEST(s.change == a.change);
+    BOOST_TEST(s.after.toe_allowance_mm == a.after.toe_allowance_mm);
+    BOOST_TEST(s.after.peak_mmhg == a.after.peak_mmhg);
+  }
+}
