@@ -65,60 +65,101 @@ class Slicer {
   explicit Slicer(const Geometry& g, double bin_mm = 2.0) : g_(g), bin_mm_(bin_mm) {
     const BoundingBox bb = bounding_box(g.vertices);
     x0_ = bb.min.x();
-    bins_.resize(static_cast<std::size_t>(std::floor((bb.max.x() - x0_) / bin_mm_)) + 1);
-    for (std::size_t f = 0; f < g.faces.size(); ++f) {
-      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    const std::size_t nb = static_cast<std::size_t>(std::floor((bb.max.x() - x0_) / bin_mm_)) + 1;
+    // The faces of each bin in face order, as compressed rows (one pass to count, one to fill), with each face's
+    // y range for point queries.
+    const std::size_t nf = g.faces.size();
+    std::vector<std::pair<std::size_t, std::size_t>> span(nf);
+    y_range_.resize(nf);
+    first_.assign(nb + 1, 0);
+    for (std::size_t f = 0; f < nf; ++f) {
+      double lo = std::numeric_limits<double>::infinity(), hi = -lo, ylo = lo, yhi = -lo;
       for (int k = 0; k < 3; ++k) {
-        lo = std::min(lo, g.vertices[g.faces[f][k]].x());
-        hi = std::max(hi, g.vertices[g.faces[f][k]].x());
+        const Eigen::Vector3d& v = g.vertices[g.faces[f][k]];
+        lo = std::min(lo, v.x()), hi = std::max(hi, v.x());
+        ylo = std::min(ylo, v.y()), yhi = std::max(yhi, v.y());
       }
-      for (std::size_t b = bin(lo); b <= bin(hi); ++b) bins_[b].push_back(f);
+      span[f] = {bin(lo, nb), bin(hi, nb)};
+      y_range_[f] = {ylo, yhi};
+      for (std::size_t b = span[f].first; b <= span[f].second; ++b) ++first_[b + 1];
     }
+    for (std::size_t b = 0; b < nb; ++b) first_[b + 1] += first_[b];
+    faces_.resize(first_[nb]);
+    std::vector<std::size_t> fill(first_.begin(), first_.end() - 1);
+    for (std::size_t f = 0; f < nf; ++f)
+      for (std::size_t b = span[f].first; b <= span[f].second; ++b) faces_[fill[b]++] = f;
   }
 
   /// Segments (y, z) where the plane x = `x` cuts the surface; empty outside the mesh.
   std::vector<Seg2> section(double x) const {
     std::vector<Seg2> out;
-    if (!(x >= x0_ && x <= x0_ + bin_mm_ * static_cast<double>(bins_.size()))) return out;
-    for (const std::size_t f : bins_[bin(x)]) {
-      const auto& t = g_.faces[f];
-      Eigen::Vector2d p[2];
-      int n = 0;
-      for (int k = 0; k < 3 && n < 2; ++k) {
-        const Eigen::Vector3d& a = g_.vertices[t[k]];
-        const Eigen::Vector3d& b = g_.vertices[t[(k + 1) % 3]];
-        const double da = a.x() - x, db = b.x() - x;
-        if ((da < 0) != (db < 0)) {  // a vertex on the plane counts as in front: each crossing face gives 2 points
-          const double s = da / (da - db);
-          const Eigen::Vector3d q = a + s * (b - a);
-          p[n++] = Eigen::Vector2d(q.y(), q.z());
-        }
-      }
-      if (n == 2) out.emplace_back(p[0], p[1]);
-    }
+    if (!in_range(x)) return out;
+    const std::size_t b = bin(x, first_.size() - 1);
+    for (std::size_t j = first_[b]; j < first_[b + 1]; ++j)
+      if (const auto seg = cut(faces_[j], x)) out.push_back(*seg);
     return out;
   }
 
+  /// top_z(section(x), y), computed from the faces whose y range reaches y only (the same segments, the same
+  /// arithmetic: the same value).
+  std::optional<double> top_z_at(double x, double y) const {
+    std::optional<double> best;
+    if (!in_range(x)) return best;
+    const std::size_t b = bin(x, first_.size() - 1);
+    for (std::size_t j = first_[b]; j < first_[b + 1]; ++j) {
+      const std::size_t f = faces_[j];
+      // A cut point lies on an edge, between its ends' y up to rounding: the margin keeps every segment that spans y.
+      if (y < y_range_[f].first - 1e-9 || y > y_range_[f].second + 1e-9) continue;
+      if (const auto seg = cut(f, x))
+        if (const auto z = top_z_of(*seg, y); z && (!best || *z > *best)) best = z;
+    }
+    return best;
+  }
+
+  /// The highest point of one segment on the vertical line at `y`, if it spans y.
+  static std::optional<double> top_z_of(const Seg2& seg, double y) {
+    const auto& [p, q] = seg;
+    const double lo = std::min(p.x(), q.x()), hi = std::max(p.x(), q.x());
+    if (y < lo || y > hi) return std::nullopt;
+    const double dy = q.x() - p.x();
+    return std::abs(dy) < 1e-12 ? std::max(p.y(), q.y()) : p.y() + (y - p.x()) / dy * (q.y() - p.y());
+  }
+
  private:
-  std::size_t bin(double x) const {
+  bool in_range(double x) const { return x >= x0_ && x <= x0_ + bin_mm_ * static_cast<double>(first_.size() - 1); }
+  std::size_t bin(double x, std::size_t nb) const {
     const double b = std::floor((x - x0_) / bin_mm_);
-    return static_cast<std::size_t>(std::clamp(b, 0.0, static_cast<double>(bins_.size() - 1)));
+    return static_cast<std::size_t>(std::clamp(b, 0.0, static_cast<double>(nb - 1)));
+  }
+  /// Where the plane x = `x` cuts face f: a segment (y, z), if it crosses the face.
+  std::optional<Seg2> cut(std::size_t f, double x) const {
+    const auto& t = g_.faces[f];
+    Eigen::Vector2d p[2];
+    int n = 0;
+    for (int k = 0; k < 3 && n < 2; ++k) {
+      const Eigen::Vector3d& a = g_.vertices[t[k]];
+      const Eigen::Vector3d& b = g_.vertices[t[(k + 1) % 3]];
+      const double da = a.x() - x, db = b.x() - x;
+      if ((da < 0) != (db < 0)) {  // a vertex on the plane counts as in front: each crossing face gives 2 points
+        const double s = da / (da - db);
+        const Eigen::Vector3d q = a + s * (b - a);
+        p[n++] = Eigen::Vector2d(q.y(), q.z());
+      }
+    }
+    if (n < 2) return std::nullopt;
+    return Seg2(p[0], p[1]);
   }
   const Geometry& g_;
   double bin_mm_, x0_ = 0;
-  std::vector<std::vector<std::size_t>> bins_;
+  std::vector<std::size_t> first_, faces_;                 // bin b's faces: faces_[first_[b] .. first_[b + 1])
+  std::vector<std::pair<double, double>> y_range_;         // per face
 };
 
 /// Highest point of a section on the vertical line at `y` (the top surface), if the section reaches that y.
 std::optional<double> top_z(const std::vector<Seg2>& sec, double y) {
   std::optional<double> best;
-  for (const auto& [p, q] : sec) {
-    const double lo = std::min(p.x(), q.x()), hi = std::max(p.x(), q.x());
-    if (y < lo || y > hi) continue;
-    const double dy = q.x() - p.x();
-    const double z = std::abs(dy) < 1e-12 ? std::max(p.y(), q.y()) : p.y() + (y - p.x()) / dy * (q.y() - p.y());
-    if (!best || z > *best) best = z;
-  }
+  for (const Seg2& seg : sec)
+    if (const auto z = Slicer::top_z_of(seg, y); z && (!best || *z > *best)) best = z;
   return best;
 }
 
@@ -483,7 +524,7 @@ std::vector<double> pressure_kpa(const Layout& layout, const Geometry& foot, con
     for (int k = 0; k <= pieces; ++k) {
       const double u = k / static_cast<double>(pieces);
       const double x = s.from_mm.x() + u * d.x(), y = s.from_mm.y() + u * d.y();
-      if (const auto z = top_z(slicer.section(x), y)) path[k] = Eigen::Vector3d(x, y, *z);
+      if (const auto z = slicer.top_z_at(x, y)) path[k] = Eigen::Vector3d(x, y, *z);
     }
     std::vector<double> w(cand.size());
     for (int k = 0; k < pieces; ++k) {
