@@ -438,7 +438,8 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   for (std::size_t g = 0; g < 4; ++g)
     rated[g] = std::find(opt.rated_regions.begin(), opt.rated_regions.end(), kRegionNames[g]) != opt.rated_regions.end();
   // The clearance: of every vertex, or (clearance_wanted given) of the wanted ones and those of the rated regions
-  // only; each point's distance is its own query, so the queried ones are the same either way.
+  // only. Each point's distance is its own query, so the queried ones are the same either way to rounding; where two
+  // triangles are equally close the answering one (its hint) may differ with the search's start (SignedDistance).
   std::vector<std::uint8_t> queried(nv, 1);
   if (!clearance_wanted) {
     r.clearance_mm = sd.query(r.foot.vertices, nullptr, &r.clearance_hints);
