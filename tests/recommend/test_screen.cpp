@@ -5,6 +5,7 @@
 // simulations. The screen is off by default; README Speed gives its measured speed and fidelity.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <utility>
 
 #include "load/load.hpp"
 #include "recommend/recommend.hpp"
@@ -121,17 +122,23 @@ BOOST_AUTO_TEST_CASE(the_backfill_fills_the_list_when_the_full_step_turns_shortl
 // ranks as the full one does, so the screened list starts with the exhaustive run's first recommendation, with the
 // same figures, in the same mode.
 BOOST_AUTO_TEST_CASE(with_symptoms_or_judged_on_the_fit_the_screen_keeps_the_first_recommendation) {
+  // The exhaustive run and the run screened at `screen` vertices; the screen must have left changes out, so the
+  // comparison means something.
+  auto both = [](const recommend::Input& in, std::size_t screen) {
+    recommend::Options ro;
+    std::pair<recommend::Result, recommend::Result> r{recommend::recommend(in, ro), {}};
+    ro.screen_vertices = screen;
+    r.second = recommend::recommend(in, ro);
+    BOOST_TEST_REQUIRE(r.second.coarse_screened_out > 0);
+    BOOST_TEST_REQUIRE(!r.first.recommendations.empty());
+    BOOST_TEST_REQUIRE(!r.second.recommendations.empty());
+    return r;
+  };
   {
     const Narrow n;
     recommend::Input in = test::recommend_input(n.scan, n.last, n.options, n.base);
     in.focus_nerves = {"interdigital_2nd_web", "interdigital_3rd_web"};  // symptoms "where=toes" (src/symptoms)
-    recommend::Options ro;
-    const recommend::Result all = recommend::recommend(in, ro);
-    ro.screen_vertices = kScreen;
-    const recommend::Result screened = recommend::recommend(in, ro);
-    BOOST_TEST_REQUIRE(screened.coarse_screened_out > 0);  // the screen left changes out: the comparison means something
-    BOOST_TEST_REQUIRE(!all.recommendations.empty());
-    BOOST_TEST_REQUIRE(!screened.recommendations.empty());
+    const auto [all, screened] = both(in, kScreen);
     const auto &a = all.recommendations.front(), &s = screened.recommendations.front();
     BOOST_TEST_MESSAGE("symptoms: " << a.change << " / " << s.change << ", " << s.after.symptom_peak_mmhg << " mmHg over them");
     BOOST_TEST(s.change == a.change);
@@ -147,16 +154,9 @@ BOOST_AUTO_TEST_CASE(with_symptoms_or_judged_on_the_fit_the_screen_keeps_the_fir
     const last::Last last = last::prepare_last(load::load_geometry(test::source_dir() / "lasts/last-fit.stl").geometry);
     const check::Options options;
     const check::Result base = check::run(scan, &last, options);
-    const recommend::Input in = test::recommend_input(scan, last, options, base);
-    recommend::Options ro;
-    const recommend::Result all = recommend::recommend(in, ro);
-    ro.screen_vertices = 2000;
-    const recommend::Result screened = recommend::recommend(in, ro);
-    BOOST_TEST_REQUIRE(screened.coarse_screened_out > 0);
+    const auto [all, screened] = both(test::recommend_input(scan, last, options, base), 2000);
     BOOST_TEST(all.judged_on_fit);
     BOOST_TEST(screened.judged_on_fit);
-    BOOST_TEST_REQUIRE(!all.recommendations.empty());
-    BOOST_TEST_REQUIRE(!screened.recommendations.empty());
     const auto &a = all.recommendations.front(), &s = screened.recommendations.front();
     BOOST_TEST_MESSAGE("fit: " << a.change << " / " << s.change << ", toe allowance " << s.after.toe_allowance_mm << " mm");
     BOOST_TEST(s.change == a.change);
