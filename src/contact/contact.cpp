@@ -126,15 +126,22 @@ std::vector<double> smoothed_over(const Geometry& m, std::vector<double> v, doub
   const double edge = edge_sum / static_cast<double>(edge_count);
   const int rounds = static_cast<int>(std::min(400.0, std::ceil(std::pow(radius_mm / edge, 2))));
   const std::vector<double> area = foot::vertex_weights(m);
-  std::vector<double> next(n);
+  // Each round is next_i = (2 a_i v_i + sum a_k v_k) / (2 a_i + sum a_k). The denominators do not change between
+  // rounds and the products a_k v_k are the same for every neighbour that reads them: both are made once per round
+  // (products) or once (denominators), with the same operations in the same order as summing them in place.
+  std::vector<double> weight(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    double w = 2 * area[i];
+    for (std::size_t j = first[i]; j < first[i + 1]; ++j) w += area[static_cast<std::size_t>(nb[j])];
+    weight[i] = w;
+  }
+  std::vector<double> next(n), av(n);
   for (int r = 0; r < rounds; ++r) {
+    for (std::size_t i = 0; i < n; ++i) av[i] = area[i] * v[i];
     for (std::size_t i = 0; i < n; ++i) {
-      double s = 2 * area[i] * v[i], w = 2 * area[i];
-      for (std::size_t j = first[i]; j < first[i + 1]; ++j) {
-        const std::size_t k = static_cast<std::size_t>(nb[j]);
-        s += area[k] * v[k], w += area[k];
-      }
-      next[i] = w > 0 ? s / w : v[i];
+      double s = 2 * av[i];
+      for (std::size_t j = first[i]; j < first[i + 1]; ++j) s += av[static_cast<std::size_t>(nb[j])];
+      next[i] = weight[i] > 0 ? s / weight[i] : v[i];
     }
     v.swap(next);
   }
