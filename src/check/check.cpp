@@ -161,7 +161,9 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
   const std::vector<swell::State>& states = fm.states;
 
   std::optional<place::SignedDistance> sd;
-  std::vector<std::vector<std::uint8_t>> plantars;  // per time point, when made before the placement (else below)
+  // Per time point, when made before the placement (else in the time-point loop): the plantar surface and the
+  // contact zone without the inside-shoe test.
+  std::vector<std::vector<std::uint8_t>> plantars, open_zones;
   if (last) {
     sd.emplace(last->mesh);
     // With regions left unrated (a caller that needs only some, e.g. recommend's candidates), the placement's
@@ -171,13 +173,13 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
     std::optional<std::vector<std::uint8_t>> wanted;
     if (!o.place.rates_all_regions()) {
       plantars.resize(states.size());
-      std::vector<std::vector<std::uint8_t>> zones(states.size());
+      open_zones.resize(states.size());
       parallel_for(states.size(), 2, [&](std::size_t k) {
         plantars[k] = pressure::plantar_mask(states[k].foot, Lf);
-        zones[k] = pressure::contact_zone(states[k].foot, Lf, nullptr, o.pressure, &plantars[k]);
+        open_zones[k] = pressure::contact_zone(states[k].foot, Lf, nullptr, o.pressure, &plantars[k]);
       });
       wanted.emplace(fm.foot.vertices.size(), 0);
-      for (const auto& zone : zones)
+      for (const auto& zone : open_zones)
         for (std::size_t i = 0; i < zone.size(); ++i) (*wanted)[i] |= zone[i];
     }
     r.fit = place::place_foot(r.foot, scan.result, *last, o.place, &*sd, wanted ? &*wanted : nullptr);
@@ -219,7 +221,14 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
       // point moved (it is 1-Lipschitz): a vertex whose placement clearance exceeds its move since placement still
       // has room, and that lower bound stands in for it. Vertices outside the zone get +inf (never read as contact).
       // The pressures are the same as with every distance queried (pressure::ShoeInput::clearance_mm).
-      const std::vector<std::uint8_t> zone = pressure::contact_zone(st.foot, Lf, &r.fit->inside_shoe, o.pressure, &plantar);
+      // The zone is the open one (made before the placement) inside the shoe, or made here.
+      std::vector<std::uint8_t> zone;
+      if (open_zones.empty()) {
+        zone = pressure::contact_zone(st.foot, Lf, &r.fit->inside_shoe, o.pressure, &plantar);
+      } else {
+        zone = std::move(open_zones[k]);
+        for (std::size_t i = 0; i < n; ++i) zone[i] = zone[i] && r.fit->inside_shoe[i];
+      }
       std::vector<double> clearance(n, std::numeric_limits<double>::infinity());
       std::vector<Eigen::Vector3d> near;
       std::vector<std::size_t> near_ids;

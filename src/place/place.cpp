@@ -95,10 +95,12 @@ void Options::validate() const {
       bad("rated_regions: unknown region '" + name + "' (toe_box, ball, instep, heel)");
 }
 
+bool Options::rates(const std::string& region) const {
+  return std::find(rated_regions.begin(), rated_regions.end(), region) != rated_regions.end();
+}
+
 bool Options::rates_all_regions() const {
-  for (const char* name : kRegionNames)
-    if (std::find(rated_regions.begin(), rated_regions.end(), name) == rated_regions.end()) return false;
-  return true;
+  return std::all_of(std::begin(kRegionNames), std::end(kRegionNames), [&](const char* name) { return rates(name); });
 }
 
 Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last::Last& last, const Options& opt,
@@ -436,7 +438,7 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
     if (r.inside_shoe[i]) region[i] = region_of(foot.vertices[i]);
   bool rated[4];
   for (std::size_t g = 0; g < 4; ++g)
-    rated[g] = std::find(opt.rated_regions.begin(), opt.rated_regions.end(), kRegionNames[g]) != opt.rated_regions.end();
+    rated[g] = opt.rates(kRegionNames[g]);
   // The clearance: of every vertex, or (clearance_wanted given) of the wanted ones and those of the rated regions
   // only. Each point's distance is its own query, so the queried ones are the same either way to rounding; where two
   // triangles are equally close the answering one (its hint) may differ with the search's start (SignedDistance).

@@ -65,10 +65,10 @@ struct Options {
   /// The regions rated (Result::regions), of kRegionNames; the others are listed as "not rated" with no figures. With
   /// place_foot's `clearance_wanted`, only the rated regions' clearance is computed (a caller that needs less).
   std::vector<std::string> rated_regions = {"toe_box", "ball", "instep", "heel"};
+  bool rates(const std::string& region) const;  ///< `region` is in rated_regions
   bool rates_all_regions() const;    ///< every region of kRegionNames is in rated_regions
   void validate() const;             ///< throws Error(usage)
 };
-
 
 /// Signed distance to a closed triangle mesh (positive inside). CGAL AABB tree; the sign comes from the normal at the
 /// closest point: the triangle's inside it, the angle-weighted pseudonormal on an edge or at a vertex (exact on a
