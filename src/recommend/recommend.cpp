@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <iomanip>
 #include <optional>
 #include <sstream>
@@ -519,6 +520,10 @@ Result recommend(const Input& in, const Options& opt) {
   // ranks lasts and sizes. The length after grading is predicted by the size rule (src/size, G1); the simulation
   // measures the graded last again.
   const double toe_mid = 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
+  // A change is named by the last's file stem, or by its file name where two catalog files share a stem (foo.stl and
+  // foo.ply): every change keeps a name of its own.
+  std::map<std::string, int> stems;
+  for (const auto& c : in.catalog) ++stems[std::filesystem::path(c.path).stem().string()];
   for (const auto& c : in.catalog) {
     Candidate k;
     k.setting = in.base;
@@ -526,7 +531,8 @@ Result recommend(const Input& in, const Options& opt) {
     k.setting.size_step = 0;
     k.setting.width_step = 0;
     k.kind = "last";
-    const std::string stem = std::filesystem::path(c.path).stem().string(), file = std::filesystem::path(c.path).filename().string();
+    const std::string file = std::filesystem::path(c.path).filename().string();
+    const std::string stem = stems[std::filesystem::path(c.path).stem().string()] > 1 ? file : std::filesystem::path(c.path).stem().string();
     k.change = "last " + stem;
     k.advice = "Try the shoe built on last '" + file + "'.";
     k.catalog_last = c.last;
