@@ -1,6 +1,7 @@
 // Placement of a foot in a last: analytic cases (a foot equal to the last shrunk by 3 mm; a foot equal to the last
 // grown by 2 %), invariance of the clearance field under moving either input, every real scan in every real last,
 // the CLI.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -206,6 +207,66 @@ BOOST_AUTO_TEST_CASE(cli_place_reports_fit_and_writes_the_field) {
   BOOST_TEST(run_cli("place " + quote(source_dir() / "scans" / "foot-right.ply") + " " + quote(dir / "none.stl")).exit_code == 3);
   save::write_geometry(dir / "ball.ply", synth::make_uv_sphere(70));
   BOOST_TEST(run_cli("place " + quote(source_dir() / "scans" / "foot-right.ply") + " " + quote(dir / "ball.ply")).exit_code == 4);
+}
+
+BOOST_AUTO_TEST_CASE(distances_are_those_to_the_nearest_triangle_by_brute_force) {
+  // The reference: every triangle's distance, as the least of the distance to its plane (where the foot of the
+  // perpendicular lies inside it) and to its three edges -- another construction than the tree's closest points.
+  const Geometry& m = test_last();
+  auto segment = [](const Eigen::Vector3d& p, const Eigen::Vector3d& a, const Eigen::Vector3d& b) {
+    const double t = std::clamp((p - a).dot(b - a) / (b - a).squaredNorm(), 0.0, 1.0);
+    return (p - (a + t * (b - a))).norm();
+  };
+  auto brute = [&](const Eigen::Vector3d& p) {
+    double best = 1e300;
+    for (const auto& f : m.faces) {
+      const Eigen::Vector3d &a = m.vertices[f[0]], &b = m.vertices[f[1]], &c = m.vertices[f[2]];
+      const Eigen::Vector3d n = (b - a).cross(c - a);
+      if (!(n.squaredNorm() > 0)) continue;
+      const Eigen::Vector3d q = p - n.dot(p - a) / n.squaredNorm() * n;  // foot of the perpendicular
+      const bool inside = (b - a).cross(q - a).dot(n) >= 0 && (c - b).cross(q - b).dot(n) >= 0 && (a - c).cross(q - c).dot(n) >= 0;
+      best = std::min({best, inside ? (p - q).norm() : 1e300, segment(p, a, b), segment(p, b, c), segment(p, c, a)});
+    }
+    return best;
+  };
+  const place::SignedDistance sd(m);
+  const BoundingBox box = bounding_box(m.vertices);
+  std::vector<Eigen::Vector3d> pts;
+  for (int i = 0; i < 300; ++i) {  // inside and outside, near the surface and up to ~30 mm off the box
+    const Eigen::Vector3d u(std::fmod(0.6180339887 * i, 1.0), std::fmod(0.7548776662 * i, 1.0), std::fmod(0.5698402910 * i, 1.0));
+    pts.push_back(box.min - Eigen::Vector3d::Constant(30) + u.cwiseProduct(box.max - box.min + Eigen::Vector3d::Constant(60)));
+  }
+  for (std::size_t i = 0; i < m.vertices.size(); i += 97) pts.push_back(m.vertices[i] + Eigen::Vector3d(0.5, -0.7, 0.9));
+  const std::vector<double> d = sd.query(pts);
+  std::size_t off = 0, inside = 0;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    off += std::abs(std::abs(d[i]) - brute(pts[i])) > 1e-9;
+    inside += d[i] > 0;
+  }
+  BOOST_TEST(off == 0u);
+  BOOST_TEST(inside > 10u);  // both sides were asked
+  BOOST_TEST(inside < pts.size() - 10);
+  // One triangle alone (an open mesh: the sign comes from ray parity, the distance is still the triangle's): points
+  // all around it, nearest to each of its corners, edges and its inside in turn.
+  Geometry tri;
+  tri.vertices = {Eigen::Vector3d(0, 0, 0), Eigen::Vector3d(40, 5, 3), Eigen::Vector3d(10, 30, -4)};
+  tri.faces = {Eigen::Vector3i(0, 1, 2)};
+  const place::SignedDistance one(tri);
+  std::vector<Eigen::Vector3d> around;
+  for (int i = 0; i < 400; ++i)
+    around.push_back(Eigen::Vector3d(-30 + 100 * std::fmod(0.6180339887 * i, 1.0), -30 + 90 * std::fmod(0.7548776662 * i, 1.0),
+                                     -20 + 40 * std::fmod(0.5698402910 * i, 1.0)));
+  const std::vector<double> d1 = one.query(around);
+  std::size_t off1 = 0;
+  for (std::size_t i = 0; i < around.size(); ++i) {
+    const Eigen::Vector3d &a = tri.vertices[0], &b = tri.vertices[1], &c = tri.vertices[2], &p = around[i];
+    const Eigen::Vector3d n = (b - a).cross(c - a);
+    const Eigen::Vector3d q = p - n.dot(p - a) / n.squaredNorm() * n;
+    const bool in = (b - a).cross(q - a).dot(n) >= 0 && (c - b).cross(q - b).dot(n) >= 0 && (a - c).cross(q - c).dot(n) >= 0;
+    const double ref = std::min({in ? (p - q).norm() : 1e300, segment(p, a, b), segment(p, b, c), segment(p, c, a)});
+    off1 += std::abs(std::abs(d1[i]) - ref) > 1e-9;
+  }
+  BOOST_TEST(off1 == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(hints_start_the_search_but_do_not_change_the_distances) {
