@@ -22,10 +22,18 @@ using K = CGAL::Simple_cartesian<double>;
 using Triangles = std::vector<K::Triangle_3>;
 using Primitive = CGAL::AABB_triangle_primitive<K, Triangles::const_iterator>;
 
+/// The point of segment ab closest to p.
+K::Point_3 closest_on_segment(const K::Point_3& a, const K::Point_3& b, const K::Point_3& p) {
+  const K::Vector_3 ab = b - a;
+  const double len2 = ab.squared_length();
+  return len2 > 0 ? a + std::clamp(((p - a) * ab) / len2, 0.0, 1.0) * ab : a;
+}
+
 /// The point of triangle abc closest to p, by the Voronoi regions of its corners and edges (Ericson, Real-Time
 /// Collision Detection, 2005, sec. 5.1.5): the same point as the kernel's Construct_projected_point_3 up to rounding,
 /// in a fraction of its time (which is most of a distance query's: the search projects onto every triangle whose box
-/// the current sphere reaches). The triangle has an area (SignedDistance keeps no other).
+/// the current sphere reaches). The triangle has an area (SignedDistance keeps no other); a sliver (the sine of its
+/// angle at a below 1e-8) is taken as its three edges, within 1e-8 of its size of the exact point.
 K::Point_3 closest_on_triangle(const K::Triangle_3& t, const K::Point_3& p) {
   const K::Point_3 &a = t[0], &b = t[1], &c = t[2];
   const K::Vector_3 ab = b - a, ac = c - a, ap = p - a;
@@ -43,8 +51,17 @@ K::Point_3 closest_on_triangle(const K::Triangle_3& t, const K::Point_3& p) {
   if (vb <= 0 && d2 >= 0 && d6 <= 0) return a + (d2 / (d2 - d6)) * ac;  // edge ac
   const double va = d3 * d6 - d5 * d4;
   if (va <= 0 && d4 - d3 >= 0 && d5 - d6 >= 0) return b + ((d4 - d3) / ((d4 - d3) + (d5 - d6))) * (c - b);  // edge bc
-  const double inv = 1.0 / (va + vb + vc);  // inside: barycentric (va, vb, vc) / (va + vb + vc)
-  return a + (vb * inv) * ab + (vc * inv) * ac;
+  // Inside: the foot of the perpendicular onto the plane (the barycentric weights va, vb, vc / (va + vb + vc) would
+  // lose their digits on a sliver, as the square of its angle's sine; the plane's normal as the sine only).
+  const K::Vector_3 n = CGAL::cross_product(ab, ac);
+  const double nn = n.squared_length();
+  if (!(nn > 1e-16 * ab.squared_length() * ac.squared_length())) {  // a sliver: its three edges
+    const K::Point_3 e[3] = {closest_on_segment(a, b, p), closest_on_segment(b, c, p), closest_on_segment(c, a, p)};
+    return *std::min_element(std::begin(e), std::end(e), [&](const K::Point_3& x, const K::Point_3& y) {
+      return CGAL::squared_distance(p, x) < CGAL::squared_distance(p, y);
+    });
+  }
+  return p - ((ap * n) / nn) * n;
 }
 
 /// CGAL's AABB traits with the closest-point functor above (the AABBTraits concept's Closest_point: the primitive's
