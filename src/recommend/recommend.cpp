@@ -520,19 +520,34 @@ Result recommend(const Input& in, const Options& opt) {
   // ranks lasts and sizes. The length after grading is predicted by the size rule (src/size, G1); the simulation
   // measures the graded last again.
   const double toe_mid = 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
-  // A change is named by the last's file stem, or by its file name where two catalog files share a stem (foo.stl and
-  // foo.ply): every change keeps a name of its own.
-  std::map<std::string, int> stems;
-  for (const auto& c : in.catalog) ++stems[std::filesystem::path(c.path).stem().string()];
-  for (const auto& c : in.catalog) {
+  // A change is named by the last's file stem; where names repeat (foo.stl and foo.ply), by the file name, and where
+  // they still do (a.stl beside a.stl.ply's stem), by the path: every file keeps a name of its own.
+  std::vector<std::string> names(in.catalog.size());
+  {
+    std::vector<int> level(in.catalog.size(), 0);  // 0 stem, 1 file name, 2 path
+    for (bool repeats = true; repeats;) {
+      std::map<std::string, std::vector<std::size_t>> by_name;
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        const std::filesystem::path path(in.catalog[i].path);
+        names[i] = level[i] == 0 ? path.stem().string() : level[i] == 1 ? path.filename().string() : path.string();
+        by_name[names[i]].push_back(i);
+      }
+      repeats = false;
+      for (const auto& [name, ids] : by_name)
+        if (ids.size() > 1)
+          for (std::size_t i : ids)
+            if (level[i] < 2) ++level[i], repeats = true;
+    }
+  }
+  for (std::size_t ci = 0; ci < in.catalog.size(); ++ci) {
+    const auto& c = in.catalog[ci];
     Candidate k;
     k.setting = in.base;
     k.setting.last_path = c.path;
     k.setting.size_step = 0;
     k.setting.width_step = 0;
     k.kind = "last";
-    const std::string file = std::filesystem::path(c.path).filename().string();
-    const std::string stem = stems[std::filesystem::path(c.path).stem().string()] > 1 ? file : std::filesystem::path(c.path).stem().string();
+    const std::string file = std::filesystem::path(c.path).filename().string(), stem = names[ci];
     k.change = "last " + stem;
     k.advice = "Try the shoe built on last '" + file + "'.";
     k.catalog_last = c.last;

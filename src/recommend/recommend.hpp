@@ -186,7 +186,7 @@ Outcome outcome_of(const check::Result& r);
 struct Recommendation {
   int rank = 0;
   std::string change;            ///< short id: "none", "lacing window:5-6", "width +1", "size +0.5", "last NAME" (the
-                                 ///< catalog file's stem, or its file name where two files share a stem), ...
+                                 ///< catalog file's stem; where names would repeat, its file name or path), ...
   std::string kind;              ///< none, lacing, tension, sock, width, size, size+width, last
   std::string advice;            ///< plain language
   Outcome before, after;
