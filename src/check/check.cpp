@@ -227,6 +227,8 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
         zone = pressure::contact_zone(st.foot, Lf, &r.fit->inside_shoe, o.pressure, &plantar);
       } else {
         zone = std::move(open_zones[k]);
+        if (zone.size() != n || r.fit->inside_shoe.size() != n)
+          throw Error(ErrorCode::internal, "check", "contact zone and inside-shoe mask differ in size from the foot");
         for (std::size_t i = 0; i < n; ++i) zone[i] = zone[i] && r.fit->inside_shoe[i];
       }
       std::vector<double> clearance(n, std::numeric_limits<double>::infinity());

@@ -4,9 +4,11 @@
 // those with the screen at 3000 and 6000 vertices. Prints each case's first four and a summary: how often the first
 // recommendation and the first four (in order) are the exhaustive run's. The README's Speed section quotes it.
 //
-//   tools/setup.sh --benchmarks && build/screen_study      (the study itself: about 4 minutes on the 2-core machine)
+//   tools/setup.sh --benchmarks && build/screen_study      (the study itself: about 2-4 minutes on the 2-core machine)
+//   build/screen_study 6                                   (the same with 6 simulated in full: full_shortlist)
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -36,7 +38,19 @@ struct Variant {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // Optional: how many of the coarse step's best are simulated in full (recommend::Options::full_shortlist).
+  std::size_t full_shortlist = recommend::Options{}.full_shortlist;
+  if (argc > 1) {
+    char* end = nullptr;
+    const long v = std::strtol(argv[1], &end, 10);
+    if (argc > 2 || *end != '\0' || v < 1 || v > 50) {
+      std::fprintf(stderr, "usage: screen_study [FULL_SHORTLIST in 1..50]\n");
+      return 2;
+    }
+    full_shortlist = static_cast<std::size_t>(v);
+  }
+  std::printf("full shortlist: %zu\n", full_shortlist);
   std::vector<Variant> feet;
   auto add = [&](const char* name, auto&& change) {
     Variant v{name, bench_foot()};
@@ -89,6 +103,7 @@ int main() {
         recommend::Options ro;
         ro.catalog_shortlist = 0;  // every catalog last goes to the coarse step (or, without the screen, in full)
         ro.screen_vertices = screens[s];
+        ro.full_shortlist = full_shortlist;
         const double t0 = now_ms();
         const recommend::Result r = recommend::recommend(in, ro);
         ms[s] = now_ms() - t0;
