@@ -521,7 +521,9 @@ Result recommend(const Input& in, const Options& opt) {
   // measures the graded last again.
   const double toe_mid = 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm);
   // A change is named by the last's file stem; where names repeat (foo.stl and foo.ply), by the file name, and where
-  // they still do (a.stl beside a.stl.ply's stem), by the path: every file keeps a name of its own.
+  // they still do, by the path. Of a repeating group only those at the shortest kind of name move on (a.stl.ply's stem
+  // is a.stl's file name: a.stl.ply takes its file name, a.stl keeps its own), so that every file, unless given twice,
+  // has a name of its own and no longer one than that needs.
   std::vector<std::string> names(in.catalog.size());
   {
     std::vector<int> level(in.catalog.size(), 0);  // 0 stem, 1 file name, 2 path
@@ -533,10 +535,13 @@ Result recommend(const Input& in, const Options& opt) {
         by_name[names[i]].push_back(i);
       }
       repeats = false;
-      for (const auto& [name, ids] : by_name)
-        if (ids.size() > 1)
-          for (std::size_t i : ids)
-            if (level[i] < 2) ++level[i], repeats = true;
+      for (const auto& [name, ids] : by_name) {
+        if (ids.size() < 2) continue;
+        int lowest = 2;
+        for (std::size_t i : ids) lowest = std::min(lowest, level[i]);
+        for (std::size_t i : ids)
+          if (level[i] == lowest && lowest < 2) ++level[i], repeats = true;
+      }
     }
   }
   for (std::size_t ci = 0; ci < in.catalog.size(); ++ci) {
@@ -547,8 +552,8 @@ Result recommend(const Input& in, const Options& opt) {
     k.setting.size_step = 0;
     k.setting.width_step = 0;
     k.kind = "last";
-    const std::string file = std::filesystem::path(c.path).filename().string(), stem = names[ci];
-    k.change = "last " + stem;
+    const std::string file = std::filesystem::path(c.path).filename().string(), name = names[ci];
+    k.change = "last " + name;
     k.advice = "Try the shoe built on last '" + file + "'.";
     k.catalog_last = c.last;
     cands.push_back(k);
@@ -564,7 +569,7 @@ Result recommend(const Input& in, const Options& opt) {
     if (best_step != 0 && std::abs(stick - base.foot_length_mm - toe_mid) > 0.5 * size::length_step_mm(from.system)) {
       k.setting.size_step = best_step;
       k.kind = "last";
-      k.change = "last " + stem + ", size " + signed_num(best_step);
+      k.change = "last " + name + ", size " + signed_num(best_step);
       k.advice = "Try the shoe built on last '" + file + "', " + size_words(best_step) + " (its own size is " +
                  (best_step > 0 ? "short" : "long") + " for this foot).";
       cands.push_back(k);

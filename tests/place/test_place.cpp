@@ -268,10 +268,10 @@ BOOST_AUTO_TEST_CASE(distances_are_those_to_the_nearest_triangle_by_brute_force)
     off1 += std::abs(std::abs(d1[i]) - ref) > 1e-9;
   }
   BOOST_TEST(off1 == 0u);
-  // Slivers, 40 of them, at mm-sized coordinates like a last's: the third corner 1e-5 down to 1e-9 mm off the first
-  // edge; points up to 0.1 mm from them. Their distance lies between that to their edges and that less their height.
-  // (The barycentric weights of a sliver's inside lose their digits as the square of its angle's sine: with them, 618
-  // of these points came out too far, by up to 0.1 mm.)
+  // Slivers, 40 of them, at mm-sized coordinates like a last's: the third corner moved 1.3 `lift` (1e-5 down to 1e-9
+  // mm) off the first edge; points up to 0.1 mm from them. Their distance lies between that to their edges and that
+  // less their inradius (under half their height, so under `lift`). (The barycentric weights of a sliver's inside lose
+  // their digits as the square of its angle's sine: with them, 599 of these points fall outside the band.)
   std::size_t outside_band = 0;
   for (int k = 0; k < 40; ++k) {
     const double lift = std::pow(10.0, -5 - 0.1 * k);

@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   if (argc > 1) {
     char* end = nullptr;
     const long v = std::strtol(argv[1], &end, 10);
-    if (argc > 2 || *end != '\0' || v < 1 || v > 50) {
-      std::fprintf(stderr, "usage: screen_study [FULL_SHORTLIST in 1..50]\n");
+    if (argc > 2 || end == argv[1] || *end != '\0' || v < 4 || v > 50) {  // the summary compares first fours
+      std::fprintf(stderr, "usage: screen_study [FULL_SHORTLIST in 4..50]\n");
       return 2;
     }
     full_shortlist = static_cast<std::size_t>(v);
