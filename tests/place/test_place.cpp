@@ -218,15 +218,17 @@ BOOST_AUTO_TEST_CASE(distances_are_those_to_the_nearest_triangle_by_brute_force)
     const double t = std::clamp((p - a).dot(b - a) / (b - a).squaredNorm(), 0.0, 1.0);
     return (p - (a + t * (b - a))).norm();
   };
+  auto triangle = [&](const Eigen::Vector3d& p, const Eigen::Vector3d& a, const Eigen::Vector3d& b, const Eigen::Vector3d& c) {
+    const Eigen::Vector3d n = (b - a).cross(c - a);
+    const Eigen::Vector3d q = p - n.dot(p - a) / n.squaredNorm() * n;  // foot of the perpendicular
+    const bool inside = (b - a).cross(q - a).dot(n) >= 0 && (c - b).cross(q - b).dot(n) >= 0 && (a - c).cross(q - c).dot(n) >= 0;
+    return std::min({inside ? (p - q).norm() : 1e300, segment(p, a, b), segment(p, b, c), segment(p, c, a)});
+  };
   auto brute = [&](const Eigen::Vector3d& p) {
     double best = 1e300;
     for (const auto& f : m.faces) {
       const Eigen::Vector3d &a = m.vertices[f[0]], &b = m.vertices[f[1]], &c = m.vertices[f[2]];
-      const Eigen::Vector3d n = (b - a).cross(c - a);
-      if (!(n.squaredNorm() > 0)) continue;
-      const Eigen::Vector3d q = p - n.dot(p - a) / n.squaredNorm() * n;  // foot of the perpendicular
-      const bool inside = (b - a).cross(q - a).dot(n) >= 0 && (c - b).cross(q - b).dot(n) >= 0 && (a - c).cross(q - c).dot(n) >= 0;
-      best = std::min({best, inside ? (p - q).norm() : 1e300, segment(p, a, b), segment(p, b, c), segment(p, c, a)});
+      if ((b - a).cross(c - a).squaredNorm() > 0) best = std::min(best, triangle(p, a, b, c));
     }
     return best;
   };
@@ -259,14 +261,8 @@ BOOST_AUTO_TEST_CASE(distances_are_those_to_the_nearest_triangle_by_brute_force)
                                      -20 + 40 * std::fmod(0.5698402910 * i, 1.0)));
   const std::vector<double> d1 = one.query(around);
   std::size_t off1 = 0;
-  for (std::size_t i = 0; i < around.size(); ++i) {
-    const Eigen::Vector3d &a = tri.vertices[0], &b = tri.vertices[1], &c = tri.vertices[2], &p = around[i];
-    const Eigen::Vector3d n = (b - a).cross(c - a);
-    const Eigen::Vector3d q = p - n.dot(p - a) / n.squaredNorm() * n;
-    const bool in = (b - a).cross(q - a).dot(n) >= 0 && (c - b).cross(q - b).dot(n) >= 0 && (a - c).cross(q - c).dot(n) >= 0;
-    const double ref = std::min({in ? (p - q).norm() : 1e300, segment(p, a, b), segment(p, b, c), segment(p, c, a)});
-    off1 += std::abs(std::abs(d1[i]) - ref) > 1e-9;
-  }
+  for (std::size_t i = 0; i < around.size(); ++i)
+    off1 += std::abs(std::abs(d1[i]) - triangle(around[i], tri.vertices[0], tri.vertices[1], tri.vertices[2])) > 1e-9;
   BOOST_TEST(off1 == 0u);
   // Slivers, 40 of them, at mm-sized coordinates like a last's: the third corner moved 1.3 `lift` (1e-5 down to 1e-9
   // mm) off the first edge; points up to 0.1 mm from them. Their distance lies between that to their edges and that
