@@ -3,6 +3,7 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <numeric>
 #include <unordered_map>
@@ -83,10 +84,6 @@ struct EdgeHash {
     return std::hash<long long>()((static_cast<long long>(e.a) << 32) ^ static_cast<unsigned>(e.b));
   }
 };
-struct EdgeUse {
-  int faces = 0;
-  int forward = 0;  // uses as a->b
-};
 
 int find_root(std::vector<int>& parent, int x) {
   while (parent[x] != x) x = parent[x] = parent[parent[x]];
@@ -97,8 +94,10 @@ int find_root(std::vector<int>& parent, int x) {
 Topology analyze_topology(const Geometry& mesh) {
   Topology t;
   const int n = static_cast<int>(mesh.vertices.size());
-  std::unordered_map<EdgeKey, EdgeUse, EdgeHash> edges;
-  edges.reserve(mesh.faces.size() * 2);
+  // Edges as sorted keys (smaller index in the high word, and whether the face used it from the smaller index in the
+  // lowest bit): equal edges sit together after a sort, cheaper than a hash map on meshes of 100k faces.
+  std::vector<std::uint64_t> keys;
+  keys.reserve(3 * mesh.faces.size());
   std::vector<char> used(mesh.vertices.size(), 0);
   for (const auto& f : mesh.faces) {
     if (f[0] == f[1] || f[1] == f[2] || f[0] == f[2]) {
@@ -108,61 +107,76 @@ Topology analyze_topology(const Geometry& mesh) {
     for (int k = 0; k < 3; ++k) {
       const int u = f[k], v = f[(k + 1) % 3];
       used[u] = 1;
-      auto& e = edges[EdgeKey{std::min(u, v), std::max(u, v)}];
-      ++e.faces;
-      if (u < v) ++e.forward;
+      const auto lo = static_cast<std::uint64_t>(std::min(u, v)), hi = static_cast<std::uint64_t>(std::max(u, v));
+      keys.push_back(lo << 32 | hi << 1 | (u < v ? 1u : 0u));
     }
   }
   t.unreferenced_vertices = static_cast<std::size_t>(std::count(used.begin(), used.end(), 0));
+  std::sort(keys.begin(), keys.end());
 
   std::vector<int> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
   std::vector<char> on_boundary(n, 0);
   bool oriented = true;
-  for (const auto& [key, use] : edges) {
-    if (use.faces == 1) {
+  for (std::size_t i = 0; i < keys.size();) {
+    std::size_t j = i, forward = 0;
+    for (; j < keys.size() && keys[j] >> 1 == keys[i] >> 1; ++j) forward += keys[j] & 1u;
+    const std::size_t faces = j - i;
+    const int a = static_cast<int>(keys[i] >> 32), b = static_cast<int>((keys[i] >> 1) & 0x7fffffffu);
+    if (faces == 1) {
       ++t.boundary_edges;
-      on_boundary[key.a] = on_boundary[key.b] = 1;
-      const int ra = find_root(parent, key.a), rb = find_root(parent, key.b);
+      on_boundary[a] = on_boundary[b] = 1;
+      const int ra = find_root(parent, a), rb = find_root(parent, b);
       if (ra != rb) parent[ra] = rb;
-    } else if (use.faces == 2) {
-      if (use.forward != 1) oriented = false;
+    } else if (faces == 2) {
+      if (forward != 1) oriented = false;
     } else {
       ++t.non_manifold_edges;
       oriented = false;
     }
+    i = j;
   }
   for (int v = 0; v < n; ++v)
     if (on_boundary[v] && find_root(parent, v) == v) ++t.holes;
 
-  // Vertex manifoldness: the faces around a vertex must form a single fan, i.e. their edges opposite... joined
-  // through shared edges incident to the vertex. Union the incident faces across shared spokes.
-  std::vector<std::vector<int>> incident(n);
-  for (int fi = 0; fi < static_cast<int>(mesh.faces.size()); ++fi) {
-    const auto& f = mesh.faces[fi];
-    if (f[0] == f[1] || f[1] == f[2] || f[0] == f[2]) continue;
-    for (int k = 0; k < 3; ++k) incident[f[k]].push_back(fi);
-  }
-  for (int v = 0; v < n; ++v) {
-    const auto& fs = incident[v];
-    if (fs.size() < 2) continue;
-    // Each incident face contributes two spokes (edges v-w). Faces sharing a spoke are in the same fan.
-    std::unordered_map<int, int> spoke_owner;
-    std::vector<int> fan(fs.size());
-    std::iota(fan.begin(), fan.end(), 0);
-    for (int i = 0; i < static_cast<int>(fs.size()); ++i) {
-      const auto& f = mesh.faces[fs[i]];
-      for (int k = 0; k < 3; ++k) {
-        if (f[k] == v) continue;
-        auto [it, inserted] = spoke_owner.emplace(f[k], i);
-        if (!inserted) {
-          const int ra = find_root(fan, i), rb = find_root(fan, it->second);
-          if (ra != rb) fan[ra] = rb;
-        }
-      }
+  // Vertex manifoldness: the faces around a vertex must form a single fan, i.e. be joined through shared edges
+  // incident to the vertex (spokes). The incident faces per vertex (compressed rows), then per vertex its spokes
+  // sorted by their far end: faces sharing a spoke are in the same fan.
+  std::vector<std::size_t> first(static_cast<std::size_t>(n) + 1, 0);
+  for (const auto& f : mesh.faces)
+    if (!(f[0] == f[1] || f[1] == f[2] || f[0] == f[2]))
+      for (int k = 0; k < 3; ++k) ++first[static_cast<std::size_t>(f[k]) + 1];
+  std::partial_sum(first.begin(), first.end(), first.begin());
+  std::vector<int> incident(first.back());
+  {
+    std::vector<std::size_t> fill(first.begin(), first.end() - 1);
+    for (int fi = 0; fi < static_cast<int>(mesh.faces.size()); ++fi) {
+      const auto& f = mesh.faces[fi];
+      if (f[0] == f[1] || f[1] == f[2] || f[0] == f[2]) continue;
+      for (int k = 0; k < 3; ++k) incident[fill[static_cast<std::size_t>(f[k])]++] = fi;
     }
+  }
+  std::vector<std::pair<int, int>> spokes;  // (far end, position among the vertex's faces)
+  std::vector<int> fan;
+  for (int v = 0; v < n; ++v) {
+    const std::size_t from = first[static_cast<std::size_t>(v)], count = first[static_cast<std::size_t>(v) + 1] - from;
+    if (count < 2) continue;
+    spokes.clear();
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& f = mesh.faces[incident[from + i]];
+      for (int k = 0; k < 3; ++k)
+        if (f[k] != v) spokes.emplace_back(f[k], static_cast<int>(i));
+    }
+    std::sort(spokes.begin(), spokes.end());
+    fan.resize(count);
+    std::iota(fan.begin(), fan.end(), 0);
+    for (std::size_t i = 1; i < spokes.size(); ++i)
+      if (spokes[i].first == spokes[i - 1].first) {
+        const int ra = find_root(fan, spokes[i].second), rb = find_root(fan, spokes[i - 1].second);
+        if (ra != rb) fan[ra] = rb;
+      }
     int fans = 0;
-    for (int i = 0; i < static_cast<int>(fs.size()); ++i)
+    for (int i = 0; i < static_cast<int>(count); ++i)
       if (find_root(fan, i) == i) ++fans;
     if (fans > 1) ++t.non_manifold_vertices;
   }
