@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/format.hpp"
+#include "core/parallel.hpp"
 #include "foot/foot.hpp"
 #include "save/save.hpp"
 
@@ -141,8 +142,10 @@ std::vector<State> simulate(const Geometry& foot, const measure::Result& m, cons
     p = Eigen::Vector3d(p.x() * (1 + sl), y, z);
   }
 
-  std::vector<State> out;
-  for (double t : minutes) {
+  // The time points are independent: two at a time (each state is stored at its own index).
+  std::vector<State> out(minutes.size());
+  parallel_for(minutes.size(), 2, [&](std::size_t k) {
+    const double t = minutes[k];
     State st;
     st.minute = t;
     st.target_volume_pct = volume_change_pct(t, o);
@@ -172,10 +175,13 @@ std::vector<State> simulate(const Geometry& foot, const measure::Result& m, cons
       dir[i] = Eigen::Vector3d(0, p.y() - c.x(), p.z() - c.y()) * w[i];
     }
     const double target = v0 * (1 + st.target_volume_pct / 100);  // relative to the resting foot (header)
+    Geometry cur = g;  // the foot moved by sc (the faces copied once)
+    auto move = [&](double sc) {
+      for (std::size_t i = 0; i < n; ++i) cur.vertices[i] = g.vertices[i] + sc * dir[i];
+    };
     auto vol_at = [&](double sc) {
-      Geometry tmp = g;
-      for (std::size_t i = 0; i < n; ++i) tmp.vertices[i] += sc * dir[i];
-      return volume(tmp);
+      move(sc);
+      return volume(cur);
     };
     double s0 = 0, f0 = vol_at(0) - target, s = 0.01, f1 = vol_at(s) - target;
     for (int it = 0; it < 30 && std::abs(f1) > 1e-7 * v0; ++it) {
@@ -183,16 +189,15 @@ std::vector<State> simulate(const Geometry& foot, const measure::Result& m, cons
       const double s2 = s - f1 * (s - s0) / (f1 - f0);
       s0 = s, f0 = f1, s = s2, f1 = vol_at(s) - target;
     }
-    Geometry cur = g;
-    for (std::size_t i = 0; i < n; ++i) cur.vertices[i] += s * dir[i];
+    move(s);
     const double achieved = (volume(cur) - v0) / v0 * 100;
     if (!(std::abs(volume(cur) - target) <= 1e-4 * v0) || !all_finite(cur.vertices))
       throw Error(ErrorCode::did_not_converge, "swell", "the swollen volume did not reach its target at minute " + fmt_fixed(t));
     st.growth = s;
     st.volume_change_pct = achieved;
     st.foot = std::move(cur);
-    out.push_back(std::move(st));
-  }
+    out[k] = std::move(st);
+  });
   return out;
 }
 
