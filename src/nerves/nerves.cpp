@@ -1,6 +1,7 @@
 #include "nerves/nerves.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -146,6 +147,10 @@ Vector3d closest_on_triangle(const Vector3d& p, const Vector3d& a, const Vector3
 }
 
 class Surface {
+  /// Pad of the face boxes in the line test, mm: far above the rounding of coordinates of a foot (~1e-13 mm), far below
+  /// any feature.
+  static constexpr double kBoxPadMm = 1e-6;
+
  public:
   explicit Surface(const Geometry& g) : g_(g) {
     for (const auto& f : g.faces) {
@@ -161,7 +166,13 @@ class Surface {
     const Vector3d d = dir.normalized();
     double best = -std::numeric_limits<double>::infinity();
     if (g_.is_mesh()) {
-      for (const auto& f : g_.faces) {
+      // A line that misses a face's box misses the face: the box test first (its axes along which the line does not
+      // run before the others; the box padded by kBoxPadMm against rounding, so no crossing is lost).
+      std::array<int, 3> axes{0, 1, 2};
+      std::stable_partition(axes.begin(), axes.end(), [&](int k) { return d[k] == 0; });
+      for (std::size_t fi = 0; fi < g_.faces.size(); ++fi) {
+        if (!line_meets_box(origin, d, axes, boxes_[fi])) continue;
+        const auto& f = g_.faces[fi];
         // Moller-Trumbore for a line (no t > 0 restriction here).
         const Vector3d& a = g_.vertices[f[0]];
         const Vector3d e1 = g_.vertices[f[1]] - a, e2 = g_.vertices[f[2]] - a;
@@ -200,6 +211,24 @@ class Surface {
     }
     if (!std::isfinite(best)) return std::nullopt;
     return Vector3d(origin + best * d);
+  }
+
+  /// Whether the line origin + t dir meets `box` padded by kBoxPadMm (slab test, axes in the order given).
+  static bool line_meets_box(const Vector3d& origin, const Vector3d& dir, const std::array<int, 3>& axes,
+                             const Eigen::AlignedBox3d& box) {
+    double lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
+    for (const int k : axes) {
+      const double a = box.min()[k] - kBoxPadMm - origin[k], b = box.max()[k] + kBoxPadMm - origin[k];
+      if (dir[k] == 0) {
+        if (a > 0 || b < 0) return false;
+        continue;
+      }
+      const double t1 = a / dir[k], t2 = b / dir[k];
+      lo = std::max(lo, std::min(t1, t2));
+      hi = std::min(hi, std::max(t1, t2));
+      if (lo > hi) return false;
+    }
+    return true;
   }
 
   /// Nearest surface point: on the triangles for a mesh, the nearest point of a cloud.
