@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
 
 #include "clean/clean.hpp"
@@ -119,26 +120,35 @@ FootModel model_foot(const measure::ScanResult& scan, const Options& o) {
     m.foot = measure::cloud_surface(scan.frame.aligned);
     m.warnings.push_back("point-cloud scan: pressures are computed on its Poisson surface (gaps are bridged)");
   }
-  m.atlas = nerves::build_atlas(m.foot, scan.result, o.hotspots.nerves);
-  m.warnings.insert(m.warnings.end(), m.atlas.warnings.begin(), m.atlas.warnings.end());
-  lap("nerve atlas");
+  lap("surface");
+  // The nerve atlas and the swelling are independent: side by side (each step's own wall time is reported; they
+  // overlap). A failure of the atlas is reported before one of the swelling, as when they ran one after the other.
   m.minutes = time_points(o.run_minutes);
-  m.states = swell::simulate(m.foot, scan.result, m.minutes, o.swell);
-  lap("swelling");
+  double atlas_ms = 0, swell_ms = 0;
+  std::exception_ptr failed[2];
+  parallel_for(2, 2, [&](std::size_t job) {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      if (job == 0) m.atlas = nerves::build_atlas(m.foot, scan.result, o.hotspots.nerves);
+      else m.states = swell::simulate(m.foot, scan.result, m.minutes, o.swell);
+    } catch (...) {
+      failed[job] = std::current_exception();
+    }
+    (job == 0 ? atlas_ms : swell_ms) = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  });
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
+  m.warnings.insert(m.warnings.end(), m.atlas.warnings.begin(), m.atlas.warnings.end());
+  m.timings_ms.emplace_back("nerve atlas", atlas_ms);
+  m.timings_ms.emplace_back("swelling", swell_ms);
   return m;
 }
 
-Result run(const measure::ScanResult& scan, const last::Last* last, const Options& o) {
-  o.validate();
-  if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
-  const auto model = std::make_shared<const FootModel>(model_foot(scan, o));
-  Result r = run(scan, model, last, o);
-  r.timings_ms.insert(r.timings_ms.begin(), model->timings_ms.begin(), model->timings_ms.end());
-  return r;
-}
+namespace {
 
-Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> model, const last::Last* last,
-           const Options& o) {
+/// run() with the last's signed distance given (null: built here).
+Result run_with(const measure::ScanResult& scan, std::shared_ptr<const FootModel> model, const last::Last* last,
+                const Options& o, std::unique_ptr<const place::SignedDistance> given_sd) {
   o.validate();
   if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
   if (!model || !model->made_with(o))
@@ -160,12 +170,12 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
   r.warnings = fm.warnings;
   const std::vector<swell::State>& states = fm.states;
 
-  std::optional<place::SignedDistance> sd;
+  std::unique_ptr<const place::SignedDistance> sd = std::move(given_sd);
   // Per time point, when made before the placement (else in the time-point loop): the plantar surface and the
   // contact zone without the inside-shoe test.
   std::vector<std::vector<std::uint8_t>> plantars, open_zones;
   if (last) {
-    sd.emplace(last->mesh);
+    if (!sd) sd = std::make_unique<const place::SignedDistance>(last->mesh);
     // With regions left unrated (a caller that needs only some, e.g. recommend's candidates), the placement's
     // clearance is computed where the pressure reads it: the contact zone at any time point (here without the
     // inside-shoe test, a superset). The pressures are the same as with every vertex's clearance (and would be with
@@ -182,7 +192,7 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
       for (const auto& zone : open_zones)
         for (std::size_t i = 0; i < zone.size(); ++i) (*wanted)[i] |= zone[i];
     }
-    r.fit = place::place_foot(r.foot, scan.result, *last, o.place, &*sd, wanted ? &*wanted : nullptr);
+    r.fit = place::place_foot(r.foot, scan.result, *last, o.place, sd.get(), wanted ? &*wanted : nullptr);
     r.warnings.insert(r.warnings.end(), r.fit->warnings.begin(), r.fit->warnings.end());
     lap(r, "placement");
     // The placed foot at every time point first (the comfort lacing is solved on the first).
@@ -296,6 +306,41 @@ Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> mod
   finish(r, last, o, totals);
   lap(r, "hotspots");
   return r;
+}
+
+}  // namespace
+
+Result run(const measure::ScanResult& scan, const last::Last* last, const Options& o) {
+  o.validate();
+  if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
+  // The foot's half and the last's signed distance (its AABB tree) are independent: side by side. A failure of the
+  // foot's half is reported first.
+  std::shared_ptr<const FootModel> model;
+  std::unique_ptr<const place::SignedDistance> sd;
+  double sd_ms = 0;
+  std::exception_ptr failed[2];
+  parallel_for(last ? 2 : 1, 2, [&](std::size_t job) {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      if (job == 0) model = std::make_shared<const FootModel>(model_foot(scan, o));
+      else sd = std::make_unique<const place::SignedDistance>(last->mesh);
+    } catch (...) {
+      failed[job] = std::current_exception();
+    }
+    if (job == 1) sd_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  });
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
+  Result r = run_with(scan, model, last, o, std::move(sd));
+  r.timings_ms.insert(r.timings_ms.begin(), model->timings_ms.begin(), model->timings_ms.end());
+  if (last) r.timings_ms.insert(r.timings_ms.begin() + static_cast<std::ptrdiff_t>(model->timings_ms.size()),
+                                {"last's distance tree", sd_ms});
+  return r;
+}
+
+Result run(const measure::ScanResult& scan, std::shared_ptr<const FootModel> model, const last::Last* last,
+           const Options& o) {
+  return run_with(scan, std::move(model), last, o, nullptr);
 }
 
 Result relace(const Result& base, const last::Last& last, const Options& o) {
