@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <map>
 #include <iomanip>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <thread>

@@ -79,10 +79,11 @@ void check_with_recommendations(benchmark::State& state, int n_catalog, std::siz
     ro.catalog_shortlist = shortlist;
     ro.screen_vertices = screen_vertices;
     const recommend::Result r = recommend::recommend(in, ro);
-    candidates = r.considered;  // every change considered
-    simulated = r.candidates;   // of which simulated (the rest break the toe allowance by the last's length alone,
+    candidates = r.considered;     // every change considered
+    simulated = r.candidates;      // of which simulated in full (the rest break the toe allowance by the last's length
+                                   // alone, or the catalog or coarse screen left them out)
     screened_out = r.screened_out;
-    coarse = r.coarse_simulated;    // simulated on the coarse copies (0 without the coarse screen)  // or the catalog screen left them out)
+    coarse = r.coarse_simulated;   // simulated on the coarse copies (0 without the coarse screen)
     benchmark::DoNotOptimize(r);
   }
   state.counters["scan_vertices"] = static_cast<double>(f.scan.frame.aligned.vertices.size());
