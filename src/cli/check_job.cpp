@@ -154,7 +154,9 @@ report::Page html_page(const CheckArgs& a, const check::Result& r, const nlohman
       t.rows.push_back({std::to_string(rec["rank"].get<int>()), rec["change"].get<std::string>(), rec["advice"].get<std::string>(),
                         fmt_fixed(rec["peak_mmhg_before"].get<double>()), fmt_fixed(rec["peak_mmhg_after"].get<double>()),
                         rec["risk_before"].get<std::string>(), rec["risk_after"].get<std::string>(),
-                        fmt_fixed(rec["toe_allowance_mm_after"].get<double>()), rec["command"].get<std::string>()});
+                        rec["toe_allowance_mm_after"].is_number() ? fmt_fixed(rec["toe_allowance_mm_after"].get<double>())
+                                                                  : std::string("no shoe"),
+                        rec["command"].get<std::string>()});
     p.tables.push_back(t);
   }
   report::Table hs{"Hotspots (skin pressure; thresholds 20 / 30 / 50 mmHg, literature N)",
@@ -473,7 +475,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
   base.laces = o.laces;
   base.lacing = lacing::pattern_text(o.lacing);
   if (!o.lace_to_comfort) base.lace_tension_n = o.lacing.lace_tension_n;
-  base.sock_path = sock_only ? "" : a.sock;
+  base.sock_path = sock_only ? a.target : a.sock;  // a sock alone: in the last's place (recommend::Setting)
   base.sock_tension_scale = a.sock_tension_scale;
   base.sock_thickness_scale = a.sock_thickness_scale;
   base.run_minutes = a.run_minutes;
@@ -487,16 +489,13 @@ CheckOutput run_check_job(const CheckArgs& a) {
   }
 
   std::optional<recommend::Result> rec;
-  if (sock_only && a.recommend)
-    warnings.push_back("no recommendations: they are simulated for a shoe (a last, with or without a sock); a sock "
-                       "alone is checked as it is");
   std::vector<last::Last> catalog_lasts;
   std::vector<std::string> catalog_paths;
   if (L && a.recommend && a.screen_vertices == 0 &&
       (a.full_shortlist != CheckArgs{}.full_shortlist ||
        std::find(a.shoe_options_given.begin(), a.shoe_options_given.end(), "--full-shortlist") != a.shoe_options_given.end()))
     warnings.push_back("--full-shortlist has no effect without --screen-vertices: every change is simulated in full");
-  if (L && a.recommend) {
+  if (a.recommend && (L || sock_only)) {  // a sock alone: its compression is the change tried
     if (!a.catalog.empty()) {
       std::error_code ec;
       if (!std::filesystem::is_directory(a.catalog, ec))
@@ -520,7 +519,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
     recommend::Input in;
     in.scan = &scan;
     in.scan_path = a.scan;
-    in.last = &*original;
+    in.last = L ? &*original : nullptr;
     in.base = base;
     in.options = o;
     in.baseline = &r;
@@ -534,23 +533,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
   j["scan"] = a.scan;
   if (L) j["last"] = a.target;
   if (o.sock) j["sock"] = o.sock->name;
-  {
-    std::vector<std::string> args;
-    if (L) {
-      args = recommend::check_args(a.scan, base);
-    } else {  // a sock alone: the sock file stands where the last would; no shoe options
-      std::ostringstream rm;
-      rm << std::setprecision(10) << a.run_minutes;
-      args = {a.scan, a.target, "--run-minutes", rm.str()};
-      args.insert(args.end(), base.input_args.begin(), base.input_args.end());
-      std::ostringstream sc;
-      sc << std::setprecision(10);
-      if (a.sock_tension_scale != 1.0) sc << a.sock_tension_scale, args.insert(args.end(), {"--sock-tension-scale", sc.str()});
-      sc.str("");
-      if (a.sock_thickness_scale != 1.0) sc << a.sock_thickness_scale, args.insert(args.end(), {"--sock-thickness-scale", sc.str()});
-    }
-    j["args"] = args;
-  }
+  j["args"] = recommend::check_args(a.scan, base);  // a sock alone: the sock file where the last would be
   j["foot_length_mm"] = r1(scan.result.measurements.foot_length_mm);
   if (r.fit) {
     nlohmann::ordered_json reg = nlohmann::ordered_json::object();
@@ -620,7 +603,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
                     {"forefoot_peak_mmhg_after", r1(x.after.forefoot_peak_mmhg)},
                     {"region_peak_mmhg_before", regions_json(x.before.region_peak_mmhg)},
                     {"region_peak_mmhg_after", regions_json(x.after.region_peak_mmhg)},
-                    {"toe_allowance_mm_after", r1(x.after.toe_allowance_mm)},
+                    {"toe_allowance_mm_after", L ? nlohmann::ordered_json(r1(x.after.toe_allowance_mm)) : nlohmann::ordered_json()},
                     {"lace_tension_n_after", std::round(x.after.lace_tension_n * 1000) / 1000},
                     {"args", x.args},
                     {"command", join(q, " ")}});

@@ -73,6 +73,13 @@ std::string width_words(int step) {
 }  // namespace
 
 std::vector<std::string> check_args(const std::string& scan, const Setting& s) {
+  if (s.last_path.empty()) {  // a sock alone: the sock file stands where the last would; no shoe options
+    std::vector<std::string> a = {scan, s.sock_path, "--run-minutes", num(s.run_minutes)};
+    a.insert(a.end(), s.input_args.begin(), s.input_args.end());
+    if (s.sock_tension_scale != 1.0) a.insert(a.end(), {"--sock-tension-scale", num(s.sock_tension_scale)});
+    if (s.sock_thickness_scale != 1.0) a.insert(a.end(), {"--sock-thickness-scale", num(s.sock_thickness_scale)});
+    return a;
+  }
   std::vector<std::string> a = {scan, s.last_path, "--run-minutes", num(s.run_minutes)};
   a.insert(a.end(), s.input_args.begin(), s.input_args.end());
   if (s.size_step != 0) a.insert(a.end(), {"--size-step", num(s.size_step)});
@@ -332,8 +339,14 @@ void rank(std::vector<Recommendation>& recs, bool focus, std::optional<std::pair
 
 Result recommend(const Input& in, const Options& opt) {
   opt.validate();
-  if (!in.scan || !in.last || !in.baseline || !in.baseline->fit)
-    throw Error(ErrorCode::usage, "recommend", "recommendations need a foot checked in a last");
+  // A shoe (a last, with or without a sock), or a sock alone: then the only change is the sock's compression.
+  const bool shoe = in.last != nullptr;
+  if (!in.scan || !in.baseline || (shoe && !in.baseline->fit))
+    throw Error(ErrorCode::usage, "recommend", "recommendations need a foot checked in a last or a sock");
+  if (!shoe && (!in.options.sock || in.base.sock_path.empty() || !in.base.last_path.empty() || in.baseline->fit))
+    throw Error(ErrorCode::usage, "recommend", "recommendations need a foot checked in a last or a sock");
+  if (!shoe && !in.catalog.empty())
+    throw Error(ErrorCode::usage, "recommend", "a catalog of lasts needs a last to compare with (a sock alone was checked)");
   const check::Result& base = *in.baseline;
   Result res;
   res.baseline = outcome_of(base);
@@ -353,7 +366,7 @@ Result recommend(const Input& in, const Options& opt) {
   };
   // The fit constraints (toe allowance, heel hold) hold now: then acceptable nerves mean no change. When they do not
   // (a last far too long for the foot has no nerve risk either), the changes are simulated for the fit instead.
-  const bool fit_ok = toe_ok(B.toe_allowance_mm, opt) && B.heel_rating != "loose";
+  const bool fit_ok = !shoe || (toe_ok(B.toe_allowance_mm, opt) && B.heel_rating != "loose");  // a sock has no length
   const bool nerves_ok = hotspots::risk_rank(B.risk) <= acceptable;
   const bool for_fit = nerves_ok && !fit_ok;
   res.judged_on_fit = for_fit;
@@ -387,7 +400,7 @@ Result recommend(const Input& in, const Options& opt) {
     res.notes.push_back("lacing and tension changes were not tried: in this model they change neither the toe "
                         "allowance nor the heel hold" +
                         std::string(B.heel_rating == "loose" ? " (a heel-lock lacing may still help a loose heel in practice)" : ""));
-  if (in.base.laces && in.options.laces && !for_fit) {
+  if (shoe && in.base.laces && in.options.laces && !for_fit) {
     auto lace_cand = [&](const std::string& pattern, double tension, const std::string& kind, const std::string& advice) {
       Candidate c;
       c.setting = in.base;
@@ -453,6 +466,7 @@ Result recommend(const Input& in, const Options& opt) {
     }
   }
   auto shoe_cand = [&](double ds, int dw, const std::string& kind, const std::string& advice) {
+    if (!shoe) return;
     // Beyond the steps a setting may take from the last as given (Setting: 3 sizes, 4 widths) there is no change.
     if (std::abs(in.base.size_step + ds) > 3 + 1e-9 || std::abs(in.base.width_step + dw) > 4) return;
     Candidate c;
@@ -489,7 +503,7 @@ Result recommend(const Input& in, const Options& opt) {
   // shoe several sizes too small). The half size, at most 3 sizes from the last as given (Setting), whose length
   // (size rule, G1) brings the toe allowance nearest fit_mid -- as a plain size change (girth graded
   // with the length) and with the girth kept (width letters giving back the girth the sizes add or take, G2).
-  if (opt.size && !toe_ok(B.toe_allowance_mm, opt)) {
+  if (shoe && opt.size && !toe_ok(B.toe_allowance_mm, opt)) {
     const double mid = fit_mid;
     const size::Size from = last::infer_size(base.foot_length_mm + B.toe_allowance_mm);
     double best = 0, best_off = std::abs(B.toe_allowance_mm - mid);
@@ -583,7 +597,8 @@ Result recommend(const Input& in, const Options& opt) {
     c.change = "sock tension x0.7";
     c.advice = "A sock with about 30 % less compression (roughly one compression class lower, literature C1).";
     cands.push_back(c);
-    if (in.options.sock->thickness_mm * 0.5 >= 0.1 && in.base.sock_thickness_scale * 0.5 >= 0.1) {
+    // The thickness takes room in a shoe only (check: the shoe sees the foot offset by it).
+    if (shoe && in.options.sock->thickness_mm * 0.5 >= 0.1 && in.base.sock_thickness_scale * 0.5 >= 0.1) {
       Candidate t;
       t.setting = in.base;
       t.setting.sock_thickness_scale = in.base.sock_thickness_scale * 0.5;
@@ -661,7 +676,8 @@ Result recommend(const Input& in, const Options& opt) {
   }
 
   // ---- simulate ----
-  const last::Last base_last = graded(*in.last, in.base.size_step, in.base.width_step);
+  const std::optional<last::Last> base_last =
+      shoe ? std::optional<last::Last>(graded(*in.last, in.base.size_step, in.base.width_step)) : std::nullopt;
   std::optional<sock::SockSpec> base_sock_unscaled;  // the sock as loaded (the base setting's scales undone)
   if (in.options.sock) {
     base_sock_unscaled = *in.options.sock;
@@ -739,7 +755,7 @@ Result recommend(const Input& in, const Options& opt) {
   // toe allowance into range come first (the fit constraint; a foot 12.5 mm longer than the last was told "width +2"
   // before "size +3" for 8 mmHg, leaving its toes in the toe puff).
   std::optional<std::pair<double, double>> toe_range;
-  if (!for_fit && !toe_ok(B.toe_allowance_mm, opt)) toe_range.emplace(opt.min_toe_allowance_mm, opt.max_toe_allowance_mm);
+  if (shoe && !for_fit && !toe_ok(B.toe_allowance_mm, opt)) toe_range.emplace(opt.min_toe_allowance_mm, opt.max_toe_allowance_mm);
   // The order of accepted changes, best first.
   auto order = [&](std::vector<Recommendation>& recs) {
     rank(recs, !in.focus_nerves.empty(), toe_range);
@@ -765,7 +781,7 @@ Result recommend(const Input& in, const Options& opt) {
     std::vector<std::size_t> left;  // candidates the catalog screen kept
     for (std::size_t k = 0; k < cands.size(); ++k)
       if (screened_why[k].empty()) left.push_back(k);
-    if (opt.screen_vertices > 0 && base.foot.vertices.size() > 2 * opt.screen_vertices && left.size() > opt.full_shortlist &&
+    if (shoe && opt.screen_vertices > 0 && base.foot.vertices.size() > 2 * opt.screen_vertices && left.size() > opt.full_shortlist &&
         base.foot_model && base.foot_model->made_with(in.options)) {
       try {
         // The foot's half again on a coarse copy of its surface. The lasts stay as they are (graded by the map alone):
@@ -876,7 +892,12 @@ Result recommend(const Input& in, const Options& opt) {
     try {
       const check::Options o = options_for(c, in.options);
       if (c.relace) {
-        const check::Result cr = check::relace(base, base_last, o);
+        const check::Result cr = check::relace(base, *base_last, o);
+        sims[k].outcome = outcome_of(cr);
+        mark_new_hotspots(*sims[k].outcome, cr, base_cover);
+      } else if (!shoe) {  // a sock alone: the foot's half is the baseline's
+        const bool same_foot = base.foot_model && base.foot_model->made_with(o);
+        const check::Result cr = same_foot ? check::run(scan, base.foot_model, nullptr, o) : check::run(scan, nullptr, o);
         sims[k].outcome = outcome_of(cr);
         mark_new_hotspots(*sims[k].outcome, cr, base_cover);
       } else {
@@ -996,7 +1017,7 @@ Result recommend(const Input& in, const Options& opt) {
                         ". The changes were judged on the fit, none allowed to raise the nerve risk.");
   }
   // Judged on the fit or on the nerves: a length no accepted change reaches is named (a shoe more than 3 sizes off).
-  if (!toe_ok(B.toe_allowance_mm, opt)) {
+  if (shoe && !toe_ok(B.toe_allowance_mm, opt)) {
     const double want = base.foot_length_mm + fit_mid;
     bool reaches = false;
     for (const auto& r : ok) reaches = reaches || toe_ok(r.after.toe_allowance_mm, opt);

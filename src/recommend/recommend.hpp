@@ -69,7 +69,8 @@ namespace fitcheck::recommend {
 
 /// What one `fitcheck check` run uses besides the scan. Steps are applied to the last at `last_path`.
 struct Setting {
-  std::string last_path;                 ///< the last's file (as given on the command line, or a catalog last)
+  std::string last_path;                 ///< the last's file (as given on the command line, or a catalog last); empty:
+                                         ///< a sock alone (sock_path then stands where the last would)
   double size_step = 0;                  ///< US sizes (G1: 8.47 mm per size), a multiple of 0.5; [-3, 3]
   int width_step = 0;                    ///< width letters (G2: 6.35 mm ball girth each); [-4, 4]
   bool laces = true;
@@ -231,7 +232,9 @@ struct Input {
   const measure::ScanResult* scan = nullptr;
   std::string scan_path;                 ///< for the args
   const last::Last* last = nullptr;      ///< the last at base.last_path as prepared, NOT graded (base's steps are
-                                         ///< applied here, as `fitcheck check --size-step/--width-step` does)
+                                         ///< applied here, as `fitcheck check --size-step/--width-step` does); null
+                                         ///< for a sock alone (options.sock and base.sock_path set, base.last_path
+                                         ///< empty): then only the sock's compression is changed
   Setting base;
   check::Options options;                ///< base's check options (sock, lacing, run, ...)
   const check::Result* baseline = nullptr;  ///< check::run(scan, last, options)
@@ -249,8 +252,8 @@ struct Input {
 /// after lies in it comes before one whose does not, right after the worst risk.
 void rank(std::vector<Recommendation>& recs, bool focus, std::optional<std::pair<double, double>> toe_range = {});
 
-/// Simulates the candidates and ranks them. Throws Error(usage) for bad options or an input without a last and
-/// baseline.
+/// Simulates the candidates and ranks them. Throws Error(usage) for bad options, an input without a baseline, or
+/// without a last and not a sock alone (a sock alone has no catalog).
 Result recommend(const Input& in, const Options& options = {});
 
 }  // namespace fitcheck::recommend

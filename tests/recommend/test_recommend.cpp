@@ -177,6 +177,29 @@ BOOST_AUTO_TEST_CASE(symptoms_put_the_change_that_relieves_their_nerves_first) {
   BOOST_TEST(tie.front().change == "lacing parallel");
 }
 
+// A runner's compression sock alone (no shoe) got the check and no advice, though the sock change was in the list of
+// changes: a class I sock over 10 minutes puts the superficial peroneal nerve at moderate risk; a lower class is the
+// change, and the shoe's changes (lacing, size, width, a thinner sock for room in the shoe) are not offered.
+BOOST_AUTO_TEST_CASE(a_compression_sock_alone_gets_a_lower_class) {
+  const json j = check_json(sample("scans/foot-right.ply") + " " + sample("lasts/sock-class1.json") + " --run-minutes 10");
+  BOOST_TEST(j["no_change_needed"] == false);
+  BOOST_TEST(j["judged_on_fit"] == false, "a sock has no length to fit");
+  BOOST_TEST_REQUIRE(j["recommendations"].size() == 1u);
+  const json& top = j["recommendations"][0];
+  BOOST_TEST(top["change"] == "sock tension x0.7");
+  BOOST_TEST(top["kind"] == "sock");
+  BOOST_TEST(hotspots::risk_rank(top["risk_after"].get<std::string>()) < hotspots::risk_rank(top["risk_before"].get<std::string>()));
+  BOOST_TEST(top["peak_mmhg_after"].get<double>() < 0.8 * top["peak_mmhg_before"].get<double>());
+  BOOST_TEST(top["toe_allowance_mm_after"].is_null(), "no shoe, no toe allowance");
+  // Its args are those of a sock alone: the sock file in the last's place, no shoe option (they would be refused).
+  const std::vector<std::string> args = top["args"].get<std::vector<std::string>>();
+  BOOST_TEST_REQUIRE(args.size() >= 2u);
+  BOOST_TEST(args[1] == (test::source_dir() / "lasts/sock-class1.json").string());
+  for (const auto& a : args) BOOST_TEST((a.find("--lac") == std::string::npos && a != "--sock" && a != "--no-laces"), a);
+  BOOST_TEST(j["candidates_considered"] == 1, "only the sock's compression is a change for a sock alone");
+  expect_reproduced(j, 1);
+}
+
 BOOST_AUTO_TEST_CASE(a_hotspot_that_splits_off_a_larger_one_is_not_new) {
   // Review of 2026-11-28: a class-1 sock 30 % less tight lowers every nerve (superficial peroneal 52.6 -> 46.0 mmHg,
   // sural 77.7 -> 73.7) but was rejected as "a new or worse hotspot at the lateral": the baseline's one large patch
