@@ -1,6 +1,7 @@
 #include "cli/check_job.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -246,9 +247,13 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
                     " mm; nerve peak " + fmt_fixed(t.before.peak_mmhg) + " -> " + fmt_fixed(t.after.peak_mmhg) +
                     " mmHg, risk " + t.before.risk + " -> " + t.after.risk + ".");
       }
+    } else if (rec->recommendations.empty() && rec->candidates == 0 && rec->rejected.empty()) {
+      std::string why = rec->notes.empty() ? std::string("no change applies, so none was simulated") : rec->notes.back();
+      why[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(why[0])));
+      s.push_back(why + ".");
     } else if (rec->recommendations.empty()) {
-      s.push_back("No simulated change (" + std::to_string(rec->candidates) + " tried) lowered the nerve risk within the fit "
-                  "limits; see the rejected list.");
+      s.push_back("No simulated change (" + std::to_string(rec->candidates) + " tried) lowered the nerve risk" +
+                  (r.fit ? " within the fit limits" : "") + "; see the rejected list.");
     } else {
       const auto& t = rec->recommendations.front();
       s.push_back("Best change: " + t.advice + " Predicted nerve peak " + fmt_fixed(t.before.peak_mmhg) + " -> " +

@@ -597,7 +597,8 @@ Result recommend(const Input& in, const Options& opt) {
     c.change = "sock tension x0.7";
     c.advice = "A sock with about 30 % less compression (roughly one compression class lower, literature C1).";
     cands.push_back(c);
-    // The thickness takes room in a shoe only (check: the shoe sees the foot offset by it).
+    // A thinner sock gives room in a shoe (check: the shoe sees the foot offset by the thickness); alone, it only
+    // presses a little more (the band law's radius), so it is tried in a shoe only.
     if (shoe && in.options.sock->thickness_mm * 0.5 >= 0.1 && in.base.sock_thickness_scale * 0.5 >= 0.1) {
       Candidate t;
       t.setting = in.base;
@@ -1040,8 +1041,10 @@ Result recommend(const Input& in, const Options& opt) {
       break;
     }
   if (res.recommendations.empty() && res.candidates == 0)
-    res.notes.push_back(res.rejected.empty() ? "no change of the kinds asked for applies to this shoe, so none was simulated"
-                                             : "none of the changes tried could be simulated; see `rejected`");
+    res.notes.push_back(!res.rejected.empty() ? "none of the changes tried could be simulated; see `rejected`"
+                        : shoe ? "no change of the kinds asked for applies to this shoe, so none was simulated"
+                               : "a sock alone is changed only in its compression, and this sock's is already near the "
+                                 "lowest tension scale (0.01 of the fabric's), so none was simulated");
   else if (res.recommendations.empty())
     res.notes.push_back("none of the " + std::to_string(res.candidates) +
                         (for_fit ? " simulated changes brought the fit closer without raising the nerve risk; see `rejected`"

@@ -200,6 +200,31 @@ BOOST_AUTO_TEST_CASE(a_compression_sock_alone_gets_a_lower_class) {
   expect_reproduced(j, 1);
 }
 
+// Review of the above: a sock alone already near the lowest tension scale has no change to try; the summary said
+// "No simulated change (0 tried) lowered the nerve risk within the fit limits; see the rejected list" (no shoe, an
+// empty list). A tight sock (the class I sock's profile at 50 mm, 5 N/mm) at scale 0.0142: high risk, nothing tried.
+BOOST_AUTO_TEST_CASE(a_sock_alone_at_the_lowest_compression_says_why_nothing_was_tried) {
+  test::TempDir dir;
+  json sock = json::parse(test::read_text(test::source_dir() / "lasts/sock-class1.json"));
+  sock["fabric_modulus_n_per_mm"] = 5.0;
+  for (const char* profile : {"foot_profile", "leg_profile"})
+    for (auto& st : sock[profile]) st["circumference_mm"] = 50.0;
+  test::write_text(dir / "tight.json", sock.dump());
+  const json j = check_json(sample("scans/foot-right.ply") + " " + test::quote(dir / "tight.json") +
+                            " --run-minutes 30 --sock-tension-scale 0.0142");
+  const auto [peak, risk] = nerve_peak(j);
+  BOOST_TEST(risk == "high", "peak " << peak << " mmHg");
+  BOOST_TEST(j["no_change_needed"] == false);
+  BOOST_TEST(j["recommendations"].empty());
+  BOOST_TEST(j["candidates_considered"] == 0);
+  bool said = false;
+  for (const auto& line : j["summary"]) {
+    said = said || line.get<std::string>().find("A sock alone is changed only in its compression") == 0;
+    BOOST_TEST(line.get<std::string>().find("fit limits") == std::string::npos, line);
+  }
+  BOOST_TEST(said);
+}
+
 BOOST_AUTO_TEST_CASE(a_hotspot_that_splits_off_a_larger_one_is_not_new) {
   // Review of 2026-11-28: a class-1 sock 30 % less tight lowers every nerve (superficial peroneal 52.6 -> 46.0 mmHg,
   // sural 77.7 -> 73.7) but was rejected as "a new or worse hotspot at the lateral": the baseline's one large patch
