@@ -18,6 +18,9 @@ namespace fitcheck::place {
 namespace {
 
 constexpr double kDeg = 180.0 / std::numbers::pi;
+/// A last within this of the foot in both length and ball girth is taken for a foot scan given as the last, mm (a
+/// last is 10-17 mm longer than the foot, G3; a scan of the same foot matches to scanning noise).
+constexpr double kSameAsFootMm = 3.0;
 
 /// The pose of step 2: a turning angle per x and the posed sole curve, tabulated every `h` mm.
 struct Pose {
@@ -492,8 +495,8 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
     else f.rating = "good";
     r.regions.push_back(f);
   }
-  // Plain-language warnings.
-  const double ta = r.toe_allowance_mm;
+  // Plain-language warnings (a toe allowance within rounding of zero is written as 0.0, not -0.0).
+  const double ta = std::abs(r.toe_allowance_mm) < 0.05 ? 0.0 : r.toe_allowance_mm;
   const std::string range = fmt_fixed(opt.min_toe_allowance_mm, 0) + "-" + fmt_fixed(opt.max_toe_allowance_mm, 0) + " mm";
   if (ta < 0)
     r.warnings.push_back("the foot (" + fmt_fixed(Lf) + " mm) is " + fmt_fixed(-ta) + " mm longer than the last (" +
@@ -506,6 +509,13 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   else if (ta > opt.max_toe_allowance_mm)
     r.warnings.push_back("toe allowance " + fmt_fixed(ta) + " mm is above " + range +
                          " (literature G3): the shoe is long for this foot (heel slip, a flex line behind the ball)");
+  // A foot scan given as the last (a wrong file at a kiosk or in a batch): as long as the foot and as large at the
+  // ball. Lasts are made 10-17 mm longer than the foot they fit (G3), with a ball girth near the foot's.
+  if (std::abs(ta) < kSameAsFootMm && std::abs(r.ball_girth_difference_mm) < kSameAsFootMm)
+    r.warnings.push_back("the last is within " + fmt_fixed(kSameAsFootMm, 0) + " mm of the foot in length (toe allowance " +
+                         fmt_fixed(ta) + " mm) and in ball girth (" + fmt_fixed(r.ball_girth_difference_mm) +
+                         " mm): a last is made 10-17 mm longer than the foot it fits (literature G3) -- is the last file a "
+                         "scan of a foot?");
   for (const auto& f : r.regions)
     if (f.rating == "tight")
       r.warnings.push_back(f.region + " is tight: 5 % of it has less than " + fmt_fixed(opt.tight_mm) + " mm (down to " +

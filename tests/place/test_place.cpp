@@ -131,6 +131,24 @@ BOOST_AUTO_TEST_CASE(foot_equal_to_the_last_grown_2pct_interferes_most_at_the_to
   BOOST_TEST(warned);
 }
 
+// A foot scan given as the last was placed and rated without a word on the mix-up ("the foot (265.3 mm) is 0.0 mm
+// longer than the last ... far too long").
+BOOST_AUTO_TEST_CASE(a_foot_scan_given_as_the_last_is_named) {
+  const Geometry foot_mesh = synth::make_foot();  // the 265 mm sample foot
+  const Foot f = measured_foot(foot_mesh);
+  auto said = [](const place::Result& r) {
+    bool found = false;
+    for (const auto& w : r.warnings) {
+      BOOST_TEST_MESSAGE(w);
+      BOOST_TEST(w.find("-0.0") == std::string::npos, w);
+      found = found || w.find("is the last file a scan of a foot?") != std::string::npos;
+    }
+    return found;
+  };
+  BOOST_TEST(said(place::place_foot(f.aligned, f.m, last::prepare_last(foot_mesh))));
+  BOOST_TEST(!said(place::place_foot(f.aligned, f.m, last::prepare_last(test_last()))), "a 279 mm last for the 265 mm foot");
+}
+
 BOOST_AUTO_TEST_CASE(moving_either_input_keeps_the_clearance_field) {
   const Geometry foot_mesh = synth::make_foot();  // the 265 mm sample foot
   const last::Last L0 = last::prepare_last(test_last());
