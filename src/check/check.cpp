@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <limits>
 
 #include "clean/clean.hpp"
@@ -122,22 +121,15 @@ FootModel model_foot(const measure::ScanResult& scan, const Options& o) {
   }
   lap("surface");
   // The nerve atlas and the swelling are independent: side by side (each step's own wall time is reported; they
-  // overlap). A failure of the atlas is reported before one of the swelling, as when they ran one after the other.
+  // overlap). A failure of the atlas is reported before one of the swelling, as in a loop (parallel_for).
   m.minutes = time_points(o.run_minutes);
   double atlas_ms = 0, swell_ms = 0;
-  std::exception_ptr failed[2];
   parallel_for(2, 2, [&](std::size_t job) {
     const auto start = std::chrono::steady_clock::now();
-    try {
-      if (job == 0) m.atlas = nerves::build_atlas(m.foot, scan.result, o.hotspots.nerves);
-      else m.states = swell::simulate(m.foot, scan.result, m.minutes, o.swell);
-    } catch (...) {
-      failed[job] = std::current_exception();
-    }
+    if (job == 0) m.atlas = nerves::build_atlas(m.foot, scan.result, o.hotspots.nerves);
+    else m.states = swell::simulate(m.foot, scan.result, m.minutes, o.swell);
     (job == 0 ? atlas_ms : swell_ms) = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   });
-  for (const auto& e : failed)
-    if (e) std::rethrow_exception(e);
   m.warnings.insert(m.warnings.end(), m.atlas.warnings.begin(), m.atlas.warnings.end());
   m.timings_ms.emplace_back("nerve atlas", atlas_ms);
   m.timings_ms.emplace_back("swelling", swell_ms);
@@ -314,23 +306,19 @@ Result run(const measure::ScanResult& scan, const last::Last* last, const Option
   o.validate();
   if (!last && !o.sock) throw Error(ErrorCode::usage, "check", "give a last, a sock, or both");
   // The foot's half and the last's signed distance (its AABB tree) are independent: side by side. A failure of the
-  // foot's half is reported first.
+  // foot's half is reported first, as in a loop (parallel_for).
   std::shared_ptr<const FootModel> model;
   std::unique_ptr<const place::SignedDistance> sd;
   double sd_ms = 0;
-  std::exception_ptr failed[2];
   parallel_for(last ? 2 : 1, 2, [&](std::size_t job) {
     const auto start = std::chrono::steady_clock::now();
-    try {
-      if (job == 0) model = std::make_shared<const FootModel>(model_foot(scan, o));
-      else sd = std::make_unique<const place::SignedDistance>(last->mesh);
-    } catch (...) {
-      failed[job] = std::current_exception();
+    if (job == 0) {
+      model = std::make_shared<const FootModel>(model_foot(scan, o));
+    } else {
+      sd = std::make_unique<const place::SignedDistance>(last->mesh);
+      sd_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     }
-    if (job == 1) sd_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   });
-  for (const auto& e : failed)
-    if (e) std::rethrow_exception(e);
   Result r = run_with(scan, model, last, o, std::move(sd));
   r.timings_ms.insert(r.timings_ms.begin(), model->timings_ms.begin(), model->timings_ms.end());
   if (last) r.timings_ms.insert(r.timings_ms.begin() + static_cast<std::ptrdiff_t>(model->timings_ms.size()),

@@ -11,9 +11,9 @@
 namespace fitcheck {
 
 /// Calls `job(i)` for every i in [0, n) on up to `max_threads` threads (never more than the machine's cores or n).
-/// The jobs must be independent; each i runs exactly once, so results stored per i do not depend on the thread
-/// count. The first exception thrown by a job is rethrown here after every thread has stopped (the remaining jobs are
-/// skipped).
+/// The jobs must be independent; each i runs at most once, so results stored per i do not depend on the thread count.
+/// Errors are those of a loop run in order: when jobs throw, the exception of the lowest such i is rethrown here after
+/// every thread has stopped; every job below it has run, and jobs above it that had not started are skipped.
 template <class Job>
 void parallel_for(std::size_t n, std::size_t max_threads, const Job& job) {
   const std::size_t threads = std::min<std::size_t>(
@@ -23,22 +23,24 @@ void parallel_for(std::size_t n, std::size_t max_threads, const Job& job) {
     return;
   }
   std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::vector<std::exception_ptr> errors(threads);
+  std::atomic<std::size_t> first_failed{n};  // the lowest i whose job threw (n: none yet)
+  std::vector<std::exception_ptr> errors(n);
   {
     std::vector<std::jthread> pool;  // joined on scope exit, also when starting a later thread throws
     for (std::size_t t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        try {
-          for (std::size_t i = next++; i < n && !failed; i = next++) job(i);
-        } catch (...) {
-          errors[t] = std::current_exception();
-          failed = true;
+      pool.emplace_back([&] {
+        for (std::size_t i = next++; i < n && i < first_failed; i = next++) {
+          try {
+            job(i);
+          } catch (...) {
+            errors[i] = std::current_exception();
+            for (std::size_t f = first_failed; i < f && !first_failed.compare_exchange_weak(f, i);) {
+            }
+          }
         }
       });
   }
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  if (const std::size_t f = first_failed; f < n) std::rethrow_exception(errors[f]);
 }
 
 }  // namespace fitcheck

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -143,8 +142,10 @@ std::vector<State> simulate(const Geometry& foot, const measure::Result& m, cons
     p = Eigen::Vector3d(p.x() * (1 + sl), y, z);
   }
 
-  // The state at minutes[k].
-  auto state_at = [&](std::size_t k) {
+  // The time points are independent: two at a time (each state is stored at its own index; a failure is reported for
+  // the earliest minute that failed, as in a loop: parallel_for).
+  std::vector<State> out(minutes.size());
+  parallel_for(minutes.size(), 2, [&](std::size_t k) {
     const double t = minutes[k];
     State st;
     st.minute = t;
@@ -196,21 +197,8 @@ std::vector<State> simulate(const Geometry& foot, const measure::Result& m, cons
     st.growth = s;
     st.volume_change_pct = achieved;
     st.foot = std::move(cur);
-    return st;
-  };
-  // The time points are independent: two at a time (each state is stored at its own index; a failure is reported for
-  // the earliest minute that failed, as when they ran one after the other).
-  std::vector<State> out(minutes.size());
-  std::vector<std::exception_ptr> failed(minutes.size());
-  parallel_for(minutes.size(), 2, [&](std::size_t k) {
-    try {
-      out[k] = state_at(k);
-    } catch (...) {
-      failed[k] = std::current_exception();
-    }
+    out[k] = std::move(st);
   });
-  for (const auto& e : failed)
-    if (e) std::rethrow_exception(e);
   return out;
 }
 
