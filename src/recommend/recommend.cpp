@@ -73,25 +73,21 @@ std::string width_words(int step) {
 }  // namespace
 
 std::vector<std::string> check_args(const std::string& scan, const Setting& s) {
-  if (s.last_path.empty()) {  // a sock alone: the sock file stands where the last would; no shoe options
-    std::vector<std::string> a = {scan, s.sock_path, "--run-minutes", num(s.run_minutes)};
-    a.insert(a.end(), s.input_args.begin(), s.input_args.end());
-    if (s.sock_tension_scale != 1.0) a.insert(a.end(), {"--sock-tension-scale", num(s.sock_tension_scale)});
-    if (s.sock_thickness_scale != 1.0) a.insert(a.end(), {"--sock-thickness-scale", num(s.sock_thickness_scale)});
-    return a;
-  }
-  std::vector<std::string> a = {scan, s.last_path, "--run-minutes", num(s.run_minutes)};
+  const bool sock_alone = s.last_path.empty();  // the sock file stands where the last would; no shoe options
+  std::vector<std::string> a = {scan, sock_alone ? s.sock_path : s.last_path, "--run-minutes", num(s.run_minutes)};
   a.insert(a.end(), s.input_args.begin(), s.input_args.end());
-  if (s.size_step != 0) a.insert(a.end(), {"--size-step", num(s.size_step)});
-  if (s.width_step != 0) a.insert(a.end(), {"--width-step", std::to_string(s.width_step)});
-  if (!s.laces) {
-    a.push_back("--no-laces");
-  } else {
-    a.insert(a.end(), {"--lacing", s.lacing});
-    if (s.lace_tension_n) a.insert(a.end(), {"--lace-tension-n", num(*s.lace_tension_n)});
+  if (!sock_alone) {
+    if (s.size_step != 0) a.insert(a.end(), {"--size-step", num(s.size_step)});
+    if (s.width_step != 0) a.insert(a.end(), {"--width-step", std::to_string(s.width_step)});
+    if (!s.laces) {
+      a.push_back("--no-laces");
+    } else {
+      a.insert(a.end(), {"--lacing", s.lacing});
+      if (s.lace_tension_n) a.insert(a.end(), {"--lace-tension-n", num(*s.lace_tension_n)});
+    }
   }
   if (!s.sock_path.empty()) {
-    a.insert(a.end(), {"--sock", s.sock_path});
+    if (!sock_alone) a.insert(a.end(), {"--sock", s.sock_path});
     if (s.sock_tension_scale != 1.0) a.insert(a.end(), {"--sock-tension-scale", num(s.sock_tension_scale)});
     if (s.sock_thickness_scale != 1.0) a.insert(a.end(), {"--sock-thickness-scale", num(s.sock_thickness_scale)});
   }
@@ -341,9 +337,9 @@ Result recommend(const Input& in, const Options& opt) {
   opt.validate();
   // A shoe (a last, with or without a sock), or a sock alone: then the only change is the sock's compression.
   const bool shoe = in.last != nullptr;
-  if (!in.scan || !in.baseline || (shoe && !in.baseline->fit))
-    throw Error(ErrorCode::usage, "recommend", "recommendations need a foot checked in a last or a sock");
-  if (!shoe && (!in.options.sock || in.base.sock_path.empty() || !in.base.last_path.empty() || in.baseline->fit))
+  if (!in.scan || !in.baseline ||
+      (shoe ? !in.baseline->fit
+            : !in.options.sock || in.base.sock_path.empty() || !in.base.last_path.empty() || in.baseline->fit))
     throw Error(ErrorCode::usage, "recommend", "recommendations need a foot checked in a last or a sock");
   if (!shoe && !in.catalog.empty())
     throw Error(ErrorCode::usage, "recommend", "a catalog of lasts needs a last to compare with (a sock alone was checked)");
@@ -896,27 +892,27 @@ Result recommend(const Input& in, const Options& opt) {
         const check::Result cr = check::relace(base, *base_last, o);
         sims[k].outcome = outcome_of(cr);
         mark_new_hotspots(*sims[k].outcome, cr, base_cover);
-      } else if (!shoe) {  // a sock alone: the foot's half is the baseline's
-        const bool same_foot = base.foot_model && base.foot_model->made_with(o);
-        const check::Result cr = same_foot ? check::run(scan, base.foot_model, nullptr, o) : check::run(scan, nullptr, o);
-        sims[k].outcome = outcome_of(cr);
-        mark_new_hotspots(*sims[k].outcome, cr, base_cover);
       } else {
-        // The last to simulate: the catalog's own (not copied) or graded here.
+        // The last to simulate (none for a sock alone): the catalog's own (not copied) or graded here.
         std::optional<last::Last> own;
-        const bool grade = c.setting.grades();
-        const last::Last& L = (c.catalog_last && !grade) ? *c.catalog_last
-                              : *(own = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step,
-                                               c.setting.width_step));
-        // The toe allowance is the last's stick length minus the foot's length (place::Result): a last that breaks the
-        // toe constraint is known before it is simulated.
-        if (toe_turned_down(L)) {
-          sims[k].too_long_or_short = toe_words(L.measurements.stick_length_mm - base.foot_length_mm, opt) + " (not simulated)";
-          return;
+        const last::Last* L = nullptr;
+        if (shoe) {
+          L = (c.catalog_last && !c.setting.grades())
+                  ? c.catalog_last
+                  : &*(own = graded(c.catalog_last ? *c.catalog_last : *in.last, c.setting.size_step,
+                                    c.setting.width_step));
+          // The toe allowance is the last's stick length minus the foot's length (place::Result): a last that breaks
+          // the toe constraint is known before it is simulated.
+          if (toe_turned_down(*L)) {
+            sims[k].too_long_or_short =
+                toe_words(L->measurements.stick_length_mm - base.foot_length_mm, opt) + " (not simulated)";
+            return;
+          }
         }
-        // The foot's half (surface, nerves, swelling) is the baseline's: only the shoe's half is simulated again.
+        // The foot's half (surface, nerves, swelling) is the baseline's: only the shoe's (or sock's) half is simulated
+        // again.
         const bool same_foot = base.foot_model && base.foot_model->made_with(o);
-        const check::Result cr = same_foot ? check::run(scan, base.foot_model, &L, o) : check::run(scan, &L, o);
+        const check::Result cr = same_foot ? check::run(scan, base.foot_model, L, o) : check::run(scan, L, o);
         sims[k].outcome = outcome_of(cr);
         mark_new_hotspots(*sims[k].outcome, cr, base_cover);
       }
