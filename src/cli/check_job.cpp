@@ -34,6 +34,16 @@ constexpr const char* kShoeOptions[] = {"--size-step", "--width-step", "--catalo
                                         "--lacing", "--lace-tension-n", "--no-laces", "--last-units", "--last-cache",
                                         "--catalog-shortlist", "--changes", "--screen-vertices", "--full-shortlist"};
 
+/// The change in the forefoot's highest hotspot (ball and toes, recommend::kForefootFromFraction; a narrow toe box
+/// shows here, not in the nerve peak), as "; forefoot (ball and toes) peak 477.3 -> 24.4 mmHg"; "" when it does not
+/// change. A forefoot without a hotspot reads "below <caution>".
+std::string forefoot_words(const recommend::Recommendation& t, double caution_mmhg) {
+  const double b = t.before.forefoot_peak_mmhg, a = t.after.forefoot_peak_mmhg;
+  if (std::abs(a - b) < 0.05) return "";
+  auto level = [&](double v) { return v > 0 ? fmt_fixed(v) : "below " + fmt_fixed(caution_mmhg, 0); };
+  return "; forefoot (ball and toes) peak " + level(b) + " -> " + level(a) + " mmHg";
+}
+
 /// Turns --changes (all, or a comma list of lacing, tension, size, width, sock) into the recommend options.
 void set_changes(recommend::Options& ro, const std::string& list) {
   if (list == "all") return;
@@ -149,12 +159,18 @@ report::Page html_page(const CheckArgs& a, const check::Result& r, const nlohman
   if (j.contains("recommendations") && !j["recommendations"].empty()) {
     report::Table t{"Recommendations (each simulated through the whole check; predicted values are model estimates)",
                     {"rank", "change", "advice", "nerve peak before (mmHg)", "after", "risk before", "after",
-                     "toe allowance after (mm)", "fitcheck check args"},
+                     "forefoot peak before (mmHg)", "after", "toe allowance after (mm)", "fitcheck check args"},
                     {}};
+    // The forefoot's highest hotspot (ball and toes); 0 in the JSON: no hotspot there.
+    auto forefoot = [&](const nlohmann::ordered_json& v) {
+      const double x = v.get<double>();
+      return x > 0 ? fmt_fixed(x) : "below " + fmt_fixed(j["thresholds_mmhg"]["caution"].get<double>(), 0);
+    };
     for (const auto& rec : j["recommendations"])
       t.rows.push_back({std::to_string(rec["rank"].get<int>()), rec["change"].get<std::string>(), rec["advice"].get<std::string>(),
                         fmt_fixed(rec["peak_mmhg_before"].get<double>()), fmt_fixed(rec["peak_mmhg_after"].get<double>()),
                         rec["risk_before"].get<std::string>(), rec["risk_after"].get<std::string>(),
+                        forefoot(rec["forefoot_peak_mmhg_before"]), forefoot(rec["forefoot_peak_mmhg_after"]),
                         rec["toe_allowance_mm_after"].is_number() ? fmt_fixed(rec["toe_allowance_mm_after"].get<double>())
                                                                   : std::string("no shoe"),
                         rec["command"].get<std::string>()});
@@ -257,7 +273,8 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
     } else {
       const auto& t = rec->recommendations.front();
       s.push_back("Best change: " + t.advice + " Predicted nerve peak " + fmt_fixed(t.before.peak_mmhg) + " -> " +
-                  fmt_fixed(t.after.peak_mmhg) + " mmHg, risk " + t.before.risk + " -> " + t.after.risk + ".");
+                  fmt_fixed(t.after.peak_mmhg) + " mmHg, risk " + t.before.risk + " -> " + t.after.risk +
+                  forefoot_words(t, o.hotspots.caution_mmhg) + ".");
     }
     // A length no accepted change reaches (on the fit or on the nerves): the last length that would fit.
     for (const auto& n : rec->notes)
