@@ -65,11 +65,6 @@ void set_changes(recommend::Options& ro, const std::string& list) {
 
 double r1(double x) { return std::round(x * 10.0) / 10.0; }
 
-bool is_json(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".json";
-}
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string s;
@@ -363,6 +358,12 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
   });
 }
 
+bool is_sock_spec(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".json";
+}
+
 CheckOutput run_check_job(const CheckArgs& a) {
   check::Options o;
   o.run_minutes = a.run_minutes;
@@ -372,7 +373,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
     o.lacing.lace_tension_n = a.lace_tension_n;
     o.lace_to_comfort = false;
   }
-  const bool sock_only = is_json(a.target);
+  const bool sock_only = is_sock_spec(a.target);
   if (sock_only && !a.sock.empty()) throw Error(ErrorCode::usage, "cli", "give the sock either as the second argument or with --sock");
   if (sock_only) {
     // The shoe's options with a sock alone were ignored with exit 0 (and echoed in `args`): refused, like grading.

@@ -63,6 +63,9 @@ struct CheckOutput {
   std::vector<std::string> summary;  ///< plain-language lines (also json["summary"])
 };
 
+/// True when `path` names a sock spec (.json, any case) rather than a last: `check SCAN SOCK.json` checks a sock alone.
+bool is_sock_spec(const std::string& path);
+
 /// Runs the whole check (and recommendations, symptoms, report folder). Throws fitcheck::Error.
 CheckOutput run_check_job(const CheckArgs& a);
 

@@ -64,6 +64,7 @@
 #include <vector>
 
 #include "catalog/catalog.hpp"
+#include "cli/check_job.hpp"
 #include "cli/commands.hpp"
 #include "cli/option_checks.hpp"
 #include "cli/text_file.hpp"
@@ -377,7 +378,15 @@ class StopSignals {
 pid_t spawn_check(const Row& row, const std::vector<std::string>& opts, const fs::path& rows_dir, std::string& err) {
   std::vector<std::string> args = {"fitcheck", "check", "--json"};
   if (!row.sock.empty()) args.push_back("--sock=" + row.sock);  // '=' form: a value may start with '-'
-  args.insert(args.end(), opts.begin(), opts.end());
+  // A row with a sock alone has no last to cache: --last-cache goes to the shoe rows only (check refuses it there).
+  const bool sock_alone = is_sock_spec(row.last);
+  for (std::size_t k = 0; k < opts.size(); ++k) {
+    if (sock_alone && opts[k] == "--last-cache" && k + 1 < opts.size()) {
+      ++k;
+      continue;
+    }
+    args.push_back(opts[k]);
+  }
   args.insert(args.end(), {"--", row.scan, row.last});
   std::vector<char*> argv;
   for (auto& s : args) argv.push_back(s.data());
@@ -759,7 +768,7 @@ void add_batch_command(CLI::App& app, std::function<int()>& run, const OutputFla
                            ->check(number_in(0.001, 1e6));
   sub->add_option("--last-cache", a->last_cache,
                   "Passed to check: SQLite file of prepared lasts, so rows that share a last reuse it (rows running at "
-                  "once may each prepare it before one stores it)")
+                  "once may each prepare it before one stores it; rows with a sock alone do without it)")
       ->check(file_path())
       ->check(CLI::NonexistentPath | CLI::ExistingFile);
   sub->add_option("--row-timeout-s", a->row_timeout_s, "Stop a row's check after this many seconds (status timeout, exit "

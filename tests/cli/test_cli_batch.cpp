@@ -401,8 +401,10 @@ BOOST_AUTO_TEST_CASE(last_cache_reaches_the_children) {
   const std::string right = (source_dir() / "scans/foot-right.ply").string();
   const std::string left = (source_dir() / "scans/foot-left.obj").string();
   const std::string last = (source_dir() / "lasts/last-fit.stl").string();
-  write_text(d / "manifest.csv", "scan,last\n" + right + "," + last + "\n" + left + "," + last + "\n");
-  // One job: row 0 prepares the last and stores it, row 1 reads it.
+  const std::string sock = (source_dir() / "lasts/sock-class1.json").string();
+  write_text(d / "manifest.csv", "scan,last\n" + right + "," + last + "\n" + left + "," + last + "\n" + right + "," + sock + "\n");
+  // One job: row 0 prepares the last and stores it, row 1 reads it. Row 2, a sock alone, has no last to cache: it ran
+  // with the cache option and failed (check refuses --last-cache without a last), now it runs without it.
   const CliRun r = run_cli("batch --jobs 1" + kFast + " --last-cache " + quote(d / "lasts.db") + " -o " + quote(d / "out") +
                            " " + quote(d / "manifest.csv"));
   BOOST_TEST_INFO("stderr: " << r.err);
@@ -411,6 +413,9 @@ BOOST_AUTO_TEST_CASE(last_cache_reaches_the_children) {
   BOOST_TEST(row0["last_cache"]["lasts_prepared"] == 1);
   BOOST_TEST(row1["last_cache"]["lasts_from_cache"] == 1);
   BOOST_TEST(row1["last_cache"]["lasts_prepared"] == 0);
+  const json row2 = read_json(d / "out/rows/row-0002.json");
+  BOOST_TEST(row2.contains("sock"));
+  BOOST_TEST(!row2.contains("last_cache"));
   BOOST_TEST(std::filesystem::exists(d / "lasts.db"));
 }
 
