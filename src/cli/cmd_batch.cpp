@@ -538,7 +538,10 @@ ojson summary_row(const Row& row, const Outcome& o, const fs::path& rows_dir) {
     const auto& t = j["recommendations"][0];
     r["top_change"] = value_or_null(t, "change");
     r["top_advice"] = value_or_null(t, "advice");
-    r["top_peak_mmhg_after"] = value_or_null(t, "peak_mmhg_after");
+    // The check writes it unrounded (its args reproduce it within 1 %); the summary's pressures have one decimal.
+    ojson after = value_or_null(t, "peak_mmhg_after");
+    if (after.is_number()) after = std::round(after.get<double>() * 10.0) / 10.0;
+    r["top_peak_mmhg_after"] = after;
   }
   r["no_change_needed"] = value_or_null(j, "no_change_needed");
   r["judged_on_fit"] = value_or_null(j, "judged_on_fit");

@@ -5,11 +5,13 @@
 // missing (they fail in milliseconds, which is all the row split needs).
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/format.hpp"
 #include "hotspots/hotspots.hpp"
 #include "test_util.hpp"
 
@@ -190,6 +192,27 @@ BOOST_AUTO_TEST_CASE(three_rows_two_jobs_match_direct_check) {
   BOOST_TEST(csv[0].at("worst_nerve_risk") == w["risk"].get<std::string>());
   BOOST_TEST(std::stod(csv[0].at("worst_nerve_peak_mmhg")) == w["peak_mmhg"].get<double>());
   BOOST_TEST(csv[2].at("toe_allowance_mm").empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_top_change_is_summarised_with_one_decimal) {
+  // A sock alone (one change simulated: cheap). top_peak_mmhg_after came out unrounded (24.405544462246514) beside
+  // the other pressures' one decimal.
+  TempDir d;
+  const std::string right = (source_dir() / "scans/foot-right.ply").string();
+  const std::string sock = (source_dir() / "lasts/sock-class1.json").string();
+  write_text(d / "manifest.csv", "scan,last\n" + right + "," + sock + "\n");
+  const CliRun r = run_cli("batch --jobs 1 --run-minutes 10 -o " + quote(d / "out") + " " + quote(d / "manifest.csv"));
+  BOOST_TEST_INFO("stderr: " << r.err);
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  const json row = read_json(d / "out/rows/row-0000.json");
+  BOOST_REQUIRE(!row["recommendations"].empty());
+  const double after = row["recommendations"][0]["peak_mmhg_after"].get<double>();
+  const json s = read_json(d / "out/summary.json");
+  BOOST_TEST(s["rows"][0]["top_change"] == row["recommendations"][0]["change"]);
+  BOOST_TEST(s["rows"][0]["top_peak_mmhg_after"].get<double>() == std::round(after * 10) / 10);
+  const auto csv = csv_records(d / "out/summary.csv");
+  BOOST_REQUIRE_EQUAL(csv.size(), 1u);
+  BOOST_TEST(csv[0].at("top_peak_mmhg_after") == fitcheck::fmt_fixed(after), "one decimal, as the check prints it");
 }
 
 BOOST_AUTO_TEST_CASE(shards_cover_every_row_once_in_separate_files) {
