@@ -191,8 +191,13 @@ void write_glb(const std::filesystem::path& p, const Geometry& g, const std::vec
   json doc = {{"asset", {{"version", "2.0"}, {"generator", "fitcheck"}}},
               {"scene", 0},
               {"scenes", {{{"nodes", {0}}}}},
-              // glTF is in metres with +Y up; we keep millimetres and say so with a 0.001 scale on the node.
-              {"nodes", {{{"mesh", 0}, {"scale", {0.001, 0.001, 0.001}}, {"name", "fitcheck (positions in mm)"}}}},
+              // glTF is in metres with +Y up: we keep millimetres with +Z up and say so on the node -- a 0.001
+              // scale, then -90 deg about x (z -> y, y -> -z), so viewers show the foot standing on its sole
+              // (fitcheck's reader turns it back).
+              {"nodes", {{{"mesh", 0},
+                          {"rotation", {-std::sqrt(0.5), 0.0, 0.0, std::sqrt(0.5)}},
+                          {"scale", {0.001, 0.001, 0.001}},
+                          {"name", "fitcheck (positions in mm, +Z up)"}}}},
               {"meshes", {{{"primitives", {primitive}}}}},
               {"buffers", {{{"byteLength", bin.size()}}}},
               {"bufferViews", views},

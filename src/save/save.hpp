@@ -6,6 +6,8 @@
 //   .glb  glTF 2.0 binary; POSITION, NORMAL (meshes), COLOR_0 (RGBA8 normalized) and one custom float attribute per
 //         field named '_' + upper-cased field name (e.g. pressure_kpa -> _PRESSURE_KPA), per the glTF rule that
 //         application-specific attributes start with an underscore. Point clouds are written with mode POINTS.
+//         The node says what the millimetres with +Z up are to glTF (metres, +Y up): a 0.001 scale and -90 deg about
+//         x, so viewers show the foot standing; load/ turns glTF's +Y up back to +Z up.
 //   .obj .stl  geometry only (Open3D's writers); fields and colours are not representable there
 //
 // Errors: Error(io, "save") when the file cannot be written; Error(invalid_input) when a field or colour array

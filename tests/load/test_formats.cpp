@@ -439,9 +439,10 @@ BOOST_AUTO_TEST_CASE(gltf_normalized_quantized_positions_are_scaled) {
                                 R"("normalized":true,)"));
   const auto r = load::load_geometry(d / "q.gltf", o);
   const BoundingBox got = bounding_box(r.geometry.vertices);
+  // The file's 240 x 90 x 70 box with glTF's +Y up: its 90 is our height (z), its 70 our width (y).
   BOOST_TEST(got.extent().x() == 240.0, tt::tolerance(1e-3));
-  BOOST_TEST(got.extent().y() == 90.0, tt::tolerance(1e-3));
-  BOOST_TEST(got.extent().z() == 70.0, tt::tolerance(1e-3));
+  BOOST_TEST(got.extent().y() == 70.0, tt::tolerance(1e-3));
+  BOOST_TEST(got.extent().z() == 90.0, tt::tolerance(1e-3));
   // Normalized indices or floats are not valid glTF: refused, naming the accessor.
   write_text(d / "qf.gltf", gltf("", R"("normalized":"yes",)"));
   const auto bad = load_error(d / "qf.gltf");
@@ -482,7 +483,9 @@ BOOST_AUTO_TEST_CASE(gltf_requiring_compression_is_refused_by_name) {
   o.min_points = 4;
   const auto r = load::load_geometry(d / "m.gltf", o);
   BOOST_TEST(r.geometry.vertices.size() == 4u);
-  BOOST_TEST(r.geometry.vertices[3].z() / r.geometry.vertices[1].x() == 1.2, tt::tolerance(1e-9));  // units aside
+  // Units aside: glTF's +Y up is our +Z, its +Z our -Y.
+  BOOST_TEST(r.geometry.vertices[2].z() / r.geometry.vertices[1].x() == 1.0, tt::tolerance(1e-9));
+  BOOST_TEST(-r.geometry.vertices[3].y() / r.geometry.vertices[1].x() == 1.2, tt::tolerance(1e-9));
 }
 
 BOOST_AUTO_TEST_CASE(gltf_buffer_uri_naming_a_directory_is_an_io_error) {

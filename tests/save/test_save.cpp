@@ -9,6 +9,7 @@
 #include <vtkSmartPointer.h>
 #include <vtkXMLPolyDataReader.h>
 
+#include <Eigen/Geometry>
 #include <boost/test/unit_test.hpp>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -87,7 +88,7 @@ BOOST_AUTO_TEST_CASE(glb_reads_back_with_colours_and_custom_attribute) {
   const auto colors = save::colormap(p, 0, 50);
   save::write_geometry(d / "f.glb", sample_foot(), {{"pressure_kpa", p}}, colors);
 
-  // An independent reader (Open3D/tinygltf) sees geometry and colours; the node scale makes it metres.
+  // An independent reader (Open3D) sees geometry and colours (it reads the positions as stored, without the node).
   open3d::geometry::TriangleMesh m;
   BOOST_REQUIRE(open3d::io::ReadTriangleMesh((d / "f.glb").string(), m));
   BOOST_TEST(m.vertices_.size() == sample_foot().vertices.size());
@@ -102,6 +103,20 @@ BOOST_AUTO_TEST_CASE(glb_reads_back_with_colours_and_custom_attribute) {
   BOOST_REQUIRE(magic == 0x46546C67u);
   std::memcpy(&json_len, bytes.data() + 12, 4);
   const auto j = nlohmann::json::parse(bytes.substr(20, json_len));
+  // The node as glTF reads it (translation * rotation * scale, quaternion x y z w): metres with +Y up, the foot's
+  // height (z) along y, its medial side (+y) along -z. Without the turn viewers showed it lying on its side.
+  const auto& node = j["nodes"][0];
+  BOOST_TEST(!node.contains("translation"));
+  const auto q = node["rotation"].get<std::vector<double>>();
+  const auto sc = node["scale"].get<std::vector<double>>();
+  BOOST_REQUIRE(q.size() == 4u);
+  BOOST_REQUIRE(sc.size() == 3u);
+  const Eigen::Matrix3d node_m =
+      Eigen::Quaterniond(q[3], q[0], q[1], q[2]).toRotationMatrix() * Eigen::Vector3d(sc[0], sc[1], sc[2]).asDiagonal();
+  for (std::size_t i = 0; i < m.vertices_.size(); i += 97) {
+    const Eigen::Vector3d seen = node_m * m.vertices_[i], foot = sample_foot().vertices[i];
+    BOOST_TEST((seen - 0.001 * Eigen::Vector3d(foot.x(), foot.z(), -foot.y())).norm() < 1e-7, "vertex " << i);  // m
+  }
   const auto& attrs = j["meshes"][0]["primitives"][0]["attributes"];
   BOOST_REQUIRE(attrs.contains("_PRESSURE_KPA"));
   BOOST_TEST(attrs.contains("COLOR_0"));

@@ -1,5 +1,5 @@
 // glTF 2.0 / GLB reader: triangle (mode 4) and point (mode 0) primitives of the default scene, node transforms
-// applied. Own code because Debian's Open3D reads glTF through Assimp, which skips point primitives (so our own
+// applied, glTF's +Y up turned to +Z up. Own code because Debian's Open3D reads glTF through Assimp, which skips point primitives (so our own
 // point-cloud GLB would not read back) and reports failures without a reason. Every accessor, buffer view and
 // index is bounds-checked: the file is untrusted input.
 #include <Eigen/Geometry>
@@ -333,13 +333,18 @@ Raw read_gltf(const std::filesystem::path& p) {
       if (nodes[ni].contains("mesh")) add_mesh(size_field(p, nodes[ni], "mesh", name), m);
       for (const json& c : nodes[ni].value("children", json::array())) visit(to_size(p, c, name + " child"), m, depth + 1);
     };
+    // glTF's +Y is up; fitcheck's files (and STL/PLY/OBJ from CAD and scanners) have +Z up: turned by +90 deg about x
+    // (y -> z, z -> -y), as Blender imports glTF. The writer turns the other way (save.hpp), so our GLBs read back
+    // as written.
+    Eigen::Matrix4d y_up_to_z_up = Eigen::Matrix4d::Identity();
+    y_up_to_z_up.topLeftCorner<3, 3>() << 1, 0, 0, 0, 0, -1, 0, 1, 0;
     const json scenes = d.j.value("scenes", json::array());
     if (!scenes.empty()) {
       const std::size_t si = size_field(p, d.j, "scene", "glTF", 0);
       if (si >= scenes.size()) fail_io(p, "default scene " + std::to_string(si) + " does not exist");
-      for (const json& n : scenes[si].value("nodes", json::array())) visit(to_size(p, n, "scene node"), Eigen::Matrix4d::Identity(), 0);
+      for (const json& n : scenes[si].value("nodes", json::array())) visit(to_size(p, n, "scene node"), y_up_to_z_up, 0);
     } else {
-      for (std::size_t mi = 0; mi < meshes.size(); ++mi) add_mesh(mi, Eigen::Matrix4d::Identity());
+      for (std::size_t mi = 0; mi < meshes.size(); ++mi) add_mesh(mi, y_up_to_z_up);
     }
   } catch (const Error&) {
     throw;
