@@ -193,6 +193,15 @@ BOOST_AUTO_TEST_CASE(stl_binary_and_ascii_are_welded) {
   BOOST_TEST(a.format == "stl-ascii");
   BOOST_TEST(a.geometry.vertices.size() == sample_foot().vertices.size());
   BOOST_TEST(analyze_topology(a.geometry).closed);
+
+  // Cut off after a whole facet (a download or copy stopped part-way), it read as a smaller foot with its holes filled.
+  const std::string text = s.str();
+  const std::size_t cut = text.rfind(" endfacet\n", text.size() / 2);
+  BOOST_REQUIRE(cut != std::string::npos);
+  write_text(d / "cut.stl", text.substr(0, cut + 10));
+  const auto [code, message] = load_error(d / "cut.stl");
+  BOOST_TEST(code == ErrorCode::io);
+  BOOST_TEST(message.find("truncated ascii STL") != std::string::npos, message);
 }
 
 BOOST_AUTO_TEST_CASE(obj_mesh_quads_and_points) {
