@@ -240,7 +240,8 @@ Result measure_foot(const Geometry& g, const Options& opt) {
 
 Geometry cloud_surface(const Geometry& aligned_cloud) {
   Geometry s = clean::reconstruct_surface(aligned_cloud);
-  for (auto& p : s.vertices) p.z() = std::max(p.z(), 0.0);
+  const double top = bounding_box(aligned_cloud.vertices).max.z();
+  for (auto& p : s.vertices) p.z() = std::clamp(p.z(), 0.0, top);
   return s;
 }
 
