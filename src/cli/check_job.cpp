@@ -244,7 +244,19 @@ std::vector<std::string> summary_lines(const CheckArgs& a, const measure::ScanRe
                           : h.nerve_label) +
                 ", risk " + h.risk + ").");
   } else {
-    s.push_back("No area of the foot reaches the " + fmt_fixed(o.hotspots.caution_mmhg, 0) + " mmHg caution line.");
+    // The timeline's peak is a single vertex's; a spot smaller than min_area_mm2 is no hotspot, but the summary must
+    // not read "nothing reaches the line" while the JSON's timeline shows 176 mmHg (review).
+    const hotspots::TimelineEntry* top = nullptr;
+    for (const auto& e : r.hot.timeline)
+      if (!top || e.peak_mmhg > top->peak_mmhg) top = &e;
+    const std::string area = fmt_fixed(o.hotspots.min_area_mm2, 0) + " mm2";
+    if (top && top->peak_mmhg >= o.hotspots.caution_mmhg)
+      s.push_back("No area of " + area + " or more reaches the " + fmt_fixed(o.hotspots.caution_mmhg, 0) +
+                  " mmHg caution line; the highest single point reads " + fmt_fixed(top->peak_mmhg) + " mmHg at the " +
+                  top->peak_region + " (minute " + fmt_fixed(top->minute, 0) + ") on less than " + area +
+                  ": a point contact, not rated as a hotspot (the timeline in the JSON and the report shows it).");
+    else
+      s.push_back("No area of the foot reaches the " + fmt_fixed(o.hotspots.caution_mmhg, 0) + " mmHg caution line.");
   }
   if (rec) {
     if (rec->no_change_needed) {

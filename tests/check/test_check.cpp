@@ -8,6 +8,7 @@
 
 #include "check/check.hpp"
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "contact/contact.hpp"
 #include "last/last.hpp"
 #include "load/load.hpp"
@@ -475,4 +476,24 @@ BOOST_AUTO_TEST_CASE(a_point_cloud_of_a_real_foot_is_not_domed_above_its_leg_cut
   const check::Result from_cloud = check::run(scan, &fit, o);
   BOOST_TEST_MESSAGE("find-template, worst nerve peak: mesh " << worst(from_mesh) << ", cloud " << worst(from_cloud) << " mmHg");
   BOOST_TEST(std::abs(worst(from_cloud) - worst(from_mesh)) <= 10.0);
+}
+
+// find-template in the fitting last: no patch of 20 mm2 reaches the caution line, but one toe-box point reads ~170 mmHg
+// from minute 10 (the timeline). The summary said "No area of the foot reaches the 20 mmHg caution line" (review).
+BOOST_AUTO_TEST_CASE(a_point_above_the_caution_line_without_a_hotspot_is_named_in_the_summary) {
+  const CliRun r = run_cli("check " + quote(shared_data("scans/find-template.obj")) + " " +
+                           quote(source_dir() / "lasts" / "last-fit.stl") + " --no-recommend --json");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const auto j = nlohmann::json::parse(r.out);
+  BOOST_TEST_REQUIRE(j["hotspots"].empty());
+  double top = 0;
+  for (const auto& e : j["timeline"]) top = std::max(top, e["peak_mmhg"].get<double>());
+  BOOST_TEST_REQUIRE(top >= 20.0);
+  bool said = false;
+  for (const auto& line : j["summary"]) {
+    const std::string l = line.get<std::string>();
+    BOOST_TEST(l.find("No area of the foot reaches") == std::string::npos, l);
+    said = said || l.find("the highest single point reads " + fitcheck::fmt_fixed(top) + " mmHg") != std::string::npos;
+  }
+  BOOST_TEST(said, j["summary"].dump());
 }
