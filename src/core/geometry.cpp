@@ -279,4 +279,25 @@ std::vector<Eigen::Vector2d> lower_hull(std::vector<Eigen::Vector2d> pts) {
   return h;
 }
 
+std::vector<std::uint8_t> stray_points(const std::vector<Eigen::Vector3d>& points) {
+  std::vector<std::uint8_t> stray(points.size(), 0);
+  if (points.size() < 10) return stray;
+  // The coordinate-wise median: a few far points do not move it (the mean and the principal axes they do).
+  Eigen::Vector3d median;
+  std::vector<double> c(points.size());
+  for (int k = 0; k < 3; ++k) {
+    for (std::size_t i = 0; i < points.size(); ++i) c[i] = points[i][k];
+    std::nth_element(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(c.size() / 2), c.end());
+    median[k] = c[c.size() / 2];
+  }
+  std::vector<double> d(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) d[i] = (points[i] - median).norm();
+  c = d;
+  const auto q90 = c.begin() + static_cast<std::ptrdiff_t>(c.size() * 9 / 10);
+  std::nth_element(c.begin(), q90, c.end());
+  const double limit = kStrayDistanceFactor * *q90;
+  for (std::size_t i = 0; i < points.size(); ++i) stray[i] = d[i] > limit;
+  return stray;
+}
+
 }  // namespace fitcheck

@@ -92,9 +92,24 @@ Result load_geometry(const std::filesystem::path& path, const Options& options) 
     fail_input(path, std::string("degenerate geometry: ") + spread_name(spread) + ", not a 3D object");
   if (had_faces && g.faces.empty()) fail_input(path, "mesh has no non-degenerate faces");
 
-  const UnitChoice unit = choose_unit(principal_length(g.vertices), options, path.string());
+  // Stray points far from the rest (a wall behind a phone scan) do not count in the length the unit is chosen on;
+  // they stay in the geometry (the scan's cleaning removes what is not the foot, and a last keeps what it has).
+  const std::vector<std::uint8_t> stray = stray_points(g.vertices);
+  std::vector<Eigen::Vector3d> bulk;
+  for (std::size_t i = 0; i < g.vertices.size(); ++i)
+    if (!stray[i]) bulk.push_back(g.vertices[i]);
+  const std::size_t n_stray = g.vertices.size() - bulk.size();
+  const UnitChoice unit = choose_unit(principal_length(n_stray ? bulk : g.vertices), options, path.string());
   r.unit = unit.unit;
   r.units_reason = unit.reason;
+  if (n_stray) {
+    const std::string what = std::to_string(n_stray) + " point(s) lie far from the rest (" +
+                             fmt_fixed(100.0 * static_cast<double>(n_stray) / static_cast<double>(g.vertices.size()), 2) +
+                             " % of the file, more than " + fmt_fixed(kStrayDistanceFactor, 0) +
+                             " times as far from its middle as most)";
+    r.units_reason += "; " + what + " are not counted in that length";
+    r.warnings.push_back(what + ": not counted in the length the unit was chosen on (a background object?)");
+  }
   if (unit.ambiguous) r.warnings.push_back("unit guess is ambiguous: " + unit.reason);
   scale(g, mm_per_unit(unit.unit));
   return r;

@@ -92,8 +92,17 @@ Result clean_scan(const Geometry& scan, const Options& o) {
     return r;
   }
   fitcheck::detail::quiet_pcl();
-  Cloud::Ptr cloud = to_pcl(scan.vertices);
-  const std::size_t n0 = cloud->size();
+  // Stray points far from the rest first (a wall or a table behind a phone scan, core/geometry.hpp): left in, they
+  // inflated the outlier statistics below, so the scan's own noise stayed and the floor was not found.
+  const std::vector<std::uint8_t> stray = stray_points(scan.vertices);
+  std::vector<Eigen::Vector3d> bulk;
+  bulk.reserve(scan.vertices.size());
+  for (std::size_t i = 0; i < scan.vertices.size(); ++i)
+    if (!stray[i]) bulk.push_back(scan.vertices[i]);
+  if (bulk.size() < scan.vertices.size())
+    r.steps.push_back("stray points far from the rest removed: " + std::to_string(scan.vertices.size() - bulk.size()));
+  Cloud::Ptr cloud = to_pcl(bulk);
+  const std::size_t n0 = scan.vertices.size();
 
   if (cloud->size() > o.voxel_above_points) {
     Cloud::Ptr down(new Cloud);
