@@ -26,6 +26,11 @@ using Cloud = pcl::PointCloud<pcl::PointXYZ>;
 /// Grid cell of the footprint test (floor_outside_foot), mm: a few point spacings of a phone scan.
 constexpr double kFootprintCellMm = 5.0;
 
+/// Above the floor's plane by more than this, a point is the body (foot, leg), not the floor's noise, mm: a phone's
+/// floor noise (1-2 mm, several sigma) stays below; the foot's sole edge rises above it within a few mm of its
+/// contact outline, so the footprint of what lies above it covers the sole. An estimate.
+constexpr double kFloorBodyMm = 10.0;
+
 Cloud::Ptr to_pcl(const std::vector<Eigen::Vector3d>& v) {
   Cloud::Ptr c(new Cloud);
   c->reserve(v.size());
@@ -40,12 +45,14 @@ std::vector<Eigen::Vector3d> from_pcl(const Cloud& c) {
   return v;
 }
 
-/// The floor's inliers that are not under the foot. A scanner sees the floor around a foot, not under it: inliers
-/// inside the footprint are the sole's contact points (within the RANSAC distance of the floor) and stay. The
-/// footprint: the cells of a `cell_mm` grid in the floor plane (axes a, b) that the rest of the scan projects into,
-/// eroded by one cell so that floor points along the foot's outline still go.
-pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<char>& is_in, const Eigen::Vector3d& a,
-                                          const Eigen::Vector3d& b, double cell_mm, std::size_t& kept_as_sole) {
+/// The floor's points (`is_in`: within the floor's band) that are not under the foot. A scanner sees the floor around
+/// a foot, not under it: floor points inside the footprint are the sole's contact points and stay. The footprint: the
+/// cells of a `cell_mm` grid in the floor plane (axes a, b) that the body (`is_body`: points well above the floor)
+/// projects into, eroded by one cell so that floor points along the foot's outline still go. `kept_as_sole` counts
+/// the plane's own points (`is_plane`: RANSAC inliers) kept there.
+pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<char>& is_in, const std::vector<char>& is_body,
+                                          const std::vector<char>& is_plane, const Eigen::Vector3d& a, const Eigen::Vector3d& b,
+                                          double cell_mm, std::size_t& kept_as_sole) {
   auto key = [&](const pcl::PointXYZ& q, int da = 0, int db = 0) {
     const Eigen::Vector3d p(q.x, q.y, q.z);
     const auto i = static_cast<std::int64_t>(std::floor(p.dot(a) / cell_mm)) + da;
@@ -54,7 +61,7 @@ pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<
   };
   std::unordered_set<std::int64_t> covered;
   for (std::size_t i = 0; i < cloud.size(); ++i)
-    if (!is_in[i]) covered.insert(key(cloud[i]));
+    if (is_body[i]) covered.insert(key(cloud[i]));
   pcl::PointIndices::Ptr out(new pcl::PointIndices);
   kept_as_sole = 0;
   for (std::size_t i = 0; i < cloud.size(); ++i) {
@@ -62,8 +69,8 @@ pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<
     bool inside = true;
     for (int da = -1; da <= 1 && inside; ++da)
       for (int db = -1; db <= 1 && inside; ++db) inside = covered.count(key(cloud[i], da, db)) > 0;
-    if (inside) ++kept_as_sole;
-    else out->indices.push_back(static_cast<int>(i));
+    if (!inside) out->indices.push_back(static_cast<int>(i));
+    else if (is_plane[i]) ++kept_as_sole;
   }
   return out;
 }
@@ -137,18 +144,34 @@ Result clean_scan(const Geometry& scan, const Options& o) {
     pcl::PointIndices::Ptr inliers(new pcl::PointIndices);
     pcl::ModelCoefficients coef;
     seg.segment(*inliers, coef);
-    if (inliers->indices.size() > 50 && coef.values.size() == 4) {
-      const Eigen::Vector3d n(coef.values[0], coef.values[1], coef.values[2]);
+    if (inliers->indices.size() > 50 && coef.values.size() == 4 && Eigen::Vector3d(coef.values[0], coef.values[1], coef.values[2]).norm() > 0) {
+      const double len = Eigen::Vector3d(coef.values[0], coef.values[1], coef.values[2]).norm();
+      const Eigen::Vector3d n = Eigen::Vector3d(coef.values[0], coef.values[1], coef.values[2]) / len;
+      const double offset = coef.values[3] / len;
       const Eigen::Vector3d a = (std::abs(n.z()) < 0.9 ? Eigen::Vector3d::UnitZ() : Eigen::Vector3d::UnitX()).cross(n).normalized();
       const Eigen::Vector3d b = n.cross(a).normalized();
-      std::vector<char> is_in(cloud->size(), 0);
-      for (int i : inliers->indices) is_in[i] = 1;
+      // The floor's band and the body. A phone's floor is noisy: with 1.2 mm of noise some of its points lie beyond
+      // the RANSAC distance all over it, and counted as "the rest of the scan" they reached as far as the floor, so
+      // no floor was found (and the scan was refused as a 515 mm foot; review). The body is what lies well above
+      // the floor (kFloorBodyMm or three RANSAC distances); what lies within that band is the floor's unless it is
+      // under the body (the sole).
+      const double body_mm = std::max(kFloorBodyMm, 3.0 * o.floor_distance_mm);
+      std::vector<char> is_in(cloud->size(), 0), is_body(cloud->size(), 0);
+      for (std::size_t i = 0; i < cloud->size(); ++i) {
+        const Eigen::Vector3d p((*cloud)[i].x, (*cloud)[i].y, (*cloud)[i].z);
+        const double d = std::abs(p.dot(n) + offset);
+        is_in[i] = d <= body_mm;
+        is_body[i] = !is_in[i];
+      }
+      std::vector<char> ransac_in(cloud->size(), 0);
+      for (int i : inliers->indices) ransac_in[i] = 1;
       double in_lo[2] = {1e300, 1e300}, in_hi[2] = {-1e300, -1e300}, out_lo[2] = {1e300, 1e300}, out_hi[2] = {-1e300, -1e300};
       for (std::size_t i = 0; i < cloud->size(); ++i) {
+        if (!ransac_in[i] && !is_body[i]) continue;  // the band's noise: neither the plane nor the body
         const Eigen::Vector3d p((*cloud)[i].x, (*cloud)[i].y, (*cloud)[i].z);
         const double u[2] = {p.dot(a), p.dot(b)};
         for (int k = 0; k < 2; ++k) {
-          if (is_in[i]) in_lo[k] = std::min(in_lo[k], u[k]), in_hi[k] = std::max(in_hi[k], u[k]);
+          if (ransac_in[i]) in_lo[k] = std::min(in_lo[k], u[k]), in_hi[k] = std::max(in_hi[k], u[k]);
           else out_lo[k] = std::min(out_lo[k], u[k]), out_hi[k] = std::max(out_hi[k], u[k]);
         }
       }
@@ -156,7 +179,7 @@ Result clean_scan(const Geometry& scan, const Options& o) {
       for (int k = 0; k < 2; ++k) reach = std::max({reach, out_lo[k] - in_lo[k], in_hi[k] - out_hi[k]});
       if (reach > o.floor_reach_mm) {
         std::size_t sole = 0;
-        const pcl::PointIndices::Ptr floor_only = floor_outside_foot(*cloud, is_in, a, b, kFootprintCellMm, sole);
+        const pcl::PointIndices::Ptr floor_only = floor_outside_foot(*cloud, is_in, is_body, ransac_in, a, b, kFootprintCellMm, sole);
         Cloud::Ptr rest(new Cloud);
         pcl::ExtractIndices<pcl::PointXYZ> ex;
         ex.setInputCloud(cloud);
@@ -168,9 +191,8 @@ Result clean_scan(const Geometry& scan, const Options& o) {
                           " in it under the foot kept as the sole");
         // Up is the side the rest of the scan stands on.
         Floor f;
-        const double len = n.norm();
-        f.up = n / len;
-        f.offset = coef.values[3] / len;
+        f.up = n;
+        f.offset = offset;
         double mean_height = 0;
         for (const auto& q : *rest) mean_height += f.height(Eigen::Vector3d(q.x, q.y, q.z));
         if (mean_height < 0) f.up = -f.up, f.offset = -f.offset;
