@@ -686,6 +686,28 @@ CheckOutput run_check_job(const CheckArgs& a) {
     std::filesystem::create_directories(dir, ec);
     if (ec) throw Error(ErrorCode::io, "cli", "cannot create report folder " + dir.string() + ": " + ec.message());
     j["report"] = a.report;
+    // The frame of the written meshes, and how to lay them over the input file (review: a designer could not overlay
+    // the pressure map on the last in Rhino or ParaView).
+    nlohmann::ordered_json mf;
+    if (r.fit) {
+      mf["frame"] = "last";
+      const bool as_given = a.size_step == 0 && a.width_step == 0;
+      mf["from_file"] = as_given ? matrix_json<nlohmann::ordered_json>(original->to_last_frame) : nlohmann::ordered_json(nullptr);
+      mf["note"] = std::string("the foot as placed in the last frame: ground tangent to the last's bottom at the tread (z = 0), "
+                               "heel back point at x = 0, x toward the toe, right-last convention (medial +y), mm. ") +
+                   (as_given ? "from_file (row-major 4x4) maps the last file's coordinates, converted to mm, into it; its "
+                               "inverse takes the meshes onto the last as the file has it (a left last is mirrored: "
+                               "the matrix flips one axis)"
+                             : "The last was graded (--size-step/--width-step): the graded last's own frame; `fitcheck "
+                               "last FILE --size S --grade S2 -o OUT` writes that last");
+    } else {
+      mf["frame"] = "foot";
+      mf["from_file"] = matrix_json<nlohmann::ordered_json>(scan.frame.to_foot_frame);
+      mf["note"] = "the resting foot in the foot frame: sole on z = 0, pternion at x = 0, x toward the 2nd toe, medial +y "
+                   "(a left foot mirrored), mm. from_file (row-major 4x4) maps the scan file's coordinates, converted "
+                   "to mm, into it";
+    }
+    j["mesh_frame"] = mf;
     write_meshes(dir, r);
     report::write_html(dir / "report.html", html_page(a, r, j, out.summary));
     write_text_file(dir / "summary.txt", join(out.summary, "\n") + "\n", "cli");

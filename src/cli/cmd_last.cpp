@@ -122,13 +122,7 @@ int run_last(const LastArgs& a, const OutputFlags& out) {
   for (const auto& l : L.landmarks)
     lm[l.name] = {r1(l.position_mm.x()), r1(l.position_mm.y()), r1(l.position_mm.z())};
   j["landmarks"] = lm;
-  nlohmann::ordered_json t = nlohmann::ordered_json::array();
-  for (int i = 0; i < 4; ++i) {
-    nlohmann::ordered_json row = nlohmann::ordered_json::array();
-    for (int k = 0; k < 4; ++k) row.push_back(L.to_last_frame(i, k));
-    t.push_back(row);
-  }
-  j["to_last_frame"] = t;
+  j["to_last_frame"] = matrix_json<nlohmann::ordered_json>(L.to_last_frame);
   j["frame_note"] = "last frame: ground tangent to the bottom at the tread (z = 0), heel back point at x = 0, x toward "
                     "the toe, right-last convention (medial +y); positions in mm";
   if (gr) {

@@ -74,13 +74,7 @@ int run_measure(const MeasureArgs& a, const OutputFlags& out) {
   }
   j["landmarks"] = lm;
   j["landmark_confidence"] = conf;
-  nlohmann::ordered_json t = nlohmann::ordered_json::array();
-  for (int i = 0; i < 4; ++i) {
-    nlohmann::ordered_json row = nlohmann::ordered_json::array();
-    for (int k = 0; k < 4; ++k) row.push_back(frame.to_foot_frame(i, k));
-    t.push_back(row);
-  }
-  j["to_foot_frame"] = t;
+  j["to_foot_frame"] = matrix_json<nlohmann::ordered_json>(frame.to_foot_frame);
   j["cleaning"] = scan.steps;
   j["to_foot_frame_note"] = "maps the file's coordinates converted to mm into the foot frame (row-major 4x4)";
   j["warnings"] = warnings;

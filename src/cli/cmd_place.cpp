@@ -100,6 +100,12 @@ int run_place(const PlaceArgs& a, const OutputFlags& out) {
   j["clearance_note"] = "signed distance from each foot vertex to the last surface: + room, - interference (mm); "
                         "ratings are estimates (literature G6: no standard fit score)";
   if (!a.output.empty()) j["clearance_file"] = a.output;
+  // What a designer needs to lay the field over the last in its own coordinates (review).
+  j["to_last_frame"] = matrix_json<nlohmann::ordered_json>(L.to_last_frame);
+  j["frame_note"] = "the placed foot (and -o's file) is in the last frame: ground tangent to the last's bottom at the "
+                    "tread (z = 0), heel back point at x = 0, x toward the toe, right-last convention (medial +y), mm. "
+                    "to_last_frame (row-major 4x4) maps the last file's coordinates, converted to mm, into it; its "
+                    "inverse takes the field onto the last as the file has it (a left last is mirrored: the matrix flips one axis)";
   j["warnings"] = warnings;
   if (out.json) {
     std::cout << json_text(j) << "\n";

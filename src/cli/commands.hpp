@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <Eigen/Core>
 #include <functional>
 #include <string>
 
@@ -19,6 +20,18 @@ struct OutputFlags {
 template <class Json>
 std::string json_text(const Json& j, int indent = 2) {
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+/// A 4x4 transform as JSON rows (row-major), for `to_foot_frame` / `to_last_frame`.
+template <class Json>
+Json matrix_json(const Eigen::Matrix4d& m) {
+  Json t = Json::array();
+  for (int i = 0; i < 4; ++i) {
+    Json row = Json::array();
+    for (int k = 0; k < 4; ++k) row.push_back(m(i, k));
+    t.push_back(row);
+  }
+  return t;
 }
 
 /// Adds `info` to `app`; `run` is set to the action to execute when it was chosen.

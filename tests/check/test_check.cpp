@@ -237,6 +237,12 @@ BOOST_AUTO_TEST_CASE(cli_check_writes_report_and_states_assumptions) {
   for (const auto& e : j["timeline"]) BOOST_TEST((e.contains("minute") && e.contains("peak_mmhg") && e.contains("peak_region")));
   for (const char* f : {"pressure_peak.ply", "pressure_peak.glb", "pressure.pvd", "pressure_00_min0000.vtp", "pressure_04_min0030.vtp", "report.json"})
     BOOST_TEST(std::filesystem::exists(dir / "rep" / f), f);
+  // The meshes' frame, with the transform `fitcheck last` reports for the same file (the last as given).
+  BOOST_TEST_REQUIRE(j.contains("mesh_frame"));
+  BOOST_TEST(j["mesh_frame"]["frame"] == "last");
+  const CliRun l = run_cli("last " + quote(source_dir() / "lasts" / "last-fit.stl") + " --json");
+  BOOST_TEST_REQUIRE(l.exit_code == 0, l.err);
+  BOOST_TEST(j["mesh_frame"]["from_file"] == nlohmann::json::parse(l.out)["to_last_frame"]);
   // a sock alone, given as the second argument
   const CliRun s = run_cli("check " + quote(source_dir() / "scans" / "foot-right.ply") + " " +
                            quote(source_dir() / "lasts" / "sock-class1.json") + " --json");
