@@ -27,4 +27,16 @@ inline std::string fmt_short(double v) {
   return t == "-0" ? "0" : t;
 }
 
+/// `v` for a sentence that says it lies outside [lo, hi]: one decimal, or more (up to three) while fewer would round it
+/// onto the range -- "toe allowance 17.04 mm outside 8-17 mm", not "17.0 mm outside 8-17 mm" (review).
+inline std::string fmt_outside(double v, double lo, double hi) {
+  std::string t;
+  for (int d = 1; d <= 3; ++d) {
+    t = fmt_fixed(v, d);
+    const double shown = std::stod(t);
+    if (shown < lo || shown > hi) break;
+  }
+  return t;
+}
+
 }  // namespace fitcheck

@@ -500,14 +500,14 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   const std::string range = fmt_fixed(opt.min_toe_allowance_mm, 0) + "-" + fmt_fixed(opt.max_toe_allowance_mm, 0) + " mm";
   if (ta < 0)
     r.warnings.push_back("the foot (" + fmt_fixed(Lf) + " mm) is " + fmt_fixed(-ta) + " mm longer than the last (" +
-                         fmt_fixed(last.measurements.stick_length_mm) + " mm): far too long for this last; a last about " +
+                         fmt_fixed(last.measurements.stick_length_mm) + " mm): too long for this last; a last about " +
                          fmt_fixed(Lf + 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm), 0) +
                          " mm long would fit (toe allowance " + range + ", literature G3)");
   else if (ta < opt.min_toe_allowance_mm)
-    r.warnings.push_back("toe allowance " + fmt_fixed(ta) + " mm is below " + range +
+    r.warnings.push_back("toe allowance " + fmt_outside(ta, opt.min_toe_allowance_mm, opt.max_toe_allowance_mm) + " mm is below " + range +
                          " (literature G3): the toes will reach the front of the shoe, more so as the foot swells");
   else if (ta > opt.max_toe_allowance_mm)
-    r.warnings.push_back("toe allowance " + fmt_fixed(ta) + " mm is above " + range +
+    r.warnings.push_back("toe allowance " + fmt_outside(ta, opt.min_toe_allowance_mm, opt.max_toe_allowance_mm) + " mm is above " + range +
                          " (literature G3): the shoe is long for this foot (heel slip, a flex line behind the ball)");
   // A foot scan given as the last (a wrong file at a kiosk or in a batch): as long as the foot and as large at the
   // ball. Lasts are made 10-17 mm longer than the foot they fit (G3), with a ball girth near the foot's.

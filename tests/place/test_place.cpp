@@ -191,8 +191,8 @@ BOOST_AUTO_TEST_CASE(every_real_scan_in_every_real_last) {
         }
         for (double c : r.clearance_mm) BOOST_TEST_REQUIRE(std::isfinite(c));
         bool too_long = false;
-        for (const auto& w : r.warnings) too_long = too_long || w.find("far too long") != std::string::npos;
-        // The 275 mm dupontgu feet in the 245 mm lasts are far too long, and the output must say so.
+        for (const auto& w : r.warnings) too_long = too_long || w.find("too long for this last") != std::string::npos;
+        // The 275 mm dupontgu feet in the 245 mm lasts are far too long, and the output must say so ("too long for this last").
         const bool dupontgu = std::string(s).find("dupontgu") != std::string::npos;
         const bool short_last = std::string(lasts[k]).find("openshoedesigner") != std::string::npos;
         if (dupontgu && short_last) {
@@ -208,7 +208,11 @@ BOOST_AUTO_TEST_CASE(every_real_scan_in_every_real_last) {
 
 BOOST_AUTO_TEST_CASE(cli_place_reports_fit_and_writes_the_field) {
   TempDir dir;
-  save::write_geometry(dir / "last.stl", test_last());
+  // The last as a CAD file might hold it: turned and moved away from the last frame.
+  Geometry turned = test_last();
+  const Eigen::Matrix3d rot = (Eigen::AngleAxisd(0.5, Eigen::Vector3d::UnitZ()) * Eigen::AngleAxisd(0.2, Eigen::Vector3d::UnitX())).toRotationMatrix();
+  for (auto& v : turned.vertices) v = rot * v + Eigen::Vector3d(40, -25, 60);
+  save::write_geometry(dir / "last.stl", turned);
   const CliRun r = run_cli("place " + quote(source_dir() / "scans" / "foot-right.ply") + " " + quote(dir / "last.stl") +
                            " -o " + quote(dir / "clearance.vtp") + " --json");
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
@@ -222,6 +226,19 @@ BOOST_AUTO_TEST_CASE(cli_place_reports_fit_and_writes_the_field) {
   BOOST_TEST(std::abs(j["toe_allowance_mm"].get<double>() - (279.4 - 265.0)) <= 1.0);
   const std::string vtp = read_text(dir / "clearance.vtp");
   BOOST_TEST(vtp.find("clearance_mm") != std::string::npos);
+  // The field is in the last frame; to_last_frame takes the last file there (review: a designer could not lay the
+  // field over the last in its own coordinates, and nothing said which frame it was in).
+  BOOST_TEST(j["frame_note"].get<std::string>().find("last frame") != std::string::npos);
+  Eigen::Matrix4d m;
+  for (int i = 0; i < 4; ++i)
+    for (int k = 0; k < 4; ++k) m(i, k) = j["to_last_frame"][i][k].get<double>();
+  const Geometry file = load::load_geometry(dir / "last.stl").geometry;
+  const last::Last prepared = last::prepare_last(file);
+  std::vector<Eigen::Vector3d> moved;
+  for (const auto& v : file.vertices) moved.push_back((m * v.homogeneous()).head<3>());
+  const BoundingBox a = bounding_box(moved), b = bounding_box(prepared.mesh.vertices);
+  BOOST_TEST((a.min - b.min).norm() < 0.01);
+  BOOST_TEST((a.max - b.max).norm() < 0.01);
   // Errors keep their codes: a missing last is unreadable (3), a sphere is not a last (4).
   BOOST_TEST(run_cli("place " + quote(source_dir() / "scans" / "foot-right.ply") + " " + quote(dir / "none.stl")).exit_code == 3);
   save::write_geometry(dir / "ball.ply", synth::make_uv_sphere(70));
