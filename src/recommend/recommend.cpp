@@ -134,6 +134,8 @@ void Options::validate() const {
     throw Error(ErrorCode::usage, "recommend", "toe allowance range must lie in [0, 40] mm, min <= max");
   if (!in(min_drop_mmhg, 0, 50) || !in(min_drop_fraction, 0, 1))
     throw Error(ErrorCode::usage, "recommend", "min_drop_mmhg must be in [0, 50], min_drop_fraction in [0, 1]");
+  if (!in(max_region_rise_fraction, 0.05, 5))
+    throw Error(ErrorCode::usage, "recommend", "max_region_rise_fraction must be in [0.05, 5]");
   if (!in(window_reach_mm, 5, 60)) throw Error(ErrorCode::usage, "recommend", "window_reach_mm must be in [5, 60]");
   if (hotspots::risk_rank(acceptable_risk) < 0)
     throw Error(ErrorCode::usage, "recommend", "acceptable_risk must be none, low, moderate or high");
@@ -299,7 +301,8 @@ double toe_distance(double ta, const Options& o) {
 }
 
 std::string toe_words(double ta, const Options& o) {
-  return "toe allowance " + fmt_fixed(ta) + " mm outside " + fmt_fixed(o.min_toe_allowance_mm, 0) + "-" +
+  return "toe allowance " + fmt_outside(ta, o.min_toe_allowance_mm, o.max_toe_allowance_mm) + " mm outside " +
+         fmt_fixed(o.min_toe_allowance_mm, 0) + "-" +
          fmt_fixed(o.max_toe_allowance_mm, 0) + " mm (literature G3)";
 }
 
@@ -710,7 +713,9 @@ Result recommend(const Input& in, const Options& opt) {
     return o;
   };
   // Why a change with outcome A is turned down against baseline Bx ("" = accepted); also sets A's symptom peak.
-  auto judge = [&](const Candidate& c, Outcome& A, const Outcome& Bx) {
+  // `regions`: the region rules (no new hotspot, no region much worse); off on the coarse copies, whose patches away
+  // from the nerves are unreliable.
+  auto judge = [&](const Candidate& c, Outcome& A, const Outcome& Bx, bool regions) {
     set_symptom_peak(A, in.focus_nerves);
     std::string why;
     // Snug lacing is a change only for a runner who pulls harder than that (its tension is known only now).
@@ -726,7 +731,7 @@ Result recommend(const Input& in, const Options& opt) {
       if (why.empty() && rk > (Bx.nerve_risk.count(nv) ? Bx.nerve_risk.at(nv) : 0))
         why = "raises the risk over the " + nv + " nerve to " + hotspots::risk_name(rk);
     for (const auto& [rg, rk] : A.region_new_risk)
-      if (why.empty() && rk > (Bx.region_risk.count(rg) ? Bx.region_risk.at(rg) : 0))
+      if (regions && why.empty() && rk > (Bx.region_risk.count(rg) ? Bx.region_risk.at(rg) : 0))
         why = "a new or worse hotspot at the " + rg + " (risk " + hotspots::risk_name(rk) + ")";
     const int wa = hotspots::risk_rank(A.risk), wb = hotspots::risk_rank(Bx.risk);
     // For the fit: the toe allowance into its range, or at least 1 mm closer to it; or a loose heel held again
@@ -740,6 +745,22 @@ Result recommend(const Input& in, const Options& opt) {
                                       (Bx.peak_mmhg - A.peak_mmhg >= std::max(opt.min_drop_mmhg, opt.min_drop_fraction * Bx.peak_mmhg));
     if (why.empty() && A.peak_mmhg > Bx.peak_mmhg + opt.min_drop_mmhg)
       why = "raises the highest pressure over a nerve (" + fmt_fixed(Bx.peak_mmhg) + " -> " + fmt_fixed(A.peak_mmhg) + " mmHg)";
+    // The worst spot on the foot made much worse (away from the nerves a hotspot's risk stays "moderate", so the rules
+    // above miss it). The highest hotspot anywhere, not per region: a change that takes a far worse spot away may
+    // leave a smaller one elsewhere higher than it was (3 sizes up for a foot 31 mm too long: the toe puff's 5700
+    // mmHg go, a lateral spot goes 36 -> 68 mmHg).
+    const double alarm = in.options.hotspots.alarm_mmhg;
+    auto top_spot = [](const Outcome& o) {
+      std::pair<double, std::string> t{0.0, ""};
+      for (const auto& [rg, pk] : o.region_peak_mmhg)
+        if (pk > t.first) t = {pk, rg};
+      return t;
+    };
+    const auto [pa, ra] = top_spot(A);
+    const auto [pb, rb] = top_spot(Bx);
+    if (regions && why.empty() && pb > 0 && pa >= alarm && pa > pb * (1.0 + opt.max_region_rise_fraction))
+      why = "raises the highest pressure on the foot (" + fmt_fixed(pb) + " mmHg at the " + rb + " -> " + fmt_fixed(pa) +
+            " mmHg at the " + ra + ", above the " + fmt_fixed(alarm, 0) + " mmHg alarm line)";
     if (why.empty() && !better)
       why = for_fit ? "does not bring the fit closer (" +
                           (toe_ok(A.toe_allowance_mm, opt) ? "toe allowance " + fmt_fixed(A.toe_allowance_mm) + " mm"
@@ -835,7 +856,7 @@ Result recommend(const Input& in, const Options& opt) {
           // (on the bench foot they rejected the three best changes for a toe-box patch the full simulation does
           // not have). The full judge applies it.
           r.after.region_new_risk.clear();
-          why_c[k] = judge(cands[k], r.after, CB);
+          why_c[k] = judge(cands[k], r.after, CB, false);
           (why_c[k].empty() ? yes : no).push_back(std::move(r));
         }
         order(yes);
@@ -935,7 +956,7 @@ Result recommend(const Input& in, const Options& opt) {
       if (screened_why[k].empty() && sims[k].outcome) {
         if (accepted[k] < 0) {
           Outcome A = *sims[k].outcome;
-          accepted[k] = judge(cands[k], A, B).empty() ? 1 : 0;
+          accepted[k] = judge(cands[k], A, B, true).empty() ? 1 : 0;
         }
         n_ok += static_cast<std::size_t>(accepted[k]);
       }
@@ -985,7 +1006,7 @@ Result recommend(const Input& in, const Options& opt) {
     }
     ++res.candidates;
     Outcome& A = *sims[k].outcome;
-    const std::string why = judge(c, A, B);
+    const std::string why = judge(c, A, B, true);
     std::string advice = c.advice;  // snug lacing's names the tension solved in its simulation
     if (c.change == kLaceSnug) {
       advice = "Lace only until snug, not tight: pull until the shoe closes on the top of the foot without pressing (in "

@@ -35,7 +35,8 @@
 // [`min_toe_allowance_mm`, `max_toe_allowance_mm`] (literature.md G3; or closer to that range than the baseline), the
 // heel region not rated "loose" (heel hold; unless it already was), no nerve's risk rank and no region's hotspot risk
 // higher than before (no new hotspot elsewhere; a patch that overlaps a baseline hotspot of at least its risk is not
-// new, whatever region its peak now falls in: Outcome::region_new_risk). Ranked by worst risk after, nerve peak after (0.5 mmHg apart), sum
+// new, whatever region its peak now falls in: Outcome::region_new_risk), and the highest hotspot peak on the foot not
+// raised above the alarm line by more than `max_region_rise_fraction` of what it was. Ranked by worst risk after, nerve peak after (0.5 mmHg apart), sum
 // of risk ranks after (ascending), then the simpler change first (lacing < tension < sock < width < size < last).
 // A baseline whose worst nerve risk is at most `acceptable_risk` ("low": nothing above the 30 mmHg warning line over a
 // nerve) and that keeps the fit constraints (toe allowance in range, heel not loose) gets one recommendation, "none":
@@ -102,6 +103,12 @@ struct Options {
   double max_toe_allowance_mm = 17.0;   ///< G3; [0, 40]
   double min_drop_mmhg = 2.0;           ///< smallest nerve-peak drop that counts as an improvement; [0, 50]
   double min_drop_fraction = 0.05;      ///< ... and as a fraction of the baseline's nerve peak; [0, 1]
+  /// A change is turned down when it raises the highest hotspot peak on the foot (the top of
+  /// Outcome::region_peak_mmhg, wherever it lies) above the alarm line (hotspots::Options::alarm_mmhg) and by more than
+  /// this fraction of what it was. Away from the mapped nerves a
+  /// hotspot's risk is "moderate" at most, so the no-new-hotspot rule let "half a size down, one width wider" double a
+  /// 515 mmHg toe-box spot (review). An estimate: above the spread of a region's peak between nearby settings; [0.05, 5]
+  double max_region_rise_fraction = 0.25;
   double window_reach_mm = 15.0;        ///< window lacing skips the rows within this of the hotspot peak (along x); [5, 60]
   std::string acceptable_risk = "low";  ///< a baseline at or below this worst nerve risk needs no change
   std::size_t max_recommendations = 5;  ///< [1, 50]
