@@ -360,6 +360,7 @@ void add_check_options(CLI::App* sub, CheckArgs& a) {
       ->check(folder_path());
   sub->add_option("--scan-units", a.scan_units, "Unit of the scan: m, cm, mm or inch")->check(unit_name());
   sub->add_option("--last-units", a.last_units, "Unit of the last: m, cm, mm or inch")->check(unit_name());
+  add_misnamed_units(sub);
   sub->add_option("--side", a.side, "Side of the foot: left, right or auto");
   sub->add_option("--max-file-mb", a.max_file_mb, "Refuse files larger than this many MB")
       ->check(number_in(0.001, 1e6));

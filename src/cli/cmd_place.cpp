@@ -132,6 +132,7 @@ void add_place_command(CLI::App& app, std::function<int()>& run, const OutputFla
   sub->add_option("last", args->last, "Last (any supported format; point clouds are closed first)")->required();
   sub->add_option("-o,--output", args->output, "Write the placed foot with its clearance field (.ply, .vtp, .glb)")
       ->check(file_path());
+  add_misnamed_units(sub);
   sub->add_option("--scan-units", args->scan_units, "Unit of the scan's coordinates: m, cm, mm or inch")
       ->check(unit_name());
   sub->add_option("--last-units", args->last_units, "Unit of the last's coordinates: m, cm, mm or inch")

@@ -96,4 +96,12 @@ inline CLI::Validator unit_name() {
       "UNIT");
 }
 
+/// A hidden `--units` on a command of two files (check, place), which take --scan-units and --last-units: `measure`
+/// and `last` take --units, and CLI11 said only "The following arguments were not expected: m --units" (review).
+inline void add_misnamed_units(CLI::App* sub) {
+  sub->add_option_function<std::string>("--units", [name = sub->get_name()](const std::string&) {
+       throw CLI::ValidationError("--units", name + " takes --scan-units (and --last-units for the last)");
+     })->group("");
+}
+
 }  // namespace fitcheck::cli

@@ -289,7 +289,10 @@ BOOST_AUTO_TEST_CASE(unit_errors_name_the_option_given) {
                         Case{"place " + scan + " " + last + " --scan-units furlong", "--scan-units: unknown unit", 2},
                         Case{"check " + scan + " " + last + " --scan-units cm --no-recommend", "with --scan-units cm", 4},
                         Case{"check " + scan + " " + last + " --last-units m --no-recommend", "with --last-units m", 4},
-                        Case{"place " + scan + " " + last + " --last-units m", "with --last-units m", 4}}) {
+                        Case{"place " + scan + " " + last + " --last-units m", "with --last-units m", 4},
+                        // measure's and last's --units here: named, with the options to use (was "not expected: m --units")
+                        Case{"check " + scan + " " + last + " --units m", "--units: check takes --scan-units", 2},
+                        Case{"place " + scan + " " + last + " --units m", "--units: place takes --scan-units", 2}}) {
     const CliRun r = run_cli(c.args);
     BOOST_TEST_INFO(c.args << "\nstderr: " << r.err);
     BOOST_TEST(r.exit_code == c.exit_code);
