@@ -54,8 +54,12 @@ int run_place(const PlaceArgs& a, const OutputFlags& out) {
   const place::Result p = place::place_foot(foot.frame.aligned, foot.result, L);
   if (!a.output.empty()) {
     std::vector<double> inside(p.inside_shoe.begin(), p.inside_shoe.end());
-    save::write_geometry(a.output, p.foot, {{"clearance_mm", p.clearance_mm}, {"inside_shoe", inside}},
-                         save::colormap(p.clearance_mm, -5.0, 10.0));
+    // Above the collar the foot is outside the shoe: grey, not the blue of the worst interference (its clearance to
+    // the last's closed top is no fit figure; review).
+    std::vector<save::Rgb> colors = save::colormap(p.clearance_mm, -5.0, 10.0);
+    for (std::size_t i = 0; i < colors.size(); ++i)
+      if (!p.inside_shoe[i]) colors[i] = {160, 160, 160};
+    save::write_geometry(a.output, p.foot, {{"clearance_mm", p.clearance_mm}, {"inside_shoe", inside}}, colors);
   }
   std::vector<std::string> warnings = scan_file.warnings;
   warnings.insert(warnings.end(), last_file.warnings.begin(), last_file.warnings.end());

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <numbers>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "foot/foot.hpp"
@@ -226,6 +227,25 @@ BOOST_AUTO_TEST_CASE(cli_place_reports_fit_and_writes_the_field) {
   BOOST_TEST(std::abs(j["toe_allowance_mm"].get<double>() - (279.4 - 265.0)) <= 1.0);
   const std::string vtp = read_text(dir / "clearance.vtp");
   BOOST_TEST(vtp.find("clearance_mm") != std::string::npos);
+  // Above the collar (inside_shoe 0) the foot is grey, not coloured as the worst interference.
+  auto array = [&](const std::string& name) {
+    const std::size_t at = vtp.find("Name=\"" + name + "\"");
+    BOOST_REQUIRE(at != std::string::npos);
+    const std::size_t from = vtp.find('>', at) + 1;
+    std::istringstream in(vtp.substr(from, vtp.find("</DataArray>", from) - from));
+    std::vector<double> v;
+    for (double x; in >> x;) v.push_back(x);
+    return v;
+  };
+  const std::vector<double> inside = array("inside_shoe"), rgb = array("rgb");
+  BOOST_REQUIRE(rgb.size() == 3 * inside.size());
+  std::size_t outside = 0;
+  for (std::size_t i = 0; i < inside.size(); ++i)
+    if (inside[i] == 0) {
+      ++outside;
+      BOOST_TEST((rgb[3 * i] == 160 && rgb[3 * i + 1] == 160 && rgb[3 * i + 2] == 160), "vertex " << i);
+    }
+  BOOST_TEST(outside > 0u);
   // The field is in the last frame; to_last_frame takes the last file there (review: a designer could not lay the
   // field over the last in its own coordinates, and nothing said which frame it was in).
   BOOST_TEST(j["frame_note"].get<std::string>().find("last frame") != std::string::npos);
