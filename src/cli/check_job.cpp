@@ -691,7 +691,7 @@ CheckOutput run_check_job(const CheckArgs& a) {
     // the pressure map on the last in Rhino or ParaView).
     nlohmann::ordered_json mf;
     if (r.fit) {
-      mf["frame"] = "last";
+      mf["frame"] = "last";  // positions as stored (mm, +Z up); a .glb's node turns them for viewers (save.hpp)
       const bool as_given = a.size_step == 0 && a.width_step == 0;
       mf["from_file"] = as_given ? matrix_json<nlohmann::ordered_json>(original->to_last_frame) : nlohmann::ordered_json(nullptr);
       mf["note"] = std::string("the foot as placed in the last frame: ground tangent to the last's bottom at the tread (z = 0), "
@@ -699,8 +699,9 @@ CheckOutput run_check_job(const CheckArgs& a) {
                    (as_given ? "from_file (row-major 4x4) maps the last file's coordinates, converted to mm, into it; its "
                                "inverse takes the meshes onto the last as the file has it (a left last is mirrored: "
                                "the matrix flips one axis)"
-                             : "The last was graded (--size-step/--width-step): the graded last's own frame; `fitcheck "
-                               "last FILE --size S --grade S2 -o OUT` writes that last");
+                             : "The last was graded (--size-step/--width-step): the graded last's own frame, which "
+                               "no file holds (`fitcheck last --grade -o` writes the graded last in the input's "
+                               "coordinates), so no transform is given");
     } else {
       mf["frame"] = "foot";
       mf["from_file"] = matrix_json<nlohmann::ordered_json>(scan.frame.to_foot_frame);

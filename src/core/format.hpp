@@ -28,7 +28,8 @@ inline std::string fmt_short(double v) {
 }
 
 /// `v` for a sentence that says it lies outside [lo, hi]: one decimal, or more (up to three) while fewer would round it
-/// onto the range -- "toe allowance 17.04 mm outside 8-17 mm", not "17.0 mm outside 8-17 mm" (review).
+/// onto the range -- "toe allowance 17.04 mm outside 8-17 mm", not "17.0 mm outside 8-17 mm" (review). Closer to the
+/// range than 0.0005 it still reads as its end ("17.000").
 inline std::string fmt_outside(double v, double lo, double hi) {
   std::string t;
   for (int d = 1; d <= 3; ++d) {

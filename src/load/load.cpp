@@ -93,7 +93,8 @@ Result load_geometry(const std::filesystem::path& path, const Options& options) 
   if (had_faces && g.faces.empty()) fail_input(path, "mesh has no non-degenerate faces");
 
   // Stray points far from the rest (a wall behind a phone scan) do not count in the length the unit is chosen on;
-  // they stay in the geometry (the scan's cleaning removes what is not the foot, and a last keeps what it has).
+  // they stay in the geometry: a point-cloud scan's cleaning removes them (clean_scan), a mesh is kept as it is (a
+  // mesh scan with a far-off part is then refused on its length by measure, with this warning).
   const std::vector<std::uint8_t> stray = stray_points(g.vertices);
   std::vector<Eigen::Vector3d> bulk;
   for (std::size_t i = 0; i < g.vertices.size(); ++i)

@@ -98,7 +98,7 @@ double convex_perimeter(const std::vector<Eigen::Vector3d>& points, const Eigen:
 /// vertices above the cloud's highest point (the leg cut) are lowered onto its height, a flat cap like the one a mesh
 /// scan's cut gets (clean::fill_holes). Poisson domed the open cut 4-7 mm above it, into the last's instep: a
 /// 60k-point cloud of the find-template mesh read 36.5 mmHg (risk high) over the superficial peroneal nerve at
-/// z = 111.5 mm, above the 108 mm cut, where the mesh itself reads 15 (review).
+/// z = 111.5 mm, above the 108 mm cut, where the mesh reads 18.5 over any nerve (review; 17.7 over that nerve after).
 Geometry cloud_surface(const Geometry& aligned_cloud);
 
 /// Volume enclosed by the mesh below the plane z = cut_z (the part above is clipped away and the cut capped), mm^3.

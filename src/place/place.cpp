@@ -499,7 +499,7 @@ Result place_foot(const Geometry& foot_in, const measure::Result& fm, const last
   const double ta = std::abs(r.toe_allowance_mm) < 0.05 ? 0.0 : r.toe_allowance_mm;
   const std::string range = fmt_fixed(opt.min_toe_allowance_mm, 0) + "-" + fmt_fixed(opt.max_toe_allowance_mm, 0) + " mm";
   if (ta < 0)
-    r.warnings.push_back("the foot (" + fmt_fixed(Lf) + " mm) is " + fmt_fixed(-ta) + " mm longer than the last (" +
+    r.warnings.push_back("the foot (" + fmt_fixed(Lf) + " mm) is " + fmt_outside(-ta, -1.0, 0.0) + " mm longer than the last (" +
                          fmt_fixed(last.measurements.stick_length_mm) + " mm): too long for this last; a last about " +
                          fmt_fixed(Lf + 0.5 * (opt.min_toe_allowance_mm + opt.max_toe_allowance_mm), 0) +
                          " mm long would fit (toe allowance " + range + ", literature G3)");

@@ -27,9 +27,12 @@ using Cloud = pcl::PointCloud<pcl::PointXYZ>;
 constexpr double kFootprintCellMm = 5.0;
 
 /// Above the floor's plane by more than this, a point is the body (foot, leg), not the floor's noise, mm: a phone's
-/// floor noise (1-2 mm, several sigma) stays below; the foot's sole edge rises above it within a few mm of its
-/// contact outline, so the footprint of what lies above it covers the sole. An estimate.
+/// floor noise (1-2 mm, several sigma) stays below. An estimate.
 constexpr double kFloorBodyMm = 10.0;
+
+/// The zone near the body where only the floor plane's own points go (floor_outside_foot), in grid cells (10 mm):
+/// the foot's outline within its lowest kFloorBodyMm lies at most a few mm outside what lies above it.
+constexpr int kFloorNearCells = 2;
 
 Cloud::Ptr to_pcl(const std::vector<Eigen::Vector3d>& v) {
   Cloud::Ptr c(new Cloud);
@@ -45,32 +48,46 @@ std::vector<Eigen::Vector3d> from_pcl(const Cloud& c) {
   return v;
 }
 
-/// The floor's points (`is_in`: within the floor's band) that are not under the foot. A scanner sees the floor around
-/// a foot, not under it: floor points inside the footprint are the sole's contact points and stay. The footprint: the
-/// cells of a `cell_mm` grid in the floor plane (axes a, b) that the body (`is_body`: points well above the floor)
-/// projects into, eroded by one cell so that floor points along the foot's outline still go. `kept_as_sole` counts
-/// the plane's own points (`is_plane`: RANSAC inliers) kept there.
+/// The floor's points, to remove. On a `cell_mm` grid in the floor plane (axes a, b), two zones:
+/// - near the body (within kFloorNearCells cells of a cell that `is_body` -- points above the floor's band --
+///   projects into): only the plane's own points (`is_plane`: RANSAC inliers) go, and only outside the footprint of
+///   every point off the plane, eroded by one cell so that floor points along the foot's outline still go. The foot's
+///   lowest millimetres along its outline stay (they are off the plane), and so does the sole standing on the floor
+///   (under that footprint: `kept_as_sole` counts the plane's points kept there);
+/// - farther away: every point in the band (`is_in`) goes -- the floor and its noise, which off the plane by a few mm
+///   would otherwise make footprint of its own.
+/// Points below the plane by more than `below_mm` (`depth`: signed height above it) go in either zone: no foot is there.
 pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<char>& is_in, const std::vector<char>& is_body,
-                                          const std::vector<char>& is_plane, const Eigen::Vector3d& a, const Eigen::Vector3d& b,
-                                          double cell_mm, std::size_t& kept_as_sole) {
+                                          const std::vector<char>& is_plane, const std::vector<double>& height, double below_mm,
+                                          const Eigen::Vector3d& a, const Eigen::Vector3d& b, double cell_mm,
+                                          std::size_t& kept_as_sole) {
   auto key = [&](const pcl::PointXYZ& q, int da = 0, int db = 0) {
     const Eigen::Vector3d p(q.x, q.y, q.z);
     const auto i = static_cast<std::int64_t>(std::floor(p.dot(a) / cell_mm)) + da;
     const auto j = static_cast<std::int64_t>(std::floor(p.dot(b) / cell_mm)) + db;
     return (i << 32) ^ (j & 0xffffffff);
   };
-  std::unordered_set<std::int64_t> covered;
-  for (std::size_t i = 0; i < cloud.size(); ++i)
-    if (is_body[i]) covered.insert(key(cloud[i]));
+  std::unordered_set<std::int64_t> body, off_plane;
+  for (std::size_t i = 0; i < cloud.size(); ++i) {
+    if (is_body[i]) body.insert(key(cloud[i]));
+    if (!is_plane[i]) off_plane.insert(key(cloud[i]));
+  }
   pcl::PointIndices::Ptr out(new pcl::PointIndices);
   kept_as_sole = 0;
   for (std::size_t i = 0; i < cloud.size(); ++i) {
     if (!is_in[i]) continue;
-    bool inside = true;
-    for (int da = -1; da <= 1 && inside; ++da)
-      for (int db = -1; db <= 1 && inside; ++db) inside = covered.count(key(cloud[i], da, db)) > 0;
-    if (!inside) out->indices.push_back(static_cast<int>(i));
-    else if (is_plane[i]) ++kept_as_sole;
+    bool near = false;
+    for (int da = -kFloorNearCells; da <= kFloorNearCells && !near; ++da)
+      for (int db = -kFloorNearCells; db <= kFloorNearCells && !near; ++db) near = body.count(key(cloud[i], da, db)) > 0;
+    bool gone = !near || height[i] < -below_mm;
+    if (!gone && is_plane[i]) {
+      bool inside = true;
+      for (int da = -1; da <= 1 && inside; ++da)
+        for (int db = -1; db <= 1 && inside; ++db) inside = off_plane.count(key(cloud[i], da, db)) > 0;
+      gone = !inside;
+      if (inside) ++kept_as_sole;
+    }
+    if (gone) out->indices.push_back(static_cast<int>(i));
   }
   return out;
 }
@@ -157,12 +174,17 @@ Result clean_scan(const Geometry& scan, const Options& o) {
       // under the body (the sole).
       const double body_mm = std::max(kFloorBodyMm, 3.0 * o.floor_distance_mm);
       std::vector<char> is_in(cloud->size(), 0), is_body(cloud->size(), 0);
+      std::vector<double> height(cloud->size());
+      double body_side = 0;  // > 0: the body lies on the side n points to
       for (std::size_t i = 0; i < cloud->size(); ++i) {
         const Eigen::Vector3d p((*cloud)[i].x, (*cloud)[i].y, (*cloud)[i].z);
-        const double d = std::abs(p.dot(n) + offset);
-        is_in[i] = d <= body_mm;
+        height[i] = p.dot(n) + offset;
+        is_in[i] = std::abs(height[i]) <= body_mm;
         is_body[i] = !is_in[i];
+        if (is_body[i]) body_side += height[i];
       }
+      if (body_side < 0)
+        for (double& h : height) h = -h;
       std::vector<char> ransac_in(cloud->size(), 0);
       for (int i : inliers->indices) ransac_in[i] = 1;
       double in_lo[2] = {1e300, 1e300}, in_hi[2] = {-1e300, -1e300}, out_lo[2] = {1e300, 1e300}, out_hi[2] = {-1e300, -1e300};
@@ -176,10 +198,12 @@ Result clean_scan(const Geometry& scan, const Options& o) {
         }
       }
       double reach = 0;
-      for (int k = 0; k < 2; ++k) reach = std::max({reach, out_lo[k] - in_lo[k], in_hi[k] - out_hi[k]});
+      // No body (everything within the band: a flat object, not a foot on a floor): no floor either.
+      if (std::count(is_body.begin(), is_body.end(), 1) > 0)
+        for (int k = 0; k < 2; ++k) reach = std::max({reach, out_lo[k] - in_lo[k], in_hi[k] - out_hi[k]});
       if (reach > o.floor_reach_mm) {
         std::size_t sole = 0;
-        const pcl::PointIndices::Ptr floor_only = floor_outside_foot(*cloud, is_in, is_body, ransac_in, a, b, kFootprintCellMm, sole);
+        const pcl::PointIndices::Ptr floor_only = floor_outside_foot(*cloud, is_in, is_body, ransac_in, height, o.floor_distance_mm, a, b, kFootprintCellMm, sole);
         Cloud::Ptr rest(new Cloud);
         pcl::ExtractIndices<pcl::PointXYZ> ex;
         ex.setInputCloud(cloud);
