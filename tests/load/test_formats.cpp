@@ -202,6 +202,11 @@ BOOST_AUTO_TEST_CASE(stl_binary_and_ascii_are_welded) {
   const auto [code, message] = load_error(d / "cut.stl");
   BOOST_TEST(code == ErrorCode::io);
   BOOST_TEST(message.find("truncated ascii STL") != std::string::npos, message);
+  // What may follow a complete file's 'endsolid' is no cut: a DOS end-of-file byte, NUL padding, a comment line, CRLF.
+  for (const std::string& tail : {std::string("\x1a"), std::string(16, '\0'), std::string("exported by X\n"), std::string("\r\n\r\n")}) {
+    write_text(d / "tail.stl", text + tail);
+    BOOST_TEST(load::load_geometry(d / "tail.stl").geometry.vertices.size() == sample_foot().vertices.size());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(obj_mesh_quads_and_points) {

@@ -39,13 +39,16 @@ Raw read_ascii(const std::filesystem::path& p, const std::vector<char>& data) {
   std::string line;
   long long line_no = 0;
   int corners = 0;
-  std::string last_kw;  // the last line's keyword: a complete file ends with 'endsolid'
+  // A complete file closes its (last) solid with 'endsolid' after its last facet; what follows it (a DOS end-of-file
+  // byte, NUL padding, an exporter's comment) does not matter.
+  bool closed = false;
   while (std::getline(in, line)) {
     ++line_no;
     std::istringstream ls(line);
     std::string kw;
     ls >> kw;
-    if (!kw.empty()) last_kw = kw;
+    if (kw.rfind("endsolid", 0) == 0) closed = true;
+    else if (kw == "facet" || kw == "outer" || kw == "vertex" || kw == "endloop" || kw == "endfacet") closed = false;
     if (kw == "vertex") {
       double x, y, z;
       if (!(ls >> x >> y >> z)) fail_io(p, "line " + std::to_string(line_no) + ": bad vertex line in ascii STL");
@@ -64,7 +67,7 @@ Raw read_ascii(const std::filesystem::path& p, const std::vector<char>& data) {
   if (g.faces.empty()) fail_io(p, "ascii STL holds no facets");
   // Cut off between facets, the file still parses: its lost part became holes that the cleaning filled, and a foot
   // read 225 mm long instead of 275 with no error (review). Every ascii STL ends its solid with 'endsolid'.
-  if (last_kw != "endsolid")
+  if (!closed)
     fail_io(p, "truncated ascii STL: it ends at line " + std::to_string(line_no) + " without 'endsolid' (" +
                    std::to_string(g.faces.size()) + " facets read; is the file complete?)");
   return raw;
