@@ -56,7 +56,7 @@ std::vector<Eigen::Vector3d> from_pcl(const Cloud& c) {
 ///   (under that footprint: `kept_as_sole` counts the plane's points kept there);
 /// - farther away: every point in the band (`is_in`) goes -- the floor and its noise, which off the plane by a few mm
 ///   would otherwise make footprint of its own.
-/// Points below the plane by more than `below_mm` (`depth`: signed height above it) go in either zone: no foot is there.
+/// Points below the plane by more than `below_mm` (`height`: signed height above it) go in either zone: no foot is there.
 pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<char>& is_in, const std::vector<char>& is_body,
                                           const std::vector<char>& is_plane, const std::vector<double>& height, double below_mm,
                                           const Eigen::Vector3d& a, const Eigen::Vector3d& b, double cell_mm,
@@ -170,8 +170,8 @@ Result clean_scan(const Geometry& scan, const Options& o) {
       // The floor's band and the body. A phone's floor is noisy: with 1.2 mm of noise some of its points lie beyond
       // the RANSAC distance all over it, and counted as "the rest of the scan" they reached as far as the floor, so
       // no floor was found (and the scan was refused as a 515 mm foot; review). The body is what lies well above
-      // the floor (kFloorBodyMm or three RANSAC distances); what lies within that band is the floor's unless it is
-      // under the body (the sole).
+      // the floor (kFloorBodyMm or three RANSAC distances); the floor's reach is measured against it, and what lies
+      // within that band is the floor's as floor_outside_foot decides (the sole and the foot's lowest mm stay).
       const double body_mm = std::max(kFloorBodyMm, 3.0 * o.floor_distance_mm);
       std::vector<char> is_in(cloud->size(), 0), is_body(cloud->size(), 0);
       std::vector<double> height(cloud->size());
