@@ -15,6 +15,8 @@ const char* side_name(Side s) noexcept { return s == Side::right ? "right" : "le
 void FrameOptions::validate() const {
   if (!(sole_band_mm >= 0.5 && sole_band_mm <= 20))
     throw Error(ErrorCode::usage, "foot", "sole_band_mm must be in [0.5, 20] mm");
+  if (up_hint && !(up_hint->allFinite() && std::abs(up_hint->norm() - 1.0) < 1e-6))
+    throw Error(ErrorCode::usage, "foot", "up_hint must be a finite unit vector");
 }
 
 std::vector<double> vertex_weights(const Geometry& g) {
@@ -113,9 +115,14 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
     if (t > 0.75 && t < 0.9) ends[0].push_back(k);
     if (t > 0.1 && t < 0.25) ends[1].push_back(k);
   }
-  for (const auto& plane : detail::hull_planes(sample)) {
+  const std::vector<detail::Plane> planes = detail::hull_planes(sample);
+  const double hint_cos = std::cos(kUpHintDeg * std::numbers::pi / 180.0);
+  // With an up hint, only the planes near it; none there (a sole-less scan with no flat lowest ring): the hint itself.
+  const bool hinted = opt.up_hint.has_value();
+  for (const auto& plane : planes) {
     if (std::abs(plane.normal.dot(e1)) > std::sin(60.0 * std::numbers::pi / 180.0)) continue;
     const Eigen::Vector3d u = -plane.normal;  // up points into the foot
+    if (hinted && u.dot(*opt.up_hint) < hint_cos) continue;
     double lo = 1e300, hi = -1e300, area = 0;
     for (std::size_t k = 0; k < sample.size(); ++k)
       if (sample[k].dot(u) < -plane.offset + opt.sole_band_mm) {
@@ -145,7 +152,11 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
     const double score = (hi - lo) / L1 * (area / total_w) * flat;
     if (score > best) best = score, up = u;
   }
-  up = refine_sole(s, up, opt.sole_band_mm);
+  if (opt.up_hint && best < 0) up = *opt.up_hint;
+  const Eigen::Vector3d refined = refine_sole(s, up, opt.sole_band_mm);
+  // The sole's band of a scan that did not see the sole is a ring or a strip along one side, not a plane: its fit may
+  // tilt away from the floor the foot stands on (26 deg sideways, review). With the floor known, not beyond the hint.
+  if (!opt.up_hint || refined.dot(*opt.up_hint) >= hint_cos) up = refined;
 
   // 2. Axes: x along the length axis in the sole plane, heel end under the higher mass.
   Eigen::Vector3d x = (e1 - e1.dot(up) * up).normalized();

@@ -32,9 +32,18 @@ enum class Side { right, left };
 constexpr double kPternionMaxHeightMm = 50.0;
 const char* side_name(Side s) noexcept;
 
+/// How far the sole plane may tilt from FrameOptions::up_hint, deg (a foot standing on the floor the hint came from:
+/// its sole's contact plane lies on it, to the scan's error; an estimate).
+constexpr double kUpHintDeg = 5.0;
+
 struct FrameOptions {
   std::optional<Side> side;       ///< force the side; empty = detect
   double sole_band_mm = 3.0;      ///< thickness of the lowest band taken as sole contact, mm; [0.5, 20]
+  /// The scan's up when known (unit, into the foot: a removed floor's normal, clean::Floor): the sole is searched
+  /// among the planes within kUpHintDeg of it, and is the hint itself when none is there. A phone scan's sole is
+  /// often unseen, and a straight dorsum offered a plane as long and as large as the sole's: the foot came out upside
+  /// down and mirrored (review).
+  std::optional<Eigen::Vector3d> up_hint;
   void validate() const;          ///< throws Error(usage)
 };
 

@@ -278,7 +278,10 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
       }
     }
   }
-  const foot::FootFrame first = foot::align_foot(cleaned.geometry, o.frame);
+  // A removed floor gives the scan's up (the sole is searched near it: foot::FrameOptions::up_hint).
+  foot::FrameOptions frame_options = o.frame;
+  if (cleaned.floor && !cleaned.geometry.is_mesh() && !frame_options.up_hint) frame_options.up_hint = cleaned.floor->up.normalized();
+  const foot::FootFrame first = foot::align_foot(cleaned.geometry, frame_options);
   Geometry cut = first.aligned;
   const double cut_z = o.leg_cut_pct / 100.0 * first.length_mm;
   const std::size_t removed = clean::cut_above(cut, cut_z);
@@ -296,8 +299,9 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
   if (removed == 0 && !repaired) {
     out.frame = first;
   } else {
-    foot::FrameOptions again = o.frame;
+    foot::FrameOptions again = frame_options;
     again.side = foot::Side::right;  // already mirrored to the right-foot convention
+    if (again.up_hint) again.up_hint = (first.to_foot_frame.topLeftCorner<3, 3>() * *again.up_hint).normalized();
     foot::FootFrame second = foot::align_foot(cut, again);
     out.frame = second;
     out.frame.side = first.side;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <cmath>
 #include <map>
+#include <numbers>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -192,4 +194,29 @@ BOOST_AUTO_TEST_CASE(write_aligned_gives_the_foot_frame) {
   const auto b = bounding_box(g.vertices);
   BOOST_TEST(std::abs(b.min.x()) < 1e-3);  // pternion at x = 0
   BOOST_TEST(std::abs(b.min.z()) < 1e-3);  // sole at z = 0
+}
+
+BOOST_AUTO_TEST_CASE(an_up_hint_keeps_the_sole_near_it_and_must_be_a_unit_vector) {
+  // The sample foot turned 25 deg about its length axis (a scan taken on a sloping floor): the frame search finds the
+  // sole alone, and with the floor's normal as the hint it still does (the sole facet lies within kUpHintDeg of it).
+  const Geometry m = synth::make_foot();
+  const Eigen::Matrix3d turn = Eigen::AngleAxisd(25.0 * std::numbers::pi / 180.0, Eigen::Vector3d::UnitX()).toRotationMatrix();
+  Geometry g = m;
+  for (auto& p : g.vertices) p = turn * p;
+  const Eigen::Vector3d up = turn * Eigen::Vector3d::UnitZ();
+  foot::FrameOptions o;
+  o.up_hint = up;
+  const foot::FootFrame hinted = foot::align_foot(g, o);
+  const Eigen::Vector3d frame_up = hinted.to_foot_frame.block<1, 3>(2, 0).transpose();
+  BOOST_TEST(frame_up.dot(up) > std::cos(1.0 * std::numbers::pi / 180.0), frame_up.dot(up));
+  BOOST_TEST(std::abs(hinted.length_mm - foot::align_foot(g).length_mm) < 0.01);
+  // A hint far from the sole (a floor that is not under this foot) is not searched beyond kUpHintDeg: the frame
+  // stands on the hint itself.
+  o.up_hint = Eigen::Vector3d::UnitZ();
+  const foot::FootFrame off = foot::align_foot(g, o);
+  BOOST_TEST(off.to_foot_frame(2, 2) > std::cos(foot::kUpHintDeg * std::numbers::pi / 180.0), off.to_foot_frame(2, 2));
+  o.up_hint = Eigen::Vector3d(0, 0, 2);
+  BOOST_CHECK_THROW(foot::align_foot(g, o), Error);
+  o.up_hint = Eigen::Vector3d(std::nan(""), 0, 1);
+  BOOST_CHECK_THROW(foot::align_foot(g, o), Error);
 }
