@@ -118,9 +118,11 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
   const std::vector<detail::Plane> planes = detail::hull_planes(sample);
   const double hint_cos = std::cos(kUpHintDeg * std::numbers::pi / 180.0);
   // With an up hint, only the planes near it; none there (a sole-less scan with no flat lowest ring): the hint itself.
-  const bool hinted = opt.up_hint.has_value();
+  // Not a hint along the length axis (no sole plane is: the axes below would be undefined).
+  const double max_axis_sin = std::sin(60.0 * std::numbers::pi / 180.0);
+  const bool hinted = opt.up_hint && std::abs(opt.up_hint->dot(e1)) <= max_axis_sin;
   for (const auto& plane : planes) {
-    if (std::abs(plane.normal.dot(e1)) > std::sin(60.0 * std::numbers::pi / 180.0)) continue;
+    if (std::abs(plane.normal.dot(e1)) > max_axis_sin) continue;
     const Eigen::Vector3d u = -plane.normal;  // up points into the foot
     if (hinted && u.dot(*opt.up_hint) < hint_cos) continue;
     double lo = 1e300, hi = -1e300, area = 0;
@@ -152,11 +154,11 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
     const double score = (hi - lo) / L1 * (area / total_w) * flat;
     if (score > best) best = score, up = u;
   }
-  if (opt.up_hint && best < 0) up = *opt.up_hint;
+  if (hinted && best < 0) up = *opt.up_hint;
   const Eigen::Vector3d refined = refine_sole(s, up, opt.sole_band_mm);
   // The sole's band of a scan that did not see the sole is a ring or a strip along one side, not a plane: its fit may
   // tilt away from the floor the foot stands on (26 deg sideways, review). With the floor known, not beyond the hint.
-  if (!opt.up_hint || refined.dot(*opt.up_hint) >= hint_cos) up = refined;
+  if (!hinted || refined.dot(*opt.up_hint) >= hint_cos) up = refined;
 
   // 2. Axes: x along the length axis in the sole plane, heel end under the higher mass.
   Eigen::Vector3d x = (e1 - e1.dot(up) * up).normalized();

@@ -210,11 +210,12 @@ BOOST_AUTO_TEST_CASE(an_up_hint_keeps_the_sole_near_it_and_must_be_a_unit_vector
   const Eigen::Vector3d frame_up = hinted.to_foot_frame.block<1, 3>(2, 0).transpose();
   BOOST_TEST(frame_up.dot(up) > std::cos(1.0 * std::numbers::pi / 180.0), frame_up.dot(up));
   BOOST_TEST(std::abs(hinted.length_mm - foot::align_foot(g).length_mm) < 0.01);
-  // A hint far from the sole (a floor that is not under this foot) is not searched beyond kUpHintDeg: the frame
-  // stands on the hint itself.
+  // A hint far from the sole (a floor that is not under this foot): nothing beyond kUpHintDeg of it is taken for the
+  // sole, so the frame's up stays within kUpHintDeg of the hint (without the hint it is the sole, 25 deg away).
   o.up_hint = Eigen::Vector3d::UnitZ();
   const foot::FootFrame off = foot::align_foot(g, o);
   BOOST_TEST(off.to_foot_frame(2, 2) > std::cos(foot::kUpHintDeg * std::numbers::pi / 180.0), off.to_foot_frame(2, 2));
+  BOOST_TEST(foot::align_foot(g).to_foot_frame(2, 2) < std::cos(20.0 * std::numbers::pi / 180.0));
   o.up_hint = Eigen::Vector3d(0, 0, 2);
   BOOST_CHECK_THROW(foot::align_foot(g, o), Error);
   o.up_hint = Eigen::Vector3d(std::nan(""), 0, 1);
