@@ -26,6 +26,7 @@ struct Options {
   double floor_distance_mm = 3.0;       ///< RANSAC inlier distance for the floor plane, mm; [0.5, 20]
   double floor_reach_mm = 25.0;         ///< a plane is a floor when its inliers reach this far beyond the rest, mm
   double cluster_tolerance_mm = 8.0;    ///< Euclidean clustering distance, mm; [1, 50]
+  double smooth_radius_mm = 5.0;        ///< clouds: moving-least-squares smoothing radius, mm; 0 (off) or [1, 20]
   void validate() const;                ///< throws Error(usage)
 };
 
