@@ -86,6 +86,19 @@ Geometry phone_scan(const Geometry& foot, double noise_mm, double floor_noise_mm
   return c;
 }
 
+/// The synthetic sample foot's measurements as a mesh (once).
+const measure::Measurements& sample_mesh() {
+  static const measure::Measurements m = measure::measure_scan(synth::make_foot()).result.measurements;
+  return m;
+}
+
+/// `c`'s length and ball width within the tolerances of the sample mesh's, mm.
+void near_sample_mesh(const measure::Measurements& c, double length_tol_mm, double width_tol_mm) {
+  const measure::Measurements& m = sample_mesh();
+  BOOST_TEST(std::abs(c.foot_length_mm - m.foot_length_mm) <= length_tol_mm, c.foot_length_mm << " vs " << m.foot_length_mm);
+  BOOST_TEST(std::abs(c.ball_width_mm - m.ball_width_mm) <= width_tol_mm, c.ball_width_mm << " vs " << m.ball_width_mm);
+}
+
 bool has_step(const measure::ScanResult& r, const std::string& text) {
   return std::any_of(r.steps.begin(), r.steps.end(), [&](const std::string& s) { return s.find(text) != std::string::npos; });
 }
@@ -334,14 +347,12 @@ BOOST_AUTO_TEST_CASE(a_cloud_without_its_sole_stands_on_the_sole_plane) {
 BOOST_AUTO_TEST_CASE(a_phone_scan_with_1mm_of_noise_measures_like_the_mesh) {
   // The noise pushed the extreme points and the convex sections outward: at 1 mm the sample foot read 4-6 mm long,
   // its girths 10-20 mm large (review). Smoothed (moving least squares) before measuring.
-  const Geometry m = synth::make_foot();
-  const auto mesh = measure::measure_scan(m).result.measurements;
-  const auto r = measure::measure_scan(phone_scan(m, 1.0, 1.0, 3.0, 1));
+  const auto& mesh = sample_mesh();
+  const auto r = measure::measure_scan(phone_scan(synth::make_foot(), 1.0, 1.0, 3.0, 1));
   const auto& c = r.result.measurements;
   BOOST_TEST(has_step(r, "floor plane removed"));
   BOOST_TEST(has_step(r, "moving least squares"));
-  BOOST_TEST(std::abs(c.foot_length_mm - mesh.foot_length_mm) <= 2.0, c.foot_length_mm << " vs " << mesh.foot_length_mm);
-  BOOST_TEST(std::abs(c.ball_width_mm - mesh.ball_width_mm) <= 3.0, c.ball_width_mm << " vs " << mesh.ball_width_mm);
+  near_sample_mesh(c, 2.0, 3.0);
   BOOST_TEST(std::abs(c.ball_girth_mm - mesh.ball_girth_mm) <= 8.0, c.ball_girth_mm << " vs " << mesh.ball_girth_mm);
   BOOST_TEST(std::abs(c.instep_girth_mm - mesh.instep_girth_mm) <= 4.0, c.instep_girth_mm << " vs " << mesh.instep_girth_mm);
 }
@@ -349,26 +360,18 @@ BOOST_AUTO_TEST_CASE(a_phone_scan_with_1mm_of_noise_measures_like_the_mesh) {
 BOOST_AUTO_TEST_CASE(a_floor_with_2mm_of_noise_leaves_no_fringe_beside_the_foot) {
   // The floor's points 3-10 mm off it near the foot stayed as a fringe that read the foot 10 mm long and 12-25 mm
   // wide (review). Now the floor's own points are those within 3 sigma of its noise, measured away from the foot.
-  const Geometry m = synth::make_foot();
-  const auto mesh = measure::measure_scan(m).result.measurements;
-  const auto r = measure::measure_scan(phone_scan(m, 1.0, 2.0, 3.0, 1));
-  const auto& c = r.result.measurements;
+  const auto r = measure::measure_scan(phone_scan(synth::make_foot(), 1.0, 2.0, 3.0, 1));
   BOOST_TEST(has_step(r, "its noise"));
-  BOOST_TEST(std::abs(c.foot_length_mm - mesh.foot_length_mm) <= 2.5, c.foot_length_mm << " vs " << mesh.foot_length_mm);
-  BOOST_TEST(std::abs(c.ball_width_mm - mesh.ball_width_mm) <= 3.0, c.ball_width_mm << " vs " << mesh.ball_width_mm);
+  near_sample_mesh(r.result.measurements, 2.5, 3.0);
 }
 
 BOOST_AUTO_TEST_CASE(a_sparse_floor_is_found_behind_a_flat_flank_of_the_foot) {
   // A phone sees the floor from farther away than the foot, so its points lie farther apart: the largest plane was a
   // flat flank of the foot, not a floor, and the search stopped there (review: the scan refused as a 504 mm foot).
   // The next planes are tried; and the statistical outliers are removed after the floor, which went with them.
-  const Geometry m = synth::make_foot();
-  const auto mesh = measure::measure_scan(m).result.measurements;
-  const auto r = measure::measure_scan(phone_scan(m, 1.0, 1.0, 4.0, 2));
+  const auto r = measure::measure_scan(phone_scan(synth::make_foot(), 1.0, 1.0, 4.0, 2));
   BOOST_TEST(has_step(r, "largest plane tried, the larger not a floor"));
-  const auto& c = r.result.measurements;
-  BOOST_TEST(std::abs(c.foot_length_mm - mesh.foot_length_mm) <= 2.5, c.foot_length_mm << " vs " << mesh.foot_length_mm);
-  BOOST_TEST(std::abs(c.ball_width_mm - mesh.ball_width_mm) <= 3.0, c.ball_width_mm << " vs " << mesh.ball_width_mm);
+  near_sample_mesh(r.result.measurements, 2.5, 3.0);
 }
 
 BOOST_AUTO_TEST_CASE(a_sole_less_scan_on_its_floor_stands_upright) {
