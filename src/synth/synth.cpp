@@ -45,6 +45,7 @@ void FootShape::validate() const {
   in(forefoot_width_scale, 0.5, 1.5, "forefoot_width_scale");
   in(heel_height_mm, 0, 80, "heel_height_mm");
   in(toe_spring_mm, 0, 40, "toe_spring_mm");
+  in(arch_height_mm, 0, 30, "arch_height_mm");
   in(rings, 8, 2000, "rings");
   in(ring_points, 8, 2000, "ring_points");
 }
@@ -75,6 +76,7 @@ std::vector<Eigen::Vector3d> foot_section(const FootShape& s, double x, int M) {
   const double cy = s.toe_medial_shift_mm * smoothstep(0.35, 1.0, u);
   const double z0 = s.heel_height_mm * (1 - smoothstep(0.15, 0.62, u)) +
                     s.toe_spring_mm * std::pow(smoothstep(0.72, 1.0, u), 2);
+  const double arch_along = smoothstep(0.25, 0.38, u) * (1 - smoothstep(0.55, 0.68, u));
   // Cross-section: superellipse, flatter below (the sole) than above.
   std::vector<Eigen::Vector3d> ring;
   ring.reserve(M);
@@ -83,7 +85,10 @@ std::vector<Eigen::Vector3d> foot_section(const FootShape& s, double x, int M) {
     const double c = std::cos(t), sn = std::sin(t);
     const double y = cy + hw * spow(c, 2.0 / 3.0);
     const double zn = sn >= 0 ? spow(sn, 2.0 / 2.4) : spow(sn, 2.0 / 6.0);  // top rounder, bottom flatter
-    ring.emplace_back(x, y, z0 + 0.5 * h * (1 + zn));
+    // The medial arch lifts the bottom's medial half (+y): none at the centre line, all of it from halfway out to the
+    // border (c = 0.35: y at 50 % of the half-width) on, fading up the side (-zn goes to 0).
+    const double arch = sn < 0 && c > 0 ? s.arch_height_mm * arch_along * smoothstep(0.0, 0.35, c) * -zn : 0.0;
+    ring.emplace_back(x, y, z0 + 0.5 * h * (1 + zn) + arch);
   }
   return ring;
 }

@@ -25,6 +25,10 @@ struct FootShape {
   double forefoot_width_scale = 1.0; ///< multiplies the half-width ahead of 50 % length (narrow lasts < 1); [0.5, 1.5]
   double heel_height_mm = 0.0;       ///< last only: lift of the heel seat above the forepart, mm; [0, 80]
   double toe_spring_mm = 0.0;        ///< last only: lift of the toe tip, mm; [0, 40]
+  /// Foot only: the medial longitudinal arch, how far the medial plantar border is lifted at the midfoot (35-55 % of
+  /// the length, tapering to none at 25 % and 68 %), mm; 0 = a flat sole across its width (the default, every
+  /// sample and test so far). The lift grows from none at the sole's centre line to the medial border. [0, 30]
+  double arch_height_mm = 0.0;
   int rings = 140;                   ///< cross-sections along x; [8, 2000]
   int ring_points = 72;              ///< points per cross-section; [8, 2000]
   /// Throws Error(usage) naming the first field out of range.

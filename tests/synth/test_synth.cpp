@@ -46,6 +46,38 @@ BOOST_AUTO_TEST_CASE(mirror_keeps_orientation_and_volume) {
   BOOST_TEST(bounding_box(l.vertices).max.y() == -bounding_box(r.vertices).min.y(), boost::test_tools::tolerance(1e-9));
 }
 
+BOOST_AUTO_TEST_CASE(an_arch_lifts_the_medial_border_of_the_midfoot_only) {
+  synth::FootShape s;
+  s.arch_height_mm = 15;
+  const Geometry flat = synth::make_foot();
+  const Geometry arched = synth::make_foot(s);
+  const Topology t = analyze_topology(arched);
+  BOOST_TEST(t.closed);
+  BOOST_TEST(t.manifold());
+  BOOST_TEST(signed_volume(arched) > 0.0);
+  BOOST_REQUIRE(arched.vertices.size() == flat.vertices.size());
+  // Lowest point of each side's outer quarter at a station (+y medial), mm.
+  auto lowest = [](const Geometry& g, double x, bool medial) {
+    const auto ring = [&] {
+      std::vector<Eigen::Vector3d> r;
+      for (const auto& p : g.vertices)
+        if (std::abs(p.x() - x) < 2.0) r.push_back(p);
+      return r;
+    }();
+    double ylo = 1e300, yhi = -1e300, z = 1e300;
+    for (const auto& p : ring) ylo = std::min(ylo, p.y()), yhi = std::max(yhi, p.y());
+    for (const auto& p : ring)
+      if (medial ? p.y() > yhi - (yhi - ylo) / 4 : p.y() < ylo + (yhi - ylo) / 4) z = std::min(z, p.z());
+    return z;
+  };
+  const double L = s.length_mm;
+  BOOST_TEST(lowest(arched, 0.45 * L, true) - lowest(flat, 0.45 * L, true) > 10.0);
+  BOOST_TEST(std::abs(lowest(arched, 0.45 * L, false) - lowest(flat, 0.45 * L, false)) < 1e-9);
+  for (double u : {0.1, 0.75, 0.9}) BOOST_TEST(std::abs(lowest(arched, u * L, true) - lowest(flat, u * L, true)) < 1e-9);
+  s.arch_height_mm = 31;
+  BOOST_CHECK_THROW(synth::make_foot(s), Error);
+}
+
 BOOST_AUTO_TEST_CASE(sphere_and_box_volumes) {
   const Geometry s = synth::make_uv_sphere(40, 64, 128);
   const double exact = 4.0 / 3.0 * std::numbers::pi * 40 * 40 * 40;
