@@ -9,7 +9,7 @@
 // Method: area-weighted principal axes give the length direction; the sole is the convex-hull facet plane (the
 // plane the foot would stand on) whose 3 mm contact band is longest and largest (a flat top cut is short, a side
 // wall thin), refined by least-squares planes through the lowest band; the heel is the end under the higher part (ankle or leg); side from three cues
-// (toe tip medial to the forefoot centre, ball line oblique, midfoot contact lateral).
+// (toe tip medial to the forefoot centre, ball line oblique, the medial arch's border higher than the lateral one).
 //
 // Errors: Error(invalid_input, "foot") when the shape is not foot-like (no sole band spanning the length, length
 // outside 100-400 mm, width/length outside 0.25-0.6).
@@ -53,6 +53,12 @@ struct FootFrame {
   Side side = Side::right;
   std::string side_reason;
   double side_confidence = 0.0;  ///< 0 (a guess) .. 1 (all cues agree strongly)
+  /// The three side cues (each in [-1, 1], + for a right foot; side_reason gives them in words): (a) the toe tip
+  /// towards the medial side, (b) the ball line oblique (1st joint ahead of the 5th), (c) the medial arch's border
+  /// higher than the lateral one at the midfoot. All 0 when the side was given.
+  struct SideCues {
+    double toe_tip = 0, ball_line = 0, arch = 0;
+  } side_cues;
   double length_mm = 0.0;        ///< pternion to the most anterior point along +x
   std::vector<std::string> warnings;
 };

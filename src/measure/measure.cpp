@@ -307,6 +307,7 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
     out.frame.side = first.side;
     out.frame.side_reason = first.side_reason;
     out.frame.side_confidence = first.side_confidence;
+    out.frame.side_cues = first.side_cues;
     out.frame.to_foot_frame = second.to_foot_frame * first.to_foot_frame;
     out.frame.warnings.insert(out.frame.warnings.begin(), first.warnings.begin(), first.warnings.end());
   }

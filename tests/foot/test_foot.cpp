@@ -221,3 +221,24 @@ BOOST_AUTO_TEST_CASE(an_up_hint_keeps_the_sole_near_it_and_must_be_a_unit_vector
   o.up_hint = Eigen::Vector3d(std::nan(""), 0, 1);
   BOOST_CHECK_THROW(foot::align_foot(g, o), Error);
 }
+
+BOOST_AUTO_TEST_CASE(the_medial_arch_tells_the_side) {
+  // Side cue (c): the medial arch's border lies higher than the lateral border at the midfoot. With the toe tip on
+  // the heel's centre line (cue a silent), an arched foot gives cue (c) its sign; the flat sample foot gives none.
+  synth::FootShape s;
+  s.arch_height_mm = 15;
+  s.toe_medial_shift_mm = 0;
+  const Geometry right = synth::make_foot(s);
+  const foot::FootFrame r = foot::align_foot(right);
+  BOOST_TEST_INFO(r.side_reason);
+  BOOST_TEST((r.side == foot::Side::right));
+  BOOST_TEST(r.side_cues.arch > 0.5);
+  const foot::FootFrame l = foot::align_foot(synth::mirror_y(right));
+  BOOST_TEST_INFO(l.side_reason);
+  BOOST_TEST((l.side == foot::Side::left));
+  BOOST_TEST(l.side_cues.arch < -0.5);
+  BOOST_TEST(std::abs(foot::align_foot(synth::make_foot()).side_cues.arch) < 0.1);
+  foot::FrameOptions given;
+  given.side = foot::Side::left;
+  BOOST_TEST(foot::align_foot(right, given).side_cues.arch == 0.0);
+}

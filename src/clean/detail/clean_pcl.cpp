@@ -1,6 +1,5 @@
 // Adapter: PCL filters and segmentation for point-cloud cleaning.
 #include <pcl/ModelCoefficients.h>
-#include <pcl/filters/extract_indices.h>
 #include <pcl/filters/radius_outlier_removal.h>
 #include <pcl/filters/statistical_outlier_removal.h>
 #include <pcl/filters/voxel_grid.h>
@@ -14,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/detail/library_logs.hpp"
@@ -54,6 +54,15 @@ constexpr int kFringeMinNeighbours = 3;
 
 /// After the smoothing, a point with fewer others than this near it (clean_scan) is off the surface. An estimate.
 constexpr int kSmoothMinNeighbours = 4;
+
+/// Under the foot, the floor's points in a grid cell (floor_outside_foot) are the sole standing on it only where
+/// nothing of the foot lies low above them: where at least kLowMinPoints points lie between the floor's band and
+/// this height, the cell is under the arch, a toe or the foot's bulging side, which do not stand on the floor, and
+/// the floor there (seen, or filled in by a phone app) goes. Kept, it read the ball girth 5-12 mm and the instep
+/// girth 7-14 mm large (the synthetic foot on a filled-in floor, 0.3-1 mm of noise). The foot stands on its heel,
+/// ball and lateral column, 30 mm or more thick; the arch's underside lies 5-20 mm up. Estimates.
+constexpr double kSoleGapMm = 20.0;
+constexpr int kLowMinPoints = 2;
 
 /// A floor noisier than the RANSAC distance: its own points are those within this many sigmas of its noise
 /// (floor_outside_foot). 3: 0.3 % of a Gaussian's points lie beyond.
@@ -130,8 +139,12 @@ pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<
   std::vector<char> own(cloud.size(), 0);  // the plane's own points
   for (std::size_t i = 0; i < cloud.size(); ++i) own[i] = band > plane_mm ? std::abs(height[i]) <= band : is_plane[i];
   std::unordered_set<std::int64_t> off_plane;
-  for (std::size_t i = 0; i < cloud.size(); ++i)
-    if (!own[i]) off_plane.insert(key(cloud[i]));
+  std::unordered_map<std::int64_t, int> low;  // cells with the foot low above the floor: points per cell
+  for (std::size_t i = 0; i < cloud.size(); ++i) {
+    if (own[i]) continue;
+    off_plane.insert(key(cloud[i]));
+    if (height[i] > band && height[i] <= kSoleGapMm) ++low[key(cloud[i])];
+  }
   pcl::PointIndices::Ptr out(new pcl::PointIndices);
   kept_as_sole = 0;
   for (std::size_t i = 0; i < cloud.size(); ++i) {
@@ -141,6 +154,10 @@ pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<
       bool inside = true;
       for (int da = -1; da <= 1 && inside; ++da)
         for (int db = -1; db <= 1 && inside; ++db) inside = off_plane.count(key(cloud[i], da, db)) > 0;
+      if (inside) {
+        const auto it = low.find(key(cloud[i]));
+        inside = it == low.end() || it->second < kLowMinPoints;
+      }
       gone = !inside;
       if (inside) ++kept_as_sole;
     }
