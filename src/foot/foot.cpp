@@ -45,6 +45,8 @@ namespace {
 /// the length) for the cue to count fully, mm. An estimate: a standing foot's arch (navicular 35-45 mm up) leaves its
 /// medial plantar border 10-20 mm off the floor; a flat foot gives a weak cue.
 constexpr double kArchCueMm = 10.0;
+/// ... between the midfoot's borders found this high up, mm (a foot is widest 15-30 mm up). An estimate.
+constexpr double kArchBordersMm = 40.0;
 
 [[noreturn]] void not_a_foot(const std::string& why) {
   throw Error(ErrorCode::invalid_input, "foot", "this does not look like a foot: " + why);
@@ -230,9 +232,12 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
   // kArchCueMm or more up on the medial side. The same cue with or without the sole seen: a phone scan that did not see
   // it has the lower rims of the two sides, the medial one higher. (The contact band's centre it replaced read the
   // few points left near the floor of such a scan, and saturated on noise.)
+  // The midfoot's borders from its lowest kArchBordersMm (a leg leaning forward, or what is left of a floor, lies
+  // higher).
   double mid_lo = 1e300, mid_hi = -1e300;
   for (const auto& p : q)
-    if (p.x() >= x0 + 0.35 * len && p.x() <= x0 + 0.55 * len) mid_lo = std::min(mid_lo, p.y()), mid_hi = std::max(mid_hi, p.y());
+    if (p.x() >= x0 + 0.35 * len && p.x() <= x0 + 0.55 * len && p.z() - box.min.z() <= kArchBordersMm)
+      mid_lo = std::min(mid_lo, p.y()), mid_hi = std::max(mid_hi, p.y());
   double cue_arch = 0;
   if (mid_hi > mid_lo) {
     std::vector<double> z_plus, z_minus;  // heights above the sole of the +y and -y outer quarters

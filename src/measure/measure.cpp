@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "foot/foot.hpp"
 
 namespace fitcheck::measure {
@@ -102,6 +104,25 @@ namespace {
 
 [[noreturn]] void missing(const std::string& what) {
   throw Error(ErrorCode::invalid_input, "measure", "the scan does not cover " + what);
+}
+
+/// A foot standing on the floor it was scanned on has its heel and ball on it: their lowest points (2 % quantile)
+/// lie within this of the removed floor, mm. A phone does not see the sole, so what it sees lowest is the sides' lower
+/// rims, a few mm up (plus its noise). An estimate.
+constexpr double kStandGapMm = 10.0;
+
+/// The 2 % quantile of the heights above `floor` of the foot-frame points `q` (input = inverse(to_foot_frame) * q)
+/// whose x lies in [x0, x1]; nullopt with fewer than 20 such points.
+std::optional<double> low_height(const std::vector<Eigen::Vector3d>& q, const Eigen::Matrix4d& to_foot_frame,
+                                 const clean::Floor& floor, double x0, double x1) {
+  const Eigen::Matrix4d back = to_foot_frame.inverse();
+  std::vector<double> h;
+  for (const auto& p : q)
+    if (p.x() >= x0 && p.x() <= x1) h.push_back(floor.height((back * p.homogeneous()).head<3>()));
+  if (h.size() < 20) return std::nullopt;
+  const auto at = h.begin() + static_cast<std::ptrdiff_t>(0.02 * static_cast<double>(h.size()));
+  std::nth_element(h.begin(), at, h.end());
+  return *at;
 }
 
 }  // namespace
@@ -313,6 +334,22 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
   }
   out.result = measure_foot(out.frame.aligned, o.measure);
   out.result.warnings.insert(out.result.warnings.begin(), cleaned.warnings.begin(), cleaned.warnings.end());
+  if (cleaned.floor && !out.frame.aligned.is_mesh()) {
+    // Measured in the floor's frame (up_hint), a foot that was not standing on it -- held up, unloaded, on a block
+    // -- reads as if it were, with no word of it. Its heel or ball then lies well above the floor.
+    const double L = out.frame.length_mm;
+    const auto& q = out.frame.aligned.vertices;
+    const auto heel = low_height(q, out.frame.to_foot_frame, *cleaned.floor, 0.0, 0.25 * L);
+    const auto ball = low_height(q, out.frame.to_foot_frame, *cleaned.floor, 0.62 * L, 0.80 * L);
+    auto mm = [](const std::optional<double>& h) { return h ? fmt_fixed(*h, 0) : std::string("?"); };
+    if ((heel && *heel > kStandGapMm) || (ball && *ball > kStandGapMm))
+      out.result.warnings.push_back(
+          "the foot does not seem to stand on the floor it was scanned on: the lowest points of its heel lie " +
+          mm(heel) + " mm and of its ball " + mm(ball) +
+          " mm above the floor (standing: within " + fmt_fixed(kStandGapMm, 0) +
+          " mm); the measurements assume a standing, loaded foot (an unloaded one reads shorter and narrower): scan "
+          "it standing, with weight on it");
+  }
   if (!out.frame.aligned.is_mesh()) {
     // Volume of a cloud: a Poisson surface, clipped 1 mm below the cloud's top so its bulge over the open cut
     // does not count.

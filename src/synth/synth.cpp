@@ -87,7 +87,9 @@ std::vector<Eigen::Vector3d> foot_section(const FootShape& s, double x, int M) {
     const double zn = sn >= 0 ? spow(sn, 2.0 / 2.4) : spow(sn, 2.0 / 6.0);  // top rounder, bottom flatter
     // The medial arch lifts the bottom's medial half (+y): none at the centre line, all of it from halfway out to the
     // border (c = 0.35: y at 50 % of the half-width) on, fading up the side (-zn goes to 0).
-    const double arch = sn < 0 && c > 0 ? s.arch_height_mm * arch_along * smoothstep(0.0, 0.35, c) * -zn : 0.0;
+    // At most 0.4 of the section's height, so that a high arch in a low midfoot does not fold the section.
+    const double lift = std::min(s.arch_height_mm * arch_along, 0.4 * h);
+    const double arch = sn < 0 && c > 0 ? lift * smoothstep(0.0, 0.35, c) * -zn : 0.0;
     ring.emplace_back(x, y, z0 + 0.5 * h * (1 + zn) + arch);
   }
   return ring;

@@ -27,7 +27,8 @@ struct FootShape {
   double toe_spring_mm = 0.0;        ///< last only: lift of the toe tip, mm; [0, 40]
   /// Foot only: the medial longitudinal arch, how far the medial plantar border is lifted at the midfoot (35-55 % of
   /// the length, tapering to none at 25 % and 68 %), mm; 0 = a flat sole across its width (the default, every
-  /// sample and test so far). The lift grows from none at the sole's centre line to the medial border. [0, 30]
+  /// sample and test so far). The lift grows from none at the sole's centre line to the medial border, and is at most
+  /// 0.4 of the section's height. [0, 30]
   double arch_height_mm = 0.0;
   int rings = 140;                   ///< cross-sections along x; [8, 2000]
   int ring_points = 72;              ///< points per cross-section; [8, 2000]

@@ -73,7 +73,8 @@ BOOST_AUTO_TEST_CASE(an_arch_lifts_the_medial_border_of_the_midfoot_only) {
   const double L = s.length_mm;
   BOOST_TEST(lowest(arched, 0.45 * L, true) - lowest(flat, 0.45 * L, true) > 10.0);
   BOOST_TEST(std::abs(lowest(arched, 0.45 * L, false) - lowest(flat, 0.45 * L, false)) < 1e-9);
-  for (double u : {0.1, 0.75, 0.9}) BOOST_TEST(std::abs(lowest(arched, u * L, true) - lowest(flat, u * L, true)) < 1e-9);
+  for (double u : {0.1, 0.75, 0.9})
+    BOOST_TEST(std::abs(lowest(arched, u * L, true) - lowest(flat, u * L, true)) < 1e-9);
   s.arch_height_mm = 31;
   BOOST_CHECK_THROW(synth::make_foot(s), Error);
 }
