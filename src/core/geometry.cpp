@@ -8,6 +8,8 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "core/error.hpp"
+
 namespace fitcheck {
 
 BoundingBox bounding_box(const std::vector<Eigen::Vector3d>& points) {
@@ -259,6 +261,15 @@ void scale(Geometry& g, double factor) {
   for (auto& p : g.vertices) p *= factor;
 }
 
+double quantile(std::vector<double> values, double q) {
+  if (values.empty()) throw Error(ErrorCode::internal, "geometry", "quantile of no values");
+  const double n = static_cast<double>(values.size());
+  const auto rank = std::min(values.size() - 1, static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * n));
+  const auto at = values.begin() + static_cast<std::ptrdiff_t>(rank);
+  std::nth_element(values.begin(), at, values.end());
+  return *at;
+}
+
 double smoothstep(double a, double b, double x) {
   const double t = std::clamp((x - a) / (b - a), 0.0, 1.0);
   return t * t * (3 - 2 * t);
@@ -287,8 +298,7 @@ std::vector<std::uint8_t> stray_points(const std::vector<Eigen::Vector3d>& point
   std::vector<double> c(points.size());
   for (int k = 0; k < 3; ++k) {
     for (std::size_t i = 0; i < points.size(); ++i) c[i] = points[i][k];
-    std::nth_element(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(c.size() / 2), c.end());
-    median[k] = c[c.size() / 2];
+    median[k] = quantile(c, 0.5);
   }
   std::vector<double> d(points.size());
   for (std::size_t i = 0; i < points.size(); ++i) d[i] = (points[i] - median).norm();

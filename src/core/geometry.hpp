@@ -93,6 +93,10 @@ std::size_t weld_identical_vertices(Geometry& mesh);
 /// Multiply every position by `factor` (unit conversion).
 void scale(Geometry& g, double factor);
 
+/// The element at rank floor(q * n) of `values` in ascending order (q in [0, 1]; q = 1 gives the largest), found with
+/// a partial sort of the copy. 0.5: the upper median of an even count. Throws Error(internal) when empty.
+double quantile(std::vector<double> values, double q);
+
 /// Hermite smoothstep: 0 for x <= a, 1 for x >= b, 3t^2 - 2t^3 with t = (x - a) / (b - a) between. Precondition a < b.
 double smoothstep(double a, double b, double x);
 

@@ -247,13 +247,9 @@ FootFrame align_foot(const Geometry& g, const FrameOptions& opt) {
       if (p.y() >= mid_hi - quarter) z_plus.push_back(p.z() - box.min.z());
       else if (p.y() <= mid_lo + quarter) z_minus.push_back(p.z() - box.min.z());
     }
-    auto low = [](std::vector<double>& v) {
-      auto at = v.begin() + static_cast<std::ptrdiff_t>(0.02 * static_cast<double>(v.size()));
-      std::nth_element(v.begin(), at, v.end());
-      return *at;
-    };
     if (z_plus.size() >= 10 && z_minus.size() >= 10)
-      cue_arch = std::clamp((low(z_plus) - low(z_minus)) / kArchCueMm, -1.0, 1.0);
+      cue_arch = std::clamp((quantile(std::move(z_plus), 0.02) - quantile(std::move(z_minus), 0.02)) / kArchCueMm,
+                            -1.0, 1.0);
   }
   const double score = cue_toe + cue_ball + cue_arch;
 

@@ -120,9 +120,7 @@ std::optional<double> low_height(const std::vector<Eigen::Vector3d>& q, const Ei
   for (const auto& p : q)
     if (p.x() >= x0 && p.x() <= x1) h.push_back(floor.height((back * p.homogeneous()).head<3>()));
   if (h.size() < 20) return std::nullopt;
-  const auto at = h.begin() + static_cast<std::ptrdiff_t>(0.02 * static_cast<double>(h.size()));
-  std::nth_element(h.begin(), at, h.end());
-  return *at;
+  return quantile(std::move(h), 0.02);
 }
 
 }  // namespace

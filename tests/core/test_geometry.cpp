@@ -8,6 +8,17 @@
 
 using namespace fitcheck;
 
+BOOST_AUTO_TEST_CASE(quantile_is_the_element_at_its_rank) {
+  const std::vector<double> v = {5, 1, 4, 2, 3, 9, 7, 8, 6, 0};
+  BOOST_TEST(quantile(v, 0.0) == 0.0);
+  BOOST_TEST(quantile(v, 0.02) == 0.0);
+  BOOST_TEST(quantile(v, 0.5) == 5.0);  // rank 5 of 0..9: the upper median
+  BOOST_TEST(quantile(v, 0.95) == 9.0);
+  BOOST_TEST(quantile(v, 1.0) == 9.0);
+  BOOST_TEST(quantile({3.0}, 0.5) == 3.0);
+  BOOST_CHECK_THROW(quantile({}, 0.5), Error);
+}
+
 BOOST_AUTO_TEST_CASE(closed_box_is_closed_manifold_oriented) {
   const Geometry box = synth::make_box({10, 20, 30});
   const Topology t = analyze_topology(box);

@@ -134,11 +134,7 @@ pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<
   for (std::size_t i = 0; i < cloud.size(); ++i)
     if (is_in[i] && !near[i]) far_heights.push_back(std::abs(height[i]));
   noise_mm = 0;
-  if (far_heights.size() >= 50) {
-    auto mid = far_heights.begin() + static_cast<std::ptrdiff_t>(far_heights.size() / 2);
-    std::nth_element(far_heights.begin(), mid, far_heights.end());
-    noise_mm = 1.4826 * *mid;
-  }
+  if (far_heights.size() >= 50) noise_mm = 1.4826 * quantile(std::move(far_heights), 0.5);
   const double band = std::max(plane_mm, kFloorNoiseSigmas * noise_mm);
   std::vector<char> own(cloud.size(), 0);  // the plane's own points
   for (std::size_t i = 0; i < cloud.size(); ++i) own[i] = band > plane_mm ? std::abs(height[i]) <= band : is_plane[i];
@@ -462,11 +458,7 @@ Result clean_scan(const Geometry& scan, const Options& o) {
       std::vector<float> d2;
       for (std::size_t i = 0; i < cloud->size(); i += 10)
         if (near_tree.nearestKSearch((*cloud)[i], 2, ids, d2) == 2) nearest.push_back(std::sqrt(static_cast<double>(d2[1])));
-      if (!nearest.empty()) {
-        auto mid = nearest.begin() + static_cast<std::ptrdiff_t>(nearest.size() / 2);
-        std::nth_element(nearest.begin(), mid, nearest.end());
-        spacing = *mid;
-      }
+      if (!nearest.empty()) spacing = quantile(std::move(nearest), 0.5);
     }
     pcl::RadiusOutlierRemoval<pcl::PointXYZ> ror;
     ror.setInputCloud(cloud);
