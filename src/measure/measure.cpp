@@ -111,14 +111,12 @@ namespace {
 /// rims, a few mm up (plus its noise). An estimate.
 constexpr double kStandGapMm = 10.0;
 
-/// The 2 % quantile of the heights above `floor` of the foot-frame points `q` (input = inverse(to_foot_frame) * q)
-/// whose x lies in [x0, x1]; nullopt with fewer than 20 such points.
-std::optional<double> low_height(const std::vector<Eigen::Vector3d>& q, const Eigen::Matrix4d& to_foot_frame,
-                                 const clean::Floor& floor, double x0, double x1) {
-  const Eigen::Matrix4d back = to_foot_frame.inverse();
+/// The 2 % quantile of `height` over the foot-frame points `q` whose x lies in [x0, x1]; nullopt with fewer than 20.
+std::optional<double> low_height(const std::vector<Eigen::Vector3d>& q, const std::vector<double>& height, double x0,
+                                 double x1) {
   std::vector<double> h;
-  for (const auto& p : q)
-    if (p.x() >= x0 && p.x() <= x1) h.push_back(floor.height((back * p.homogeneous()).head<3>()));
+  for (std::size_t i = 0; i < q.size(); ++i)
+    if (q[i].x() >= x0 && q[i].x() <= x1) h.push_back(height[i]);
   if (h.size() < 20) return std::nullopt;
   return quantile(std::move(h), 0.02);
 }
@@ -337,8 +335,11 @@ ScanResult measure_scan(const Geometry& scan, const ScanOptions& o) {
     // -- reads as if it were, with no word of it. Its heel or ball then lies well above the floor.
     const double L = out.frame.length_mm;
     const auto& q = out.frame.aligned.vertices;
-    const auto heel = low_height(q, out.frame.to_foot_frame, *cleaned.floor, 0.0, 0.25 * L);
-    const auto ball = low_height(q, out.frame.to_foot_frame, *cleaned.floor, 0.62 * L, 0.80 * L);
+    const Eigen::Matrix4d back = out.frame.to_foot_frame.inverse();  // foot frame -> the input's, where the floor is
+    std::vector<double> height(q.size());
+    for (std::size_t i = 0; i < q.size(); ++i) height[i] = cleaned.floor->height((back * q[i].homogeneous()).head<3>());
+    const auto heel = low_height(q, height, 0.0, 0.25 * L);
+    const auto ball = low_height(q, height, 0.62 * L, 0.80 * L);
     auto mm = [](const std::optional<double>& h) { return h ? fmt_fixed(*h, 0) : std::string("?"); };
     if ((heel && *heel > kStandGapMm) || (ball && *ball > kStandGapMm))
       out.result.warnings.push_back(

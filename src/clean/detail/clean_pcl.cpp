@@ -56,13 +56,13 @@ constexpr int kFringeMinNeighbours = 3;
 constexpr int kSmoothMinNeighbours = 4;
 
 /// Under the foot, the floor's points in a grid cell (floor_outside_foot) are the sole standing on it only where
-/// nothing of the foot lies low above them: where points of the foot lie between 1.5 times the floor's band (above
-/// a noisy sole's own spread) and this height -- at least kLowMinPoints of them and kLowMinFraction of the cell's
-/// points on the plane -- the cell is under the arch, the bulging sides or the toes, and the floor there (seen, or
-/// filled in by a phone app) goes. Kept, it read the ball girth 5-12 mm and the instep girth 7-14 mm large (the
-/// synthetic foot on a filled-in floor, 0.3-1 mm of noise). The foot stands on its heel, ball and lateral column,
-/// 30 mm or more thick; the arch's underside lies 5-20 mm up. The toes, under 20 mm thick, stand on their pads too:
-/// a scan that saw those loses them here (the toes' other points stay). Estimates.
+/// nothing of the foot lies low above them: where points of the foot lie between kLowAboveBandMm above the floor's band
+/// (above a noisy sole's own spread) and this height -- at least kLowMinPoints of them and kLowMinFraction of the
+/// cell's points on the plane -- the cell is under the arch, the bulging sides or the toes, and the floor there (seen,
+/// or filled in by a phone app) goes. Kept, it read the ball girth 5-12 mm and the instep girth 7-14 mm large (the
+/// synthetic foot on a filled-in floor, 0.3-1 mm of noise). The foot stands on its heel, ball and lateral column, 30 mm
+/// or more thick; the arch's underside lies 5-20 mm up. The toes, under 20 mm thick, stand on their pads too: a scan
+/// that saw those loses them here (the toes' other points stay). Estimates.
 constexpr double kSoleGapMm = 20.0;
 constexpr int kLowMinPoints = 2;
 constexpr double kLowMinFraction = 0.2;
@@ -142,12 +142,13 @@ pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<
   // Per cell: points of the foot low above the floor, and the plane's own points.
   std::unordered_map<std::int64_t, int> low, on_plane;
   for (std::size_t i = 0; i < cloud.size(); ++i) {
+    const std::int64_t cell = key(cloud[i]);
     if (own[i]) {
-      ++on_plane[key(cloud[i])];
+      ++on_plane[cell];
       continue;
     }
-    off_plane.insert(key(cloud[i]));
-    if (height[i] > band + kLowAboveBandMm && height[i] <= kSoleGapMm) ++low[key(cloud[i])];
+    off_plane.insert(cell);
+    if (height[i] > band + kLowAboveBandMm && height[i] <= kSoleGapMm) ++low[cell];
   }
   pcl::PointIndices::Ptr out(new pcl::PointIndices);
   kept_as_sole = 0;
@@ -159,9 +160,9 @@ pcl::PointIndices::Ptr floor_outside_foot(const Cloud& cloud, const std::vector<
       for (int da = -1; da <= 1 && inside; ++da)
         for (int db = -1; db <= 1 && inside; ++db) inside = off_plane.count(key(cloud[i], da, db)) > 0;
       if (inside) {
-        const auto it = low.find(key(cloud[i]));
-        const double enough = std::max<double>(kLowMinPoints, kLowMinFraction * on_plane[key(cloud[i])]);
-        inside = it == low.end() || it->second < enough;
+        const std::int64_t cell = key(cloud[i]);
+        const auto it = low.find(cell);
+        inside = it == low.end() || it->second < std::max<double>(kLowMinPoints, kLowMinFraction * on_plane.at(cell));
       }
       gone = !inside;
       if (inside) ++kept_as_sole;
